@@ -1,3 +1,192 @@
-export async function main(_argv: string[]): Promise<number> {
+// The `flexinference` command line: serve | keys | provider-keys | emulator | usage | bench.
+import { parseArgs } from 'node:util';
+import type { ProviderName } from './canonical/types.js';
+import { loadConfig } from './config.js';
+import { runEmulatorCli } from './emulator/index.js';
+import { startGateway } from './server/bootstrap.js';
+import { resolveMasterKey } from './server/provider-keys.js';
+import { displayPrefix, generateApiKey, hashApiKey } from './store/api-keys.js';
+import { seal } from './store/secrets.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+import { summarizeUsage } from './usage/summary.js';
+
+const USAGE = `Usage: flexinference <command>
+
+  serve [--port N] [--host H]            start the gateway (PORT, HOST, FLEX_DB, provider keys from env)
+  keys create --org <org> [--name <n>]   create an API key; prints it once, alone on the last line
+  keys list [--org <org>]                list keys (prefix, name, status)
+  keys revoke <key-id | prefix>          revoke a key
+  provider-keys set --org <org> --provider openai|gemini|anthropic [--key K]
+                                         store an organization's provider key (sealed); reads stdin without --key
+  emulator [--port N] [--seed S] [--profile calm|congested|outage|flapping|instant] [--time-scale X]
+                                         run the standalone provider emulator
+  usage [--since <ISO date>] [--org <org>] print the usage summary
+  bench overhead                         run the overhead benchmark against the emulator
+`;
+
+export function createKey(store: Store, org: string, name: string | null): string {
+  const organization = store.ensureOrganization(org);
+  const key = generateApiKey();
+  store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
+  return key;
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const flags: { port?: string; host?: string } = {};
+  if (values.port !== undefined) flags.port = values.port;
+  if (values.host !== undefined) flags.host = values.host;
+  const config = loadConfig(process.env, flags);
+  const running = await startGateway({ config });
+  const { store, log } = running.deps;
+  if (store.countApiKeys() === 0) {
+    const key = createKey(store, 'default', 'first key');
+    process.stdout.write(
+      `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
+    );
+  }
+  const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => running.deps.config[p].emulated);
+  if (emulated.length > 0) {
+    process.stdout.write(
+      `\n  *** No provider key set for ${emulated.join(', ')}: those requests go to the BUILT-IN EMULATOR (${running.emulator?.url ?? ''}),\n` +
+        `  *** not to the real provider. Set OPENAI_API_KEY / GEMINI_API_KEY / ANTHROPIC_API_KEY to use real providers.\n\n`,
+    );
+  }
+  process.stdout.write(`  FlexInference listening on ${running.url}  (OpenAI SDK baseURL: ${running.url}/v1)\n\n`);
+  log.info({ url: running.url, emulated }, 'listening');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down: finishing in-flight requests');
+      running.stop().then(resolve, (err: unknown) => {
+        log.error({ err: String(err) }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   return 0;
+}
+
+function withStore<T>(fn: (store: Store) => T): T {
+  const store = openSqliteStore(loadConfig().dbPath);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function keys(argv: string[]): number {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { org: { type: 'string' }, name: { type: 'string' } },
+  });
+  switch (sub) {
+    case 'create': {
+      if (!values.org) throw new Error('keys create needs --org <org>');
+      const org = values.org;
+      const key = withStore((store) => createKey(store, org, values.name ?? null));
+      process.stdout.write(`Created a key for organization "${org}". It is shown only once:\n${key}\n`);
+      return 0;
+    }
+    case 'list':
+      return withStore((store) => {
+        const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
+        if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
+        for (const k of store.listApiKeys(orgId)) {
+          const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
+          process.stdout.write(`${k.id}  ${k.prefix}…  org=${k.orgName}  name=${k.name ?? '-'}  ${status}  created ${k.createdAt}\n`);
+        }
+        return 0;
+      });
+    case 'revoke': {
+      const target = positionals[0];
+      if (!target) throw new Error('keys revoke needs a key id or prefix');
+      const n = withStore((store) => store.revokeApiKey(target));
+      process.stdout.write(n > 0 ? `Revoked ${n} key(s).\n` : `No active key matches ${target}.\n`);
+      return n > 0 ? 0 : 1;
+    }
+    default:
+      process.stderr.write(USAGE);
+      return 2;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+async function providerKeys(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { org: { type: 'string' }, provider: { type: 'string' }, key: { type: 'string' } },
+  });
+  const provider = values.provider as ProviderName | undefined;
+  if (sub !== 'set' || !values.org || !provider || !['openai', 'gemini', 'anthropic'].includes(provider)) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const secret = values.key ?? (await readStdin());
+  if (!secret) throw new Error('no provider key given (use --key or pipe it on stdin)');
+  const config = loadConfig();
+  const org = values.org;
+  withStore((store) => {
+    const organization = store.ensureOrganization(org);
+    store.setProviderKey(organization.id, provider, seal(secret, resolveMasterKey(config)));
+  });
+  process.stdout.write(`Stored the ${provider} key for organization "${org}" (encrypted at rest).\n`);
+  return 0;
+}
+
+function usage(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { since: { type: 'string' }, org: { type: 'string' } } });
+  return withStore((store) => {
+    const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
+    if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
+    const since = values.since ? new Date(values.since).toISOString() : undefined;
+    const summary = summarizeUsage(store.queryUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
+    const line = (label: string, g: typeof summary.total): string =>
+      `${label.padEnd(34)} ${String(g.requests).padStart(8)} ${(g.flexShare * 100).toFixed(1).padStart(7)}% ` +
+      `${g.spendUsd.toFixed(4).padStart(12)} ${g.savingUsd.toFixed(4).padStart(12)}\n`;
+    process.stdout.write(`${'group'.padEnd(34)} ${'requests'.padStart(8)} ${'flex'.padStart(8)} ${'spend $'.padStart(12)} ${'saving $'.padStart(12)}\n`);
+    process.stdout.write(line('total', summary.total));
+    for (const [model, g] of Object.entries(summary.byModel)) process.stdout.write(line(`model ${model}`, g));
+    for (const [route, g] of Object.entries(summary.byRoute)) process.stdout.write(line(`route ${route}`, g));
+    return 0;
+  });
+}
+
+async function bench(argv: string[]): Promise<number> {
+  const [which, ...rest] = argv;
+  if (which === 'overhead') return (await import('./bench/overhead.js')).runOverheadBench(rest);
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'keys':
+      return keys(rest);
+    case 'provider-keys':
+      return providerKeys(rest);
+    case 'emulator':
+      return runEmulatorCli(rest);
+    case 'usage':
+      return usage(rest);
+    case 'bench':
+      return bench(rest);
+    default:
+      process.stdout.write(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
 }

@@ -85,6 +85,8 @@ export interface InputMessage {
   content: InputContent[];
   /** Id of an earlier output message being replayed, when the caller kept it. */
   id?: string;
+  /** OpenAI `phase` (commentary | final_answer) of a replayed assistant message. */
+  phase?: string;
 }
 
 export type InputContent =

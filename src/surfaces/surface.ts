@@ -14,6 +14,8 @@ export interface EncodeContext {
   /** The tier the race committed to (known before the first byte is written). */
   servedTier: ServedTier;
   requestId: string;
+  /** Public base URL for `doc_url` in in-stream error events (as passed to `renderError`). */
+  docsBaseUrl?: string;
 }
 
 export interface StreamEncoder {

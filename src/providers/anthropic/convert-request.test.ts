@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalRequest, InputItem } from '../../canonical/types.js';
+import { FlexError } from '../../errors/catalog.js';
+import { convertRequest } from './convert-request.js';
+import { readFixture } from './test-support/fixtures.js';
+
+function req(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
+  return { model: 'claude-sonnet-4-5', input: [], maxOutputTokens: 4096, ...overrides };
+}
+
+const user = (text: string): InputItem => ({ type: 'message', role: 'user', content: [{ type: 'text', text }] });
+const assistant = (text: string): InputItem => ({ type: 'message', role: 'assistant', content: [{ type: 'text', text }] });
+
+describe('convertRequest: envelope', () => {
+  it('always streams, maps the tier and copies sampling fields and the end-user id', () => {
+    const { body, warnings } = convertRequest(
+      req({ input: [user('hi')], temperature: 0.2, topP: 0.9, user: 'user-42' }),
+      'standard',
+    );
+    expect(body).toEqual({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      stream: true,
+      service_tier: 'standard_only',
+      temperature: 0.2,
+      top_p: 0.9,
+      metadata: { user_id: 'user-42' },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['standard', 'standard_only'],
+    ['priority', 'auto'],
+    ['auto', 'auto'],
+  ] as const)('maps tier %s to service_tier %s', (tier, expected) => {
+    expect(convertRequest(req(), tier).body.service_tier).toBe(expected);
+  });
+
+  it('refuses the flex tier as an internal error', () => {
+    expect(() => convertRequest(req(), 'flex')).toThrow(FlexError);
+    try {
+      convertRequest(req(), 'flex');
+    } catch (error) {
+      expect((error as FlexError).code).toBe('internal_error');
+    }
+  });
+
+  it('requires max output tokens', () => {
+    expect(() => convertRequest(req({ maxOutputTokens: undefined as unknown as number }), 'standard')).toThrow(
+      expect.objectContaining({ code: 'missing_max_tokens' }) as Error,
+    );
+  });
+
+  it('gathers instructions and system/developer messages into system, in order', () => {
+    const { body } = convertRequest(
+      req({
+        instructions: 'Be brief.',
+        input: [
+          { type: 'message', role: 'system', content: [{ type: 'text', text: 'You are a pirate.' }] },
+          user('hi'),
+          { type: 'message', role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] },
+        ],
+      }),
+      'standard',
+    );
+    expect(body.system).toBe('Be brief.\n\nYou are a pirate.\n\nAnswer in French.');
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
+  });
+
+  it('warns about metadata keys Anthropic cannot carry', () => {
+    const { body, warnings } = convertRequest(req({ metadata: { team: 'search' } }), 'standard');
+    expect(body.metadata).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('convertRequest: messages', () => {
+  it('merges consecutive same-role turns so roles alternate', () => {
+    const { body } = convertRequest(req({ input: [user('a'), user('b'), assistant('c'), assistant('d'), user('e')] }), 'standard');
+    expect(body.messages.map((m) => [m.role, m.content.length])).toEqual([
+      ['user', 2],
+      ['assistant', 2],
+      ['user', 1],
+    ]);
+  });
+
+  it('converts url and base64 images and skips empty text', () => {
+    const { body, warnings } = convertRequest(
+      req({
+        input: [
+          {
+            type: 'message',
+            role: 'user',
+            content: [
+              { type: 'text', text: '' },
+              { type: 'text', text: 'What is this?' },
+              { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+              { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' }, detail: 'low' },
+            ],
+          },
+        ],
+      }),
+      'standard',
+    );
+    expect(body.messages[0]?.content).toEqual([
+      { type: 'text', text: 'What is this?' },
+      { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+    expect(warnings).toEqual([expect.stringContaining('detail "low"')]);
+  });
+
+  it('replays a thinking tool loop exactly as recorded (test_anthropic_tool_with_thinking)', () => {
+    const cassette = readFixture('test_anthropic_tool_with_thinking.yaml');
+    const signature = /signature: (\S+)/.exec(cassette)?.[1] ?? '';
+    expect(signature).toMatch(/^EqEECkYICxgCKkAo3UA4/);
+    const thinking =
+      'The user is asking about the largest city in "the user country". To answer this question, I first need to determine what country the user is from. I have access to a function called "get_user_country" that can help me find out the user\'s country. Once I know the country, I can then provide information about its largest city.\n\nLet me call the get_user_country function first.';
+    const intro = "I'll help you find the largest city in your country. First, let me determine which country you're from.";
+    const { body } = convertRequest(
+      req({
+        model: 'claude-sonnet-4-0',
+        input: [
+          user('What is the largest city in the user country?'),
+          { type: 'reasoning', id: 'rs_1', summary: [], text: thinking, opaque: { provider: 'anthropic', data: signature } },
+          { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'text', text: intro }] },
+          { type: 'function_call', id: 'fc_1', callId: 'toolu_01YGzqpRE16Vricda3Aqcejo', name: 'get_user_country', arguments: '{}' },
+          { type: 'function_call_output', callId: 'toolu_01YGzqpRE16Vricda3Aqcejo', output: 'Mexico', isError: false },
+        ],
+        tools: [{ type: 'function', name: 'get_user_country', description: '', parameters: { additionalProperties: false, properties: {}, type: 'object' } }],
+        toolChoice: { type: 'auto' },
+        reasoning: { budgetTokens: 3000 },
+      }),
+      'standard',
+    );
+    // The second request of the cassette, field for field.
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'What is the largest city in the user country?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking, signature },
+          { type: 'text', text: intro },
+          { type: 'tool_use', id: 'toolu_01YGzqpRE16Vricda3Aqcejo', name: 'get_user_country', input: {} },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01YGzqpRE16Vricda3Aqcejo', content: 'Mexico', is_error: false }] },
+    ]);
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 3000 });
+    expect(body.tool_choice).toEqual({ type: 'auto' });
+    expect(body.tools).toEqual([
+      { name: 'get_user_country', description: '', input_schema: { additionalProperties: false, properties: {}, type: 'object' } },
+    ]);
+  });
+
+  it('groups parallel tool calls in one assistant turn and their results in one user turn (test_multiple_parallel_tool_calls)', () => {
+    const people = [
+      ['toolu_0167cfEnoQaPviGdVXA95zcu', 'Alice', "alice is bob's wife"],
+      ['toolu_01EEe2V5HD1Ac4rKiUR4HD2T', 'Bob', "bob is alice's husband"],
+      ['toolu_01XFyAjstT3966qvRynZyVPo', 'Charlie', "charlie is alice's son"],
+      ['toolu_013mnQZbgtK2oe3Mo3XKJsx3', 'Daisy', "daisy is bob's daughter and charlie's younger sister"],
+    ] as const;
+    const cassette = readFixture('test_multiple_parallel_tool_calls.yaml');
+    for (const [id, , result] of people) {
+      expect(cassette).toContain(id);
+      expect(cassette).toContain(result);
+    }
+    const { body } = convertRequest(
+      req({
+        input: [
+          user('Alice, Bob, Charlie and Daisy are a family. Who is the youngest?'),
+          assistant('I will look them up.'),
+          ...people.map(([id, name]): InputItem => ({ type: 'function_call', id: `fc_${name}`, callId: id, name: 'retrieve_entity_info', arguments: JSON.stringify({ name }) })),
+          ...people.map(([id, , output]): InputItem => ({ type: 'function_call_output', callId: id, output, isError: false })),
+        ],
+      }),
+      'standard',
+    );
+    expect(body.messages).toHaveLength(3);
+    expect(body.messages[1]?.content.slice(1)).toEqual(
+      people.map(([id, name]) => ({ type: 'tool_use', id, name: 'retrieve_entity_info', input: { name } })),
+    );
+    expect(body.messages[2]).toEqual({
+      role: 'user',
+      content: people.map(([id, , content]) => ({ type: 'tool_result', tool_use_id: id, content, is_error: false })),
+    });
+  });
+
+  it('puts tool results before user text in the same turn, whatever the input order', () => {
+    const call: InputItem = { type: 'function_call', id: 'fc_1', callId: 'toolu_1', name: 'f', arguments: '{"x":1}' };
+    const result: InputItem = {
+      type: 'function_call_output',
+      callId: 'toolu_1',
+      output: [{ type: 'text', text: 'done' }, { type: 'image', source: { type: 'url', url: 'https://example.com/chart.png' } }],
+      isError: true,
+    };
+    const { body } = convertRequest(req({ input: [user('go'), call, user('and then?'), result] }), 'standard');
+    expect(body.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'f', input: { x: 1 } }] });
+    expect(body.messages[2]).toEqual({
+      role: 'user',
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: 'toolu_1',
+          content: [{ type: 'text', text: 'done' }, { type: 'image', source: { type: 'url', url: 'https://example.com/chart.png' } }],
+          is_error: true,
+        },
+        { type: 'text', text: 'and then?' },
+      ],
+    });
+  });
+
+  it('places replayed thinking first in its assistant turn and replays redacted thinking', () => {
+    const { body } = convertRequest(
+      req({
+        input: [
+          user('q'),
+          assistant('visible answer'),
+          { type: 'reasoning', id: 'rs_1', summary: ['part one', 'part two'], opaque: { provider: 'anthropic', data: 'sig' } },
+          { type: 'reasoning', id: 'rs_2', summary: [], opaque: { provider: 'anthropic', data: 'opaque-bytes', redacted: true } },
+        ],
+      }),
+      'standard',
+    );
+    expect(body.messages[1]?.content).toEqual([
+      { type: 'thinking', thinking: 'part one\n\npart two', signature: 'sig' },
+      { type: 'text', text: 'visible answer' },
+      { type: 'redacted_thinking', data: 'opaque-bytes' },
+    ]);
+  });
+
+  it('drops reasoning made by another provider, with a warning', () => {
+    const { body, warnings } = convertRequest(
+      req({
+        input: [
+          user('q'),
+          { type: 'reasoning', id: 'rs_openai', summary: ['s'], opaque: { provider: 'openai', data: 'gAAAA' } },
+          assistant('a'),
+        ],
+      }),
+      'standard',
+    );
+    expect(body.messages[1]?.content).toEqual([{ type: 'text', text: 'a' }]);
+    expect(warnings).toEqual([expect.stringContaining('rs_openai came from openai')]);
+  });
+
+  it('sends non-object function arguments as {} with a warning', () => {
+    const { body, warnings } = convertRequest(
+      req({ input: [user('q'), { type: 'function_call', id: 'fc', callId: 'toolu_x', name: 'f', arguments: '{"trunc' }] }),
+      'standard',
+    );
+    expect(body.messages[1]?.content[0]).toMatchObject({ type: 'tool_use', input: {} });
+    expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('convertRequest: tools and output', () => {
+  const tool = { type: 'function' as const, name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: { q: { type: 'string' } } } };
+
+  it.each([
+    [{ type: 'auto' }, undefined, { type: 'auto' }],
+    [{ type: 'required' }, undefined, { type: 'any' }],
+    [{ type: 'function', name: 'lookup' }, undefined, { type: 'tool', name: 'lookup' }],
+    [{ type: 'none' }, false, { type: 'none' }],
+    [{ type: 'required' }, false, { type: 'any', disable_parallel_tool_use: true }],
+    [undefined, false, { type: 'auto', disable_parallel_tool_use: true }],
+    [undefined, true, undefined],
+  ] as const)('maps tool choice %j with parallel %j', (toolChoice, parallelToolCalls, expected) => {
+    const { body } = convertRequest(
+      req({ tools: [tool], ...(toolChoice ? { toolChoice } : {}), ...(parallelToolCalls === undefined ? {} : { parallelToolCalls }) }),
+      'standard',
+    );
+    expect(body.tool_choice).toEqual(expected);
+  });
+
+  it('converts tools, adding the object type to an empty schema and keeping strict where supported', () => {
+    const { body, warnings } = convertRequest(
+      req({ tools: [{ ...tool, strict: true }, { type: 'function', name: 'ping', parameters: {} }] }),
+      'standard',
+    );
+    expect(body.tools).toEqual([
+      { name: 'lookup', description: 'Look up', input_schema: tool.parameters, strict: true },
+      { name: 'ping', input_schema: { type: 'object' } },
+    ]);
+    expect(warnings).toEqual([]);
+    const old = convertRequest(req({ model: 'claude-3-7-sonnet-20250219', tools: [{ ...tool, strict: true }] }), 'standard');
+    expect(old.body.tools?.[0]?.strict).toBeUndefined();
+    expect(old.warnings).toHaveLength(1);
+  });
+
+  it('sends no tool_choice without tools', () => {
+    expect(convertRequest(req({ toolChoice: { type: 'required' } }), 'standard').body.tool_choice).toBeUndefined();
+  });
+
+  it('maps a JSON schema output to output_config.format, or warns on models without structured outputs', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const output = { type: 'json_schema' as const, name: 'city', schema };
+    expect(convertRequest(req({ output }), 'standard').body.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    const old = convertRequest(req({ model: 'claude-sonnet-4-0', output }), 'standard');
+    expect(old.body.output_config).toBeUndefined();
+    expect(old.warnings).toEqual([expect.stringContaining('structured outputs')]);
+    expect(convertRequest(req({ output: { type: 'json_object' } }), 'standard').warnings).toHaveLength(1);
+  });
+});

@@ -1,0 +1,135 @@
+// Canonical request + tier → Anthropic Messages request body (always streamed).
+// https://platform.claude.com/docs/en/api/messages
+import type {
+  CanonicalRequest,
+  FunctionTool,
+  OutputFormat,
+  RequestedTier,
+  ToolChoice,
+} from '../../canonical/types.js';
+import { FlexError } from '../../errors/catalog.js';
+import { convertInput } from './convert-messages.js';
+import { modelTraits, type ModelTraits } from './model-traits.js';
+import { thinkingParams } from './thinking-budget.js';
+import type {
+  AnthropicMessagesBody,
+  AnthropicOutputConfig,
+  AnthropicServiceTier,
+  AnthropicTool,
+  AnthropicToolChoice,
+} from './wire-types.js';
+
+export interface ConvertedRequest {
+  body: AnthropicMessagesBody;
+  /** Lossy translations made here; the caller appends them to `request.warnings`. */
+  warnings: string[];
+}
+
+export function convertRequest(request: CanonicalRequest, tier: RequestedTier): ConvertedRequest {
+  const maxTokens = request.maxOutputTokens;
+  if (maxTokens === undefined) throw new FlexError('missing_max_tokens');
+  const traits = modelTraits(request.model);
+  const input = convertInput(request.input);
+  const warnings = [...input.warnings];
+
+  const body: AnthropicMessagesBody = {
+    model: request.model,
+    max_tokens: maxTokens,
+    messages: input.messages,
+    stream: true,
+    service_tier: serviceTier(tier),
+  };
+  const system = [request.instructions ?? '', ...input.system].filter((text) => text !== '').join('\n\n');
+  if (system !== '') body.system = system;
+
+  const tools = request.tools ?? [];
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) => convertTool(tool, traits, warnings));
+    const choice = convertToolChoice(request.toolChoice, request.parallelToolCalls);
+    if (choice) body.tool_choice = choice;
+  }
+
+  const thinking = thinkingParams({ reasoning: request.reasoning, maxTokens, traits });
+  warnings.push(...thinking.warnings);
+  if (thinking.thinking) body.thinking = thinking.thinking;
+  const outputConfig: AnthropicOutputConfig = {};
+  if (thinking.effort) outputConfig.effort = thinking.effort;
+  const format = convertOutputFormat(request.output, traits, warnings);
+  if (format) outputConfig.format = format;
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.metadata && Object.keys(request.metadata).length > 0) {
+    warnings.push('metadata: Anthropic accepts only metadata.user_id; the other metadata keys were not sent');
+  }
+  return { body, warnings };
+}
+
+/**
+ * Anthropic sells no flex tier and no literal priority tier: `auto` uses Priority Tier capacity
+ * when the organization has it, `standard_only` never does.
+ * https://platform.claude.com/docs/en/api/service-tiers
+ */
+export function serviceTier(tier: RequestedTier): AnthropicServiceTier {
+  switch (tier) {
+    case 'standard':
+      return 'standard_only';
+    case 'priority':
+    case 'auto':
+      return 'auto';
+    case 'flex':
+      throw new FlexError('internal_error', {
+        detail: 'A flex-tier request reached the Anthropic provider, which has no flex tier.',
+      });
+  }
+}
+
+function convertTool(tool: FunctionTool, traits: ModelTraits, warnings: string[]): AnthropicTool {
+  // Anthropic requires an object schema, even for a tool without parameters.
+  const schema = 'type' in tool.parameters ? tool.parameters : { type: 'object', ...tool.parameters };
+  const out: AnthropicTool = { name: tool.name, input_schema: schema };
+  if (tool.description !== undefined) out.description = tool.description;
+  if (tool.strict === true) {
+    if (traits.structuredOutputs) out.strict = true;
+    else warnings.push(`tools: strict schema validation for "${tool.name}" is not available on this model; sent without it`);
+  }
+  return out;
+}
+
+function convertToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
+  const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
+  switch (choice?.type) {
+    case undefined:
+      return parallel === false ? { type: 'auto', ...serial } : undefined;
+    case 'auto':
+      return { type: 'auto', ...serial };
+    case 'required':
+      return { type: 'any', ...serial };
+    case 'function':
+      return { type: 'tool', name: choice.name, ...serial };
+    case 'none':
+      return { type: 'none' };
+  }
+}
+
+/** Structured outputs: `output_config.format` (GA; replaced the beta `output_format`). */
+function convertOutputFormat(
+  output: OutputFormat | undefined,
+  traits: ModelTraits,
+  warnings: string[],
+): AnthropicOutputConfig['format'] {
+  switch (output?.type) {
+    case undefined:
+    case 'text':
+      return undefined;
+    case 'json_object':
+      warnings.push('output: Anthropic has no JSON-object mode without a schema; the format was not enforced');
+      return undefined;
+    case 'json_schema':
+      if (traits.structuredOutputs) return { type: 'json_schema', schema: output.schema };
+      warnings.push(`output: structured outputs are not available on this model; the schema "${output.name}" was not enforced`);
+      return undefined;
+  }
+}

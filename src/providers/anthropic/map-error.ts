@@ -1,0 +1,81 @@
+// Anthropic error answers (HTTP bodies and in-stream `error` events) → FlexError.
+// Shape: {"type":"error","error":{"type","message"},"request_id"}; status per type from
+// https://platform.claude.com/docs/en/api/errors
+import { FlexError, upstreamError } from '../../errors/catalog.js';
+
+const STATUS_BY_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  conflict_error: 409,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+interface ParsedError {
+  type?: string;
+  message?: string;
+}
+
+/** An HTTP error answer; tolerant of empty and non-JSON bodies (proxies, load balancers). */
+export function httpError(status: number, bodyText: string): FlexError {
+  const parsed = parseErrorBody(bodyText);
+  const snippet = bodyText.trim().slice(0, 200);
+  const message =
+    parsed.message ?? (snippet === '' ? `Anthropic answered HTTP ${status} with an empty body.` : `Anthropic answered HTTP ${status}: ${snippet}`);
+  return build(status, parsed.type, message);
+}
+
+/** An `error` event inside a 200 stream: the status comes from the error type. */
+export function streamError(error: ParsedError | undefined): FlexError {
+  const type = error?.type;
+  const status = (type === undefined ? undefined : STATUS_BY_TYPE[type]) ?? 502;
+  return build(status, type, error?.message ?? 'Anthropic sent an error event without a message.');
+}
+
+export function malformedEventError(data: string): FlexError {
+  return new FlexError('upstream_error', {
+    status: 502,
+    detail: `Anthropic sent a stream event that is not valid JSON: ${data.slice(0, 120)}`,
+  });
+}
+
+export function earlyEndError(): FlexError {
+  return new FlexError('upstream_error', {
+    status: 502,
+    detail: 'The Anthropic stream ended early, before message_stop.',
+  });
+}
+
+function build(status: number, type: string | undefined, message: string): FlexError {
+  return upstreamError({
+    provider: 'anthropic',
+    status,
+    message,
+    ...(type === undefined ? {} : { providerType: type, providerCode: type }),
+  });
+}
+
+function parseErrorBody(text: string): ParsedError {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (!isRecord(body)) return {};
+    // Anthropic nests the details under `error`; some proxies answer a flat {type?, message}.
+    const inner = isRecord(body.error) ? body.error : body;
+    return {
+      ...(typeof inner.type === 'string' && inner.type !== 'error' ? { type: inner.type } : {}),
+      ...(typeof inner.message === 'string' ? { message: inner.message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,172 @@
+// The slice of the Anthropic Messages API wire format this provider speaks.
+// Request: https://platform.claude.com/docs/en/api/messages
+// Stream:  https://platform.claude.com/docs/en/build-with-claude/streaming
+
+// ---------------------------------------------------------------------------------------------
+// Request
+
+export type AnthropicServiceTier = 'auto' | 'standard_only';
+
+export interface AnthropicMessagesBody {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessage[];
+  stream: true;
+  service_tier: AnthropicServiceTier;
+  system?: string;
+  tools?: AnthropicTool[];
+  tool_choice?: AnthropicToolChoice;
+  thinking?: AnthropicThinking;
+  output_config?: AnthropicOutputConfig;
+  temperature?: number;
+  top_p?: number;
+  metadata?: { user_id: string };
+}
+
+export interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: AnthropicContentBlock[];
+}
+
+export type AnthropicContentBlock =
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock;
+
+export interface AnthropicTextBlock {
+  type: 'text';
+  text: string;
+}
+
+export interface AnthropicImageBlock {
+  type: 'image';
+  source: { type: 'url'; url: string } | { type: 'base64'; media_type: string; data: string };
+}
+
+export interface AnthropicToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export interface AnthropicToolResultBlock {
+  type: 'tool_result';
+  tool_use_id: string;
+  content: string | (AnthropicTextBlock | AnthropicImageBlock)[];
+  is_error?: boolean;
+}
+
+export interface AnthropicThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature: string;
+}
+
+export interface AnthropicRedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
+
+export interface AnthropicTool {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type AnthropicToolChoice =
+  | { type: 'auto'; disable_parallel_tool_use?: boolean }
+  | { type: 'any'; disable_parallel_tool_use?: boolean }
+  | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
+  | { type: 'none' };
+
+export type AnthropicThinking =
+  | { type: 'enabled'; budget_tokens: number; display?: 'summarized' }
+  | { type: 'adaptive'; display?: 'summarized' };
+
+export type AnthropicEffort = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+export interface AnthropicOutputConfig {
+  effort?: AnthropicEffort;
+  format?: { type: 'json_schema'; schema: Record<string, unknown> };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream events (the `data:` payloads; `type` repeats the SSE `event:` name)
+
+export interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+  service_tier?: string | null;
+}
+
+export interface MessageStartEvent {
+  type: 'message_start';
+  message: { id: string; model: string; usage?: AnthropicUsage };
+}
+
+export type StartedBlock =
+  | { type: 'text'; text?: string }
+  | { type: 'thinking'; thinking?: string; signature?: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_use'; id: string; name: string; input?: Record<string, unknown> };
+
+export interface ContentBlockStartEvent {
+  type: 'content_block_start';
+  index: number;
+  /** Other block types (server tools, …) are never requested by this provider and are skipped. */
+  content_block: StartedBlock | { type: string };
+}
+
+export type BlockDelta =
+  | { type: 'text_delta'; text: string }
+  | { type: 'thinking_delta'; thinking: string }
+  | { type: 'signature_delta'; signature: string }
+  | { type: 'input_json_delta'; partial_json: string };
+
+export interface ContentBlockDeltaEvent {
+  type: 'content_block_delta';
+  index: number;
+  delta: BlockDelta | { type: string };
+}
+
+export interface ContentBlockStopEvent {
+  type: 'content_block_stop';
+  index: number;
+}
+
+export interface MessageDeltaEvent {
+  type: 'message_delta';
+  delta: { stop_reason?: string | null };
+  usage?: AnthropicUsage;
+}
+
+export interface MessageStopEvent {
+  type: 'message_stop';
+}
+
+export interface PingEvent {
+  type: 'ping';
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  error: { type?: string; message?: string };
+}
+
+export type AnthropicStreamEvent =
+  | MessageStartEvent
+  | ContentBlockStartEvent
+  | ContentBlockDeltaEvent
+  | ContentBlockStopEvent
+  | MessageDeltaEvent
+  | MessageStopEvent
+  | PingEvent
+  | ErrorEvent;

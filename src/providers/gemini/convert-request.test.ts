@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalRequest } from '../../canonical/types.js';
+import { FlexError } from '../../errors/catalog.js';
+import { convertRequest } from './convert-request.js';
+
+const toolLoop: CanonicalRequest = {
+  model: 'gemini-2.5-flash',
+  instructions: 'Be brief.',
+  input: [
+    { type: 'message', role: 'developer', content: [{ type: 'text', text: 'Use metric units.' }] },
+    {
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Weather in SF? See the photo.' },
+        { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' }, detail: 'low' },
+        { type: 'image', source: { type: 'url', url: 'https://example.com/sky.jpg' } },
+      ],
+    },
+    { type: 'reasoning', id: 'rs_1', summary: ['Need the weather tool.'], opaque: { provider: 'gemini', data: 'THOUGHT_SIG' } },
+    { type: 'reasoning', id: 'rs_2', summary: [], opaque: { provider: 'openai', data: 'gAAAA-encrypted' } },
+    {
+      type: 'function_call',
+      id: 'fc_1',
+      callId: '61nzpsv4',
+      name: 'getWeather',
+      arguments: '{"location":"San Francisco"}',
+      opaque: { provider: 'gemini', data: 'CALL_SIG' },
+    },
+    { type: 'function_call_output', callId: '61nzpsv4', output: '{"temp":27,"sky":"sunny"}' },
+    { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Sunny, 27°C.' }] },
+    { type: 'message', role: 'user', content: [{ type: 'text', text: 'Thanks!' }] },
+  ],
+  tools: [
+    {
+      type: 'function',
+      name: 'getWeather',
+      description: 'Current weather',
+      parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    },
+  ],
+  toolChoice: { type: 'function', name: 'getWeather' },
+  reasoning: { effort: 'medium', summary: 'auto' },
+  maxOutputTokens: 512,
+  temperature: 0.2,
+  topP: 0.9,
+};
+
+describe('convertRequest', () => {
+  it('builds the Interactions body for a multi-turn tool loop', () => {
+    const request = structuredClone(toolLoop);
+    const body = convertRequest(request, 'flex');
+    expect(body).toEqual({
+      model: 'gemini-2.5-flash',
+      system_instruction: 'Be brief.\n\nUse metric units.',
+      input: [
+        {
+          type: 'user_input',
+          content: [
+            { type: 'text', text: 'Weather in SF? See the photo.' },
+            { type: 'image', data: 'iVBORw0KGgo=', mime_type: 'image/png', resolution: 'low' },
+            { type: 'image', uri: 'https://example.com/sky.jpg' },
+          ],
+        },
+        { type: 'thought', signature: 'THOUGHT_SIG', summary: [{ type: 'text', text: 'Need the weather tool.' }] },
+        { type: 'function_call', id: '61nzpsv4', name: 'getWeather', arguments: { location: 'San Francisco' }, signature: 'CALL_SIG' },
+        { type: 'function_result', call_id: '61nzpsv4', name: 'getWeather', result: '{"temp":27,"sky":"sunny"}' },
+        { type: 'model_output', content: [{ type: 'text', text: 'Sunny, 27°C.' }] },
+        { type: 'user_input', content: [{ type: 'text', text: 'Thanks!' }] },
+      ],
+      tools: [
+        {
+          type: 'function',
+          name: 'getWeather',
+          description: 'Current weather',
+          parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+        },
+      ],
+      generation_config: {
+        max_output_tokens: 512,
+        temperature: 0.2,
+        top_p: 0.9,
+        thinking_level: 'medium',
+        thinking_summaries: 'auto',
+        tool_choice: { allowed_tools: { mode: 'any', tools: ['getWeather'] } },
+      },
+      service_tier: 'flex',
+      store: false,
+      stream: true,
+    });
+    expect(request.warnings).toEqual(['gemini: reasoning items from another provider cannot be replayed to Gemini and were dropped']);
+  });
+
+  it('does not repeat warnings when the same request is converted again for another tier', () => {
+    const request = structuredClone(toolLoop);
+    convertRequest(request, 'flex');
+    const body = convertRequest(request, 'standard');
+    expect(body.service_tier).toBe('standard');
+    expect(request.warnings).toHaveLength(1);
+  });
+
+  it.each([
+    ['standard', 'standard'],
+    ['priority', 'priority'],
+    ['flex', 'flex'],
+  ] as const)('maps tier %s to service_tier %s', (tier, expected) => {
+    expect(convertRequest({ model: 'gemini-2.5-flash', input: [] }, tier).service_tier).toBe(expected);
+  });
+
+  it('refuses the auto tier as an internal error', () => {
+    expect(() => convertRequest({ model: 'gemini-2.5-flash', input: [] }, 'auto')).toThrow(FlexError);
+    try {
+      convertRequest({ model: 'gemini-2.5-flash', input: [] }, 'auto');
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'internal_error', status: 500 });
+    }
+  });
+
+  it.each([
+    ['minimal', 'minimal', false],
+    ['low', 'low', false],
+    ['high', 'high', false],
+    ['none', 'minimal', true],
+    ['xhigh', 'high', true],
+  ] as const)('maps effort %s to thinking_level %s', (effort, level, warns) => {
+    const request: CanonicalRequest = { model: 'gemini-3-flash-preview', input: [], reasoning: { effort } };
+    expect(convertRequest(request, 'standard').generation_config).toEqual({ thinking_level: level });
+    expect((request.warnings ?? []).length > 0).toBe(warns);
+  });
+
+  it('maps json_schema output to a JSON text response format', () => {
+    const body = convertRequest(
+      {
+        model: 'gemini-2.5-flash',
+        input: [{ type: 'message', role: 'user', content: [{ type: 'text', text: 'Person?' }] }],
+        output: { type: 'json_schema', name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } } }, strict: true },
+      },
+      'standard',
+    );
+    expect(body.response_format).toEqual([
+      { type: 'text', mime_type: 'application/json', schema: { type: 'object', properties: { name: { type: 'string' } } } },
+    ]);
+    expect(body.generation_config).toBeUndefined();
+  });
+
+  it('maps tool choice modes and drops a choice given without tools', () => {
+    const tools = toolLoop.tools ?? [];
+    const choice = (toolChoice: CanonicalRequest['toolChoice'], withTools = true) =>
+      convertRequest({ model: 'm', input: [], ...(withTools ? { tools } : {}), ...(toolChoice ? { toolChoice } : {}) }, 'standard')
+        .generation_config?.tool_choice;
+    expect(choice({ type: 'auto' })).toBe('auto');
+    expect(choice({ type: 'none' })).toBe('none');
+    expect(choice({ type: 'required' })).toBe('any');
+    expect(choice({ type: 'required' }, false)).toBeUndefined();
+  });
+
+  it('sends function results with rich content, errors, and unparsable arguments wrapped', () => {
+    const request: CanonicalRequest = {
+      model: 'gemini-2.5-flash',
+      input: [
+        { type: 'function_call', id: 'fc_a', callId: 'a', name: 'shot', arguments: 'not json' },
+        {
+          type: 'function_call_output',
+          callId: 'a',
+          isError: true,
+          output: [
+            { type: 'text', text: 'partial' },
+            { type: 'image', source: { type: 'url', url: 'data:image/jpeg;base64,/9j/4AAQ' } },
+          ],
+        },
+        { type: 'function_call_output', callId: 'unknown', output: 'orphan' },
+      ],
+    };
+    const body = convertRequest(request, 'standard');
+    expect(body.input).toEqual([
+      { type: 'function_call', id: 'a', name: 'shot', arguments: { value: 'not json' } },
+      {
+        type: 'function_result',
+        call_id: 'a',
+        name: 'shot',
+        is_error: true,
+        result: [
+          { type: 'text', text: 'partial' },
+          { type: 'image', data: '/9j/4AAQ', mime_type: 'image/jpeg' },
+        ],
+      },
+      { type: 'function_result', call_id: 'unknown', result: 'orphan' },
+    ]);
+    expect(request.warnings?.some((w) => w.includes('not valid JSON'))).toBe(true);
+  });
+
+  it('reports fields with no Interactions counterpart', () => {
+    const request: CanonicalRequest = { model: 'm', input: [], user: 'u1', metadata: { k: 'v' }, parallelToolCalls: false };
+    convertRequest(request, 'standard');
+    expect(request.warnings).toHaveLength(3);
+  });
+});

@@ -1,0 +1,34 @@
+// The final interaction status → canonical status and stop reason.
+// Statuses: https://ai.google.dev/api/interactions-api (in_progress | requires_action |
+// completed | failed | cancelled | incomplete | budget_exceeded | requires_continuation).
+import type { ResponseStatus, StopReason } from '../../canonical/types.js';
+
+export type CompletionOutcome =
+  | { type: 'finished'; status: ResponseStatus; stopReason: StopReason }
+  /** The interaction did not produce a usable answer; the caller throws. */
+  | { type: 'failed'; raw: string };
+
+export function mapCompletion(raw: string | undefined, hasFunctionCall: boolean): CompletionOutcome {
+  switch (raw) {
+    case 'completed':
+    case 'requires_action':
+      // requires_action is how Gemini ends a turn that asks for function results.
+      return {
+        type: 'finished',
+        status: 'completed',
+        stopReason: hasFunctionCall ? { type: 'tool_calls' } : { type: 'stop' },
+      };
+    case 'incomplete':
+      return { type: 'finished', status: 'incomplete', stopReason: { type: 'max_output_tokens' } };
+    case 'budget_exceeded':
+    case 'requires_continuation':
+      return { type: 'finished', status: 'incomplete', stopReason: { type: 'other', raw } };
+    case 'failed':
+    case 'cancelled':
+      return { type: 'failed', raw };
+    case undefined:
+      return { type: 'failed', raw: 'missing status' };
+    default:
+      return { type: 'finished', status: 'completed', stopReason: { type: 'other', raw } };
+  }
+}

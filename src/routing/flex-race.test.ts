@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { FlexError, upstreamError } from '../errors/catalog.js';
+import { FakeClock, flush } from '../test-support/fake-clock.js';
+import { FakeProvider, gate, happyScript } from '../test-support/fake-provider.js';
+import type { Step } from '../test-support/fake-provider.js';
+import { assembleResponse } from './assemble.js';
+import { openCommitted } from './flex-race.js';
+import type { OpenOptions } from './flex-race.js';
+import { createInProcessStats } from './stats.js';
+import type { TierPlan } from './tier-plan.js';
+
+const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false };
+
+function setup(scripts: ConstructorParameters<typeof FakeProvider>[0], plan: TierPlan = race) {
+  const clock = new FakeClock();
+  const provider = new FakeProvider(scripts);
+  const client = new AbortController();
+  const stats = createInProcessStats({ now: () => clock.now() });
+  const options: OpenOptions = {
+    provider,
+    request: { model: 'gpt-5-mini', input: [] },
+    apiKey: 'k',
+    plan,
+    clientSignal: client.signal,
+    clock,
+    stats,
+    statsKey: { provider: 'openai', model: 'gpt-5-mini' },
+  };
+  return { clock, provider, client, stats, options };
+}
+
+const delayed = (until: Promise<void>): Step[] => [
+  { kind: 'event', event: { type: 'response.created', id: 'r', model: 'm', createdAt: 1 } },
+  { kind: 'wait', until },
+  ...happyScript('flex').slice(1),
+];
+
+describe('flex race', () => {
+  it('commits to flex when admitted within the budget', async () => {
+    const admit = gate();
+    const { clock, provider, options, stats } = setup({ flex: delayed(admit.promise) });
+    const pending = openCommitted(options);
+    await clock.advance(900);
+    admit.open();
+    const committed = await pending;
+    expect(committed.tier).toBe('flex');
+    expect(committed.route).toBe('flex_admitted');
+    expect(committed.flexAdmittedAfterMs).toBe(900);
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex']);
+    const response = await assembleResponse(committed.events);
+    expect(response.servedTier).toBe('flex');
+    expect(clock.pendingTimers).toBe(0);
+    expect(stats.flexAdmitProbability({ provider: 'openai', model: 'gpt-5-mini' }, 1_000)).toBeUndefined();
+  });
+
+  it('falls back to standard when flex is not admitted within the budget, aborting flex', async () => {
+    const never = gate();
+    const { clock, provider, options } = setup({ flex: delayed(never.promise), standard: happyScript('standard') });
+    const pending = openCommitted(options);
+    await clock.advance(27_999);
+    expect(provider.calls).toHaveLength(1);
+    await clock.advance(1);
+    const committed = await pending;
+    expect(committed.tier).toBe('standard');
+    expect(committed.route).toBe('flex_timeout');
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex', 'standard']);
+    expect(provider.calls[0]!.signal.aborted).toBe(true);
+    expect(provider.calls[0]!.aborted).toBe(true);
+    expect((await assembleResponse(committed.events)).servedTier).toBe('standard');
+  });
+
+  it('falls back to standard on a flex 429 capacity refusal', async () => {
+    const { clock, provider, options } = setup({
+      flex: [{ kind: 'throw', error: upstreamError({ provider: 'openai', status: 429, providerCode: 'resource_unavailable', message: 'Resource Unavailable' }) }],
+      standard: happyScript('standard'),
+    });
+    const pending = openCommitted(options);
+    await clock.advance(10);
+    const committed = await pending;
+    expect(committed.route).toBe('flex_unavailable');
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex', 'standard']);
+  });
+
+  it('falls back on response.failed / early end before admission (flex_error)', async () => {
+    const { options } = setup({
+      flex: [
+        { kind: 'event', event: { type: 'response.created', id: 'r', model: 'm', createdAt: 1 } },
+        { kind: 'throw', error: upstreamError({ provider: 'openai', status: 500, message: 'server_error' }) },
+      ],
+      standard: happyScript('standard'),
+    });
+    expect((await openCommitted(options)).route).toBe('flex_error');
+  });
+
+  it('returns a caller error (400) without retrying on standard', async () => {
+    const { provider, options } = setup({
+      flex: [{ kind: 'throw', error: upstreamError({ provider: 'openai', status: 400, providerCode: 'invalid_value', message: 'bad input' }) }],
+      standard: happyScript('standard'),
+    });
+    await expect(openCommitted(options)).rejects.toMatchObject({ status: 400, message: 'bad input' });
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex']);
+  });
+
+  it('a client disconnect during the race aborts flex and starts no fallback', async () => {
+    const never = gate();
+    const { clock, client, provider, options } = setup({ flex: delayed(never.promise), standard: happyScript('standard') });
+    const pending = openCommitted(options);
+    const settled = pending.then(() => 'resolved', () => 'rejected');
+    await clock.advance(500);
+    client.abort(new Error('client disconnected'));
+    await flush();
+    expect(await settled).toBe('rejected');
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex']);
+    expect(provider.calls[0]!.signal.aborted).toBe(true);
+    await clock.advance(60_000);
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('a client disconnect after commit aborts the committed flex upstream', async () => {
+    const rest = gate();
+    const { client, provider, options } = setup({
+      flex: [...happyScript('flex').slice(0, 2), { kind: 'wait', until: rest.promise }, ...happyScript('flex').slice(2)],
+    });
+    const committed = await openCommitted(options);
+    const reading = assembleResponse(committed.events).then(() => 'done', () => 'aborted');
+    await flush();
+    client.abort(new Error('client disconnected'));
+    expect(await reading).toBe('aborted');
+    expect(provider.calls[0]!.signal.aborted).toBe(true);
+  });
+
+  it('a failure after commit surfaces to the consumer (the server re-runs or ends the stream)', async () => {
+    const { options } = setup({
+      flex: [
+        ...happyScript('flex').slice(0, 2),
+        { kind: 'throw', error: upstreamError({ provider: 'openai', status: 500, message: 'boom' }) },
+      ],
+    });
+    const committed = await openCommitted(options);
+    expect(committed.tier).toBe('flex');
+    await expect(assembleResponse(committed.events)).rejects.toBeInstanceOf(FlexError);
+  });
+
+  it('direct plans go straight to their tier', async () => {
+    const { provider, options } = setup({ priority: happyScript('priority') }, { kind: 'direct', tier: 'priority', route: 'direct' });
+    const committed = await openCommitted(options);
+    expect(committed.route).toBe('direct');
+    expect(provider.calls.map((c) => c.tier)).toEqual(['priority']);
+  });
+});

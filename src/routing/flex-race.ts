@@ -1,0 +1,166 @@
+// The flex race (PRODUCT.md §4): fire flex, wait for the provider's admission marker against the
+// budget, commit or fall back up to standard. Provider-agnostic: it only sees canonical events.
+import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
+import type { Provider } from '../providers/provider.js';
+import { FlexError } from '../errors/catalog.js';
+import type { FlexStats, StatsKey } from './stats.js';
+import type { Route, TierPlan } from './tier-plan.js';
+
+export interface Clock {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a canceller. */
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+/** The attempt whose output reaches the caller. */
+export interface Committed {
+  tier: RequestedTier;
+  route: Route;
+  /** Replays the events read while deciding, then continues the upstream stream. */
+  events: AsyncIterator<CanonicalStreamEvent>;
+  /** Milliseconds from the start of the race to flex admission, when flex was admitted. */
+  flexAdmittedAfterMs?: number;
+  /** Milliseconds from the start of this attempt to its first event (standard start time). */
+  startedAfterMs: number;
+}
+
+export interface OpenOptions {
+  provider: Provider;
+  request: CanonicalRequest;
+  apiKey: string;
+  plan: TierPlan;
+  /** Aborted when the client goes away: aborts every attempt and starts no fallback. */
+  clientSignal: AbortSignal;
+  clock: Clock;
+  stats: FlexStats;
+  statsKey: StatsKey;
+}
+
+/** Raised inside the race when the flex budget runs out. */
+export class FlexDeadline extends Error {
+  constructor() {
+    super('flex budget exhausted');
+    this.name = 'FlexDeadline';
+  }
+}
+
+/** A caller error fails on every tier (400 invalid request …): return it, do not retry. */
+export function isCallerError(err: unknown): boolean {
+  if (!(err instanceof FlexError) || !err.upstream) return false;
+  const s = err.status;
+  return s >= 400 && s < 500 && s !== 408 && s !== 409 && s !== 429;
+}
+
+/** Capacity refusals: 429 and 503 (OpenAI flex `resource_unavailable`, Gemini flex 503/429). */
+function isCapacityRefusal(err: unknown): boolean {
+  return err instanceof FlexError && (err.status === 429 || err.status === 503);
+}
+
+async function* replay(
+  buffered: CanonicalStreamEvent[],
+  rest: AsyncIterator<CanonicalStreamEvent>,
+): AsyncGenerator<CanonicalStreamEvent> {
+  yield* buffered;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+function linkedController(parent: AbortSignal): { ctl: AbortController; unlink: () => void } {
+  const ctl = new AbortController();
+  const onAbort = (): void => ctl.abort(parent.reason);
+  if (parent.aborted) ctl.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return { ctl, unlink: () => parent.removeEventListener('abort', onAbort) };
+}
+
+function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal): AsyncIterator<CanonicalStreamEvent> {
+  const stream = options.provider.stream({ request: options.request, tier, apiKey: options.apiKey, signal });
+  return stream[Symbol.asyncIterator]();
+}
+
+/**
+ * Opens an attempt on one tier and reads its first event, so HTTP errors surface before anything is
+ * written to the caller.
+ */
+export async function openDirect(options: OpenOptions, tier: RequestedTier, route: Route): Promise<Committed> {
+  const started = options.clock.now();
+  const { ctl } = linkedController(options.clientSignal);
+  const it = iterate(options, tier, ctl.signal);
+  const first = await it.next();
+  const startedAfterMs = options.clock.now() - started;
+  if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, startedAfterMs);
+  const buffered = first.done ? [] : [first.value];
+  return { tier, route, events: replay(buffered, it), startedAfterMs };
+}
+
+/** Runs the plan: a direct attempt, or the flex race with fallback to standard. */
+export async function openCommitted(options: OpenOptions): Promise<Committed> {
+  const { plan } = options;
+  if (plan.kind === 'direct') return openDirect(options, plan.tier, plan.route);
+  const outcome = await raceFlex(options, plan.flexBudgetMs);
+  if (outcome.kind === 'committed') return outcome.committed;
+  return openDirect(options, 'standard', outcome.route);
+}
+
+type RaceOutcome = { kind: 'committed'; committed: Committed } | { kind: 'fallback'; route: Route };
+
+async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOutcome> {
+  const { clock, stats, statsKey } = options;
+  const started = clock.now();
+  const { ctl, unlink } = linkedController(options.clientSignal);
+  let timedOut = false;
+  const cancelTimer = clock.setTimer(budgetMs, () => {
+    timedOut = true;
+    ctl.abort(new FlexDeadline());
+  });
+  const it = iterate(options, 'flex', ctl.signal);
+  const buffered: CanonicalStreamEvent[] = [];
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) throw new FlexError('upstream_error', { status: 502, detail: 'The flex stream ended before it started.' });
+      buffered.push(r.value);
+      if (r.value.type !== 'admitted') continue;
+      cancelTimer();
+      const afterMs = clock.now() - started;
+      stats.recordFlex(statsKey, { kind: 'admitted', afterMs });
+      // The client link stays: a disconnect after commit must still abort the upstream.
+      const committed: Committed = {
+        tier: 'flex',
+        route: 'flex_admitted',
+        events: replay(buffered, it),
+        flexAdmittedAfterMs: afterMs,
+        startedAfterMs: afterMs,
+      };
+      return { kind: 'committed', committed };
+    }
+  } catch (err) {
+    cancelTimer();
+    unlink();
+    if (!ctl.signal.aborted) ctl.abort(err);
+    void it.return?.().catch(() => undefined);
+    if (options.clientSignal.aborted) throw options.clientSignal.reason;
+    if (timedOut) {
+      stats.recordFlex(statsKey, { kind: 'timeout', budgetMs });
+      return { kind: 'fallback', route: 'flex_timeout' };
+    }
+    if (isCallerError(err)) throw err;
+    if (isCapacityRefusal(err)) {
+      stats.recordFlex(statsKey, { kind: 'refused' });
+      return { kind: 'fallback', route: 'flex_unavailable' };
+    }
+    stats.recordFlex(statsKey, { kind: 'error' });
+    return { kind: 'fallback', route: 'flex_error' };
+  }
+}

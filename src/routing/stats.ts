@@ -1,0 +1,100 @@
+// Recent flex and standard start statistics per provider and model, behind a small interface so a
+// shared (Redis) implementation can replace the in-process one.
+import type { ProviderName } from '../canonical/types.js';
+
+export interface StatsKey {
+  provider: ProviderName;
+  model: string;
+}
+
+export type FlexOutcome =
+  | { kind: 'admitted'; afterMs: number }
+  | { kind: 'timeout'; budgetMs: number }
+  | { kind: 'refused' }
+  | { kind: 'error' };
+
+export interface FlexStats {
+  /** Expected time for the standard tier of this model to start: what the race reserves. */
+  standardReserveMs(key: StatsKey): number;
+  /** Chance that flex starts within `budgetMs`, from recent traffic; undefined without enough data. */
+  flexAdmitProbability(key: StatsKey, budgetMs: number): number | undefined;
+  recordFlex(key: StatsKey, outcome: FlexOutcome): void;
+  recordStandardStart(key: StatsKey, afterMs: number): void;
+}
+
+export interface InProcessStatsOptions {
+  now: () => number;
+  /** Samples kept per key and kind. */
+  capacity?: number;
+  /** Samples older than this are ignored. */
+  horizonMs?: number;
+  /** Reserve before enough standard samples exist. */
+  defaultReserveMs?: number;
+  /** Samples needed before the statistics are trusted. */
+  minSamples?: number;
+  /** Robust high percentile used for the reserve. */
+  reservePercentile?: number;
+}
+
+interface Sample<T> {
+  at: number;
+  value: T;
+}
+
+/** Fixed-size ring of recent samples. */
+class Ring<T> {
+  private readonly items: Sample<T>[] = [];
+  private next = 0;
+  constructor(private readonly capacity: number) {}
+  push(sample: Sample<T>): void {
+    if (this.items.length < this.capacity) this.items.push(sample);
+    else this.items[this.next] = sample;
+    this.next = (this.next + 1) % this.capacity;
+  }
+  since(at: number): T[] {
+    return this.items.filter((s) => s.at >= at).map((s) => s.value);
+  }
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank] ?? 0;
+}
+
+export function createInProcessStats(options: InProcessStatsOptions): FlexStats {
+  const capacity = options.capacity ?? 200;
+  const horizonMs = options.horizonMs ?? 10 * 60_000;
+  const defaultReserveMs = options.defaultReserveMs ?? 2_000;
+  const minSamples = options.minSamples ?? 8;
+  const reservePercentile = options.reservePercentile ?? 0.95;
+  const flex = new Map<string, Ring<FlexOutcome>>();
+  const standard = new Map<string, Ring<number>>();
+  const id = (key: StatsKey): string => `${key.provider}\u0000${key.model}`;
+  const ring = <T>(map: Map<string, Ring<T>>, key: StatsKey): Ring<T> => {
+    let r = map.get(id(key));
+    if (!r) map.set(id(key), (r = new Ring<T>(capacity)));
+    return r;
+  };
+
+  return {
+    standardReserveMs(key) {
+      const samples = standard.get(id(key))?.since(options.now() - horizonMs) ?? [];
+      if (samples.length < minSamples) return defaultReserveMs;
+      return percentile(samples.sort((a, b) => a - b), reservePercentile);
+    },
+    flexAdmitProbability(key, budgetMs) {
+      const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
+      if (samples.length < minSamples) return undefined;
+      let fits = 0;
+      for (const s of samples) if (s.kind === 'admitted' && s.afterMs <= budgetMs) fits++;
+      return fits / samples.length;
+    },
+    recordFlex(key, outcome) {
+      ring(flex, key).push({ at: options.now(), value: outcome });
+    },
+    recordStandardStart(key, afterMs) {
+      ring(standard, key).push({ at: options.now(), value: afterMs });
+    },
+  };
+}

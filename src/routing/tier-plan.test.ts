@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../catalog/catalog.js';
+import { parseStartWithin } from './start-within.js';
+import { createInProcessStats } from './stats.js';
+import { planTier } from './tier-plan.js';
+import type { PlanDeps } from './tier-plan.js';
+
+const catalog = loadCatalog();
+
+function deps(overrides: Partial<PlanDeps> = {}, now = 0): PlanDeps {
+  return { catalog, stats: createInProcessStats({ now: () => now }), random: () => 0.99, ...overrides };
+}
+
+const plan = (model: string, sw: string, provider: 'openai' | 'gemini' | 'anthropic', d = deps()) =>
+  planTier({ model, provider, startWithin: parseStartWithin(sw) }, d);
+
+describe('tier plan', () => {
+  it('runs words directly on their tier, for any model', () => {
+    expect(plan('some-uncatalogued-model', 'default', 'openai')).toEqual({ kind: 'direct', tier: 'standard', route: 'direct' });
+    expect(plan('claude-sonnet-4-5', 'auto', 'anthropic')).toMatchObject({ tier: 'auto' });
+  });
+
+  it('refuses the documented combinations', () => {
+    expect(() => plan('gemini-2.5-flash', 'auto', 'gemini')).toThrow(expect.objectContaining({ code: 'auto_unsupported_for_gemini' }));
+    expect(() => plan('claude-sonnet-4-5', '00h-00m-30s', 'anthropic')).toThrow(expect.objectContaining({ code: 'flex_unsupported_for_anthropic' }));
+    expect(() => plan('gpt-4o', '00h-00m-30s', 'openai')).toThrow(expect.objectContaining({ code: 'model_not_flex_capable', param: 'start_within' }));
+  });
+
+  it('reserves the standard start time from the window (default before data)', () => {
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai')).toMatchObject({ kind: 'race', windowMs: 30_000, reserveMs: 2_000, flexBudgetMs: 28_000 });
+  });
+
+  it('learns the reserve from recent standard starts (high percentile)', () => {
+    const d = deps();
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    for (let i = 0; i < 20; i++) d.stats.recordStandardStart(key, 300 + i * 10);
+    const p = plan('gpt-5-mini', '00h-00m-10s', 'openai', d);
+    expect(p).toMatchObject({ kind: 'race', reserveMs: 480, flexBudgetMs: 9_520 });
+  });
+
+  it('skips flex when recent traffic says it will not start in time, probing a small share', () => {
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    const d = deps();
+    for (let i = 0; i < 20; i++) d.stats.recordFlex(key, { kind: 'refused' });
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+    const probing = deps({ stats: d.stats, random: () => 0.01 });
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', probing)).toMatchObject({ kind: 'race', probe: true });
+    // Recovery: admissions push the probability back up and flex returns.
+    for (let i = 0; i < 200; i++) d.stats.recordFlex(key, { kind: 'admitted', afterMs: 800 });
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ kind: 'race', probe: false });
+  });
+});

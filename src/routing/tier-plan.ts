@@ -1,0 +1,71 @@
+// Decides how a request runs: directly on one tier, or through the flex race with its budget.
+import type { ProviderName, RequestedTier } from '../canonical/types.js';
+import type { ModelCatalog } from '../catalog/catalog.js';
+import { FlexError } from '../errors/catalog.js';
+import type { StartWithin } from './start-within.js';
+import type { FlexStats } from './stats.js';
+
+export type Route =
+  | 'direct'
+  | 'flex_admitted'
+  | 'flex_timeout'
+  | 'flex_unavailable'
+  | 'flex_error'
+  | 'flex_skipped_predicted_miss'
+  | 'flex_failed_after_admission';
+
+export type TierPlan =
+  | { kind: 'direct'; tier: RequestedTier; route: 'direct' | 'flex_skipped_predicted_miss'; windowMs?: number }
+  | { kind: 'race'; windowMs: number; flexBudgetMs: number; reserveMs: number; probe: boolean };
+
+export interface PlanInput {
+  model: string;
+  provider: ProviderName;
+  startWithin: StartWithin;
+}
+
+export interface PlanDeps {
+  catalog: ModelCatalog;
+  stats: FlexStats;
+  /** Uniform [0,1) source, injected so probing is testable. */
+  random: () => number;
+  /** Share of predicted misses still sent to flex so recovery is noticed. */
+  probeShare?: number;
+  /** Below this admit probability flex is skipped. */
+  skipBelowProbability?: number;
+  /** A flex budget shorter than this is not worth trying. */
+  minFlexBudgetMs?: number;
+}
+
+/** Validates the tier choice against model and provider (errors of PRODUCT.md §3) and plans it. */
+export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
+  const { startWithin, provider, model } = input;
+  if (startWithin.kind === 'tier') {
+    if (startWithin.tier === 'auto' && provider === 'gemini') {
+      throw new FlexError('auto_unsupported_for_gemini', { param: 'start_within' });
+    }
+    return { kind: 'direct', tier: startWithin.tier, route: 'direct' };
+  }
+  if (provider === 'anthropic') {
+    throw new FlexError('flex_unsupported_for_anthropic', { param: 'start_within' });
+  }
+  if (!deps.catalog.get(model)?.flex_capable) {
+    throw new FlexError('model_not_flex_capable', {
+      param: 'start_within',
+      detail: `The model ${JSON.stringify(model)} has no flex tier.`,
+    });
+  }
+  const key = { provider, model };
+  const windowMs = startWithin.windowMs;
+  const reserveMs = Math.min(deps.stats.standardReserveMs(key), windowMs);
+  const flexBudgetMs = windowMs - reserveMs;
+  const probability = deps.stats.flexAdmitProbability(key, flexBudgetMs);
+  const predictedMiss =
+    flexBudgetMs < (deps.minFlexBudgetMs ?? 250) ||
+    (probability !== undefined && probability < (deps.skipBelowProbability ?? 0.2));
+  if (!predictedMiss) return { kind: 'race', windowMs, flexBudgetMs, reserveMs, probe: false };
+  if (flexBudgetMs > 0 && deps.random() < (deps.probeShare ?? 0.05)) {
+    return { kind: 'race', windowMs, flexBudgetMs, reserveMs, probe: true };
+  }
+  return { kind: 'direct', tier: 'standard', route: 'flex_skipped_predicted_miss', windowMs };
+}

@@ -1,0 +1,117 @@
+// Builds the running gateway from a Config: store, catalog, providers (or the built-in emulator),
+// surfaces, limits, ledger. Tests call it with overrides; `serve` calls it with the environment.
+import pino from 'pino';
+import type { Logger } from 'pino';
+import type { ProviderName } from '../canonical/types.js';
+import { loadCatalog } from '../catalog/catalog.js';
+import type { Config } from '../config.js';
+import type { RunningEmulator } from '../emulator/index.js';
+import { startEmulator } from '../emulator/index.js';
+import { createAnthropicProvider } from '../providers/anthropic/index.js';
+import { createGeminiProvider } from '../providers/gemini/index.js';
+import { createOpenAIProvider } from '../providers/openai/index.js';
+import type { Provider } from '../providers/provider.js';
+import type { Clock } from '../routing/flex-race.js';
+import { systemClock } from '../routing/flex-race.js';
+import { createInProcessStats } from '../routing/stats.js';
+import type { FlexStats } from '../routing/stats.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
+import { chatSurface } from '../surfaces/chat/index.js';
+import { interactionsSurface } from '../surfaces/interactions/index.js';
+import { messagesSurface } from '../surfaces/messages/index.js';
+import { responsesSurface } from '../surfaces/responses/index.js';
+import { Ledger } from '../usage/ledger.js';
+import type { Gateway } from './app.js';
+import { createGateway } from './app.js';
+import { createAuthenticator } from './auth.js';
+import type { GatewayDeps } from './deps.js';
+import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
+import { createWindowLimiter } from './rate-limit.js';
+
+/** The key the built-in emulator accepts; never sent anywhere else. */
+export const EMULATOR_API_KEY = 'emulator-local-key';
+
+export interface StartOptions {
+  config: Config;
+  log?: Logger;
+  store?: Store;
+  clock?: Clock;
+  random?: () => number;
+  stats?: FlexStats;
+  /** Replaces provider adapters (tests inject faulty or scripted providers). */
+  providers?: Partial<Record<ProviderName, Provider>>;
+}
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
+  deps: GatewayDeps;
+  emulator: RunningEmulator | undefined;
+  /** Graceful stop: drain in-flight requests, close emulator and store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const PROVIDERS: readonly ProviderName[] = ['openai', 'gemini', 'anthropic'];
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const config = { ...options.config };
+  const log = options.log ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const emulated = PROVIDERS.filter((p) => config[p].emulated);
+  let emulator: RunningEmulator | undefined;
+  if (emulated.length > 0) {
+    emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      seed: config.emulator.seed,
+      profile: config.emulator.profile as never,
+      timeScale: config.emulator.timeScale,
+    });
+    for (const p of emulated) {
+      const baseUrl = p === 'openai' ? `${emulator.url}/v1` : emulator.url;
+      config[p] = { baseUrl, apiKey: EMULATOR_API_KEY, emulated: true };
+    }
+  }
+  const store = options.store ?? openSqliteStore(config.dbPath);
+  const interrupted = store.closeInterruptedUsage();
+  if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
+  const catalog = loadCatalog(config.catalogPath);
+  const masterKey = resolveMasterKey(config, log);
+  const deps: GatewayDeps = {
+    config,
+    store,
+    catalog,
+    providers: {
+      openai: createOpenAIProvider({ baseUrl: config.openai.baseUrl }),
+      gemini: createGeminiProvider({ baseUrl: config.gemini.baseUrl }),
+      anthropic: createAnthropicProvider({ baseUrl: config.anthropic.baseUrl }),
+      ...options.providers,
+    },
+    providerKeys: createProviderKeyResolver(store, config, masterKey),
+    stats: options.stats ?? createInProcessStats({ now: () => clock.now() }),
+    clock,
+    random: options.random ?? Math.random,
+    authenticator: createAuthenticator(
+      store,
+      createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
+    ),
+    orgLimiter: createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
+    ledger: new Ledger(store, catalog),
+    log,
+    surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
+  };
+  const gateway = createGateway(deps);
+  const url = await gateway.listen(config.port, config.host);
+  return {
+    url,
+    gateway,
+    deps,
+    emulator,
+    async stop(graceMs = config.shutdownGraceMs) {
+      await gateway.shutdown(graceMs);
+      await emulator?.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Everything the server shell needs, built once at startup and passed down (injected in tests).
+import type { Logger } from 'pino';
+import type { ProviderName } from '../canonical/types.js';
+import type { ModelCatalog } from '../catalog/catalog.js';
+import type { Config } from '../config.js';
+import type { Provider } from '../providers/provider.js';
+import type { Clock } from '../routing/flex-race.js';
+import type { FlexStats } from '../routing/stats.js';
+import type { Store } from '../store/store.js';
+import type { Surface } from '../surfaces/surface.js';
+import type { Ledger } from '../usage/ledger.js';
+import type { Authenticator } from './auth.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface ProviderKeyResolver {
+  /** The organization's key, else the deployment-wide key; undefined when there is none. */
+  resolve(orgId: string, provider: ProviderName): string | undefined;
+}
+
+export interface GatewayDeps {
+  config: Config;
+  store: Store;
+  catalog: ModelCatalog;
+  providers: Record<ProviderName, Provider>;
+  providerKeys: ProviderKeyResolver;
+  stats: FlexStats;
+  clock: Clock;
+  random: () => number;
+  authenticator: Authenticator;
+  orgLimiter: RateLimiter;
+  ledger: Ledger;
+  log: Logger;
+  surfaces: readonly Surface[];
+}

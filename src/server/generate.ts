@@ -1,0 +1,212 @@
+// One generation request, end to end: checks in the documented order, the tier plan, the race,
+// then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CanonicalResponse, ProviderName, RequestedTier, ServedTier } from '../canonical/types.js';
+import { providerForModel } from '../catalog/catalog.js';
+import { FlexError, toFlexError } from '../errors/catalog.js';
+import { assembleResponse } from '../routing/assemble.js';
+import type { Committed } from '../routing/flex-race.js';
+import { openCommitted, openDirect } from '../routing/flex-race.js';
+import { parseStartWithin } from '../routing/start-within.js';
+import { planTier } from '../routing/tier-plan.js';
+import type { DecodedRequest, Surface } from '../surfaces/surface.js';
+import type { ApiKeyRecord } from '../store/store.js';
+import type { LedgerEntryEnd } from '../usage/ledger.js';
+import type { GatewayDeps } from './deps.js';
+import { readBody } from './http.js';
+
+export interface RequestContext {
+  requestId: string;
+  startedAt: number;
+  key: ApiKeyRecord;
+  /** Aborted when the client goes away before the answer is complete. */
+  clientSignal: AbortSignal;
+}
+
+const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
+
+function parseJsonObject(bytes: Buffer): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? err.message : 'unreadable body';
+    throw new FlexError('invalid_json', { detail: `The request body is not valid JSON (${why}).` });
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new FlexError('invalid_json', { detail: 'The request body must be a JSON object.' });
+  }
+  return body as Record<string, unknown>;
+}
+
+function requireModel(body: Record<string, unknown>): string {
+  const model = body.model;
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw new FlexError(
+      'missing_model',
+      model === undefined ? { param: 'model' } : { param: 'model', detail: '`model` must be a non-empty string.' },
+    );
+  }
+  return model;
+}
+
+function tierHeader(tier: RequestedTier): string {
+  return tier;
+}
+
+function servedTierOf(committed: Committed, response?: CanonicalResponse): ServedTier {
+  if (response) return response.servedTier;
+  return committed.tier === 'auto' ? 'standard' : committed.tier;
+}
+
+export async function handleGeneration(
+  deps: GatewayDeps,
+  surface: Surface,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): Promise<void> {
+  // Order: auth (done by the caller) → size → JSON → model → start_within → field rules → key.
+  const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
+  const model = requireModel(body);
+  const provider: ProviderName = providerForModel(model);
+  const startWithin = parseStartWithin(body.start_within);
+  const plan = planTier({ model, provider, startWithin }, deps);
+  const decoded = surface.decode(body);
+  if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
+    throw new FlexError('missing_max_tokens', { param: surface.maxTokensParam });
+  }
+  const apiKey = deps.providerKeys.resolve(ctx.key.orgId, provider);
+  if (apiKey === undefined) throw new FlexError(NO_KEY_CODE[provider]);
+  if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
+
+  const closeLedger = deps.ledger.open({
+    requestId: ctx.requestId,
+    orgId: ctx.key.orgId,
+    keyId: ctx.key.id,
+    surface: surface.name,
+    provider,
+    model,
+    startWithin: startWithin.raw,
+  });
+  const end: Omit<LedgerEntryEnd, 'durationMs'> = {
+    status: 'failed',
+    servedTier: null,
+    route: plan.kind === 'direct' ? plan.route : 'flex_race',
+    errorCode: null,
+    admissionMs: null,
+    firstByteMs: null,
+    usage: null,
+  };
+  try {
+    const open = {
+      provider: deps.providers[provider],
+      request: decoded.request,
+      apiKey,
+      plan,
+      clientSignal: ctx.clientSignal,
+      clock: deps.clock,
+      stats: deps.stats,
+      statsKey: { provider, model },
+    };
+    let committed = await openCommitted(open);
+    end.route = committed.route;
+    end.admissionMs = committed.flexAdmittedAfterMs ?? null;
+    if (decoded.stream) {
+      await streamAnswer({ res, decoded, committed, ctx, end, deps });
+    } else {
+      let response: CanonicalResponse;
+      try {
+        response = await assembleResponse(committed.events);
+      } catch (err) {
+        // After commit, a non-streaming caller has seen nothing yet: re-run on standard.
+        if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err;
+        deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
+        committed = await openDirect(open, 'standard', 'flex_failed_after_admission');
+        end.route = committed.route;
+        response = await assembleResponse(committed.events);
+      }
+      const servedTier = servedTierOf(committed, response);
+      const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        'x-flexinference-tier': tierHeader(committed.tier),
+        'x-flexinference-route': committed.route,
+      });
+      end.firstByteMs = deps.clock.now() - ctx.startedAt;
+      res.end(payload);
+      Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
+    }
+  } catch (err) {
+    end.status = ctx.clientSignal.aborted ? 'disconnected' : 'failed';
+    end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
+    throw err;
+  } finally {
+    closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
+  }
+}
+
+interface StreamArgs {
+  res: ServerResponse;
+  decoded: DecodedRequest;
+  committed: Committed;
+  ctx: RequestContext;
+  end: Omit<LedgerEntryEnd, 'durationMs'>;
+  deps: GatewayDeps;
+}
+
+async function streamAnswer({ res, decoded, committed, ctx, end, deps }: StreamArgs): Promise<void> {
+  const servedTier = servedTierOf(committed);
+  const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-flexinference-tier': tierHeader(committed.tier),
+    'x-flexinference-route': committed.route,
+  });
+  res.flushHeaders();
+  end.servedTier = servedTier;
+  try {
+    for (;;) {
+      const r = await committed.events.next();
+      if (r.done) break;
+      const event = r.value;
+      if (event.type === 'response.completed') {
+        end.usage = event.response.usage;
+        end.servedTier = event.response.servedTier;
+      }
+      const chunk = encoder.event(event);
+      if (chunk.length === 0) continue;
+      end.firstByteMs ??= deps.clock.now() - ctx.startedAt;
+      if (!res.write(chunk)) await waitForDrain(res, ctx.clientSignal);
+    }
+    if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
+    res.end(encoder.end());
+    end.status = 'completed';
+  } catch (err) {
+    if (ctx.clientSignal.aborted) throw err;
+    // Bytes were sent: the failure becomes the dialect's in-stream error event.
+    const flexErr = toFlexError(err);
+    deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
+    res.end(encoder.error(flexErr));
+    end.status = 'failed';
+    end.errorCode = flexErr.code;
+  }
+}
+
+function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', abort);
+      resolve();
+    };
+    const abort = (): void => {
+      res.off('drain', done);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('client disconnected'));
+    };
+    res.on('drain', done);
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}

@@ -1,0 +1,34 @@
+// Provider keys: the organization's own (sealed at rest), else the deployment-wide one.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { deriveKey, unseal } from '../store/secrets.js';
+import type { Store } from '../store/store.js';
+import type { ProviderKeyResolver } from './deps.js';
+
+/**
+ * FLEX_MASTER_KEY when set; otherwise a key generated once into a 0600 file beside the database
+ * (fine for a laptop; production should set FLEX_MASTER_KEY from a secret store).
+ */
+export function resolveMasterKey(config: Config, log?: Logger): Buffer {
+  if (config.masterKey) return deriveKey(config.masterKey);
+  const file = join(dirname(config.dbPath), 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    log?.warn({ file }, 'FLEX_MASTER_KEY is not set: generated a master key file for sealing provider keys');
+  }
+  return deriveKey(readFileSync(file, 'utf8').trim());
+}
+
+export function createProviderKeyResolver(store: Store, config: Config, masterKey: Buffer): ProviderKeyResolver {
+  return {
+    resolve(orgId, provider) {
+      const sealed = store.getProviderKey(orgId, provider);
+      if (sealed !== undefined) return unseal(sealed, masterKey);
+      return config[provider].apiKey;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// The embedded store: one SQLite file (better-sqlite3, synchronous, WAL).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { ProviderName } from '../canonical/types.js';
+import type { ApiKeyRecord, Organization, Store, UsageQuery, UsageRow } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS organizations (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), name TEXT,
+  prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS provider_keys (
+  org_id TEXT NOT NULL REFERENCES organizations(id), provider TEXT NOT NULL, sealed TEXT NOT NULL,
+  updated_at TEXT NOT NULL, PRIMARY KEY (org_id, provider));
+CREATE TABLE IF NOT EXISTS usage (
+  request_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, key_id TEXT NOT NULL, surface TEXT NOT NULL,
+  provider TEXT NOT NULL, model TEXT NOT NULL, start_within TEXT NOT NULL, served_tier TEXT,
+  route TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, admission_ms REAL, first_byte_ms REAL,
+  duration_ms REAL, input_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+  standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
+`;
+
+interface KeyRow {
+  id: string;
+  org_id: string;
+  org_name: string;
+  name: string | null;
+  prefix: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  orgName: r.org_name,
+  name: r.name,
+  prefix: r.prefix,
+  hash: r.hash,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
+  ['requestId', 'request_id'], ['orgId', 'org_id'], ['keyId', 'key_id'], ['surface', 'surface'],
+  ['provider', 'provider'], ['model', 'model'], ['startWithin', 'start_within'],
+  ['servedTier', 'served_tier'], ['route', 'route'], ['status', 'status'], ['errorCode', 'error_code'],
+  ['admissionMs', 'admission_ms'], ['firstByteMs', 'first_byte_ms'], ['durationMs', 'duration_ms'],
+  ['inputTokens', 'input_tokens'], ['cachedTokens', 'cached_tokens'], ['outputTokens', 'output_tokens'],
+  ['reasoningTokens', 'reasoning_tokens'], ['costUsd', 'cost_usd'], ['standardCostUsd', 'standard_cost_usd'],
+  ['savingUsd', 'saving_usd'], ['createdAt', 'created_at'],
+];
+
+function fromUsageRow(raw: Record<string, unknown>): UsageRow {
+  const row: Record<string, unknown> = {};
+  for (const [prop, column] of USAGE_COLUMNS) row[prop] = raw[column];
+  return row as unknown as UsageRow;
+}
+
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+
+  const keySelect = `SELECT k.*, o.name AS org_name FROM api_keys k JOIN organizations o ON o.id = k.org_id`;
+  const q = {
+    orgByName: db.prepare<[string], Organization>('SELECT id, name FROM organizations WHERE name = ?'),
+    insertOrg: db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)'),
+    insertKey: db.prepare(
+      'INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    keyById: db.prepare<[string], KeyRow>(`${keySelect} WHERE k.id = ?`),
+    keyByHash: db.prepare<[string], KeyRow>(`${keySelect} WHERE k.hash = ?`),
+    keysAll: db.prepare<[], KeyRow>(`${keySelect} ORDER BY k.created_at`),
+    keysOfOrg: db.prepare<[string], KeyRow>(`${keySelect} WHERE k.org_id = ? ORDER BY k.created_at`),
+    revoke: db.prepare(
+      'UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL',
+    ),
+    countKeys: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys'),
+    setProviderKey: db.prepare(
+      `INSERT INTO provider_keys (org_id, provider, sealed, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (org_id, provider) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+    ),
+    getProviderKey: db.prepare<[string, string], { sealed: string }>(
+      'SELECT sealed FROM provider_keys WHERE org_id = ? AND provider = ?',
+    ),
+    upsertUsage: db.prepare(
+      `INSERT OR REPLACE INTO usage (${USAGE_COLUMNS.map(([, c]) => c).join(', ')})
+       VALUES (${USAGE_COLUMNS.map(([p]) => `@${p}`).join(', ')})`,
+    ),
+    closeInterrupted: db.prepare(
+      `UPDATE usage SET status = 'interrupted', error_code = COALESCE(error_code, 'interrupted') WHERE status = 'in_progress'`,
+    ),
+  };
+
+  const now = (): string => new Date().toISOString();
+
+  return {
+    ensureOrganization(name) {
+      const found = q.orgByName.get(name);
+      if (found) return found;
+      const org = { id: `org_${randomUUID().replaceAll('-', '').slice(0, 20)}`, name };
+      q.insertOrg.run(org.id, org.name, now());
+      return org;
+    },
+    findOrganization: (name) => q.orgByName.get(name),
+    insertApiKey({ orgId, name, prefix, hash }) {
+      const id = `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+      q.insertKey.run(id, orgId, name, prefix, hash, now());
+      const row = q.keyById.get(id);
+      if (!row) throw new Error('inserted key not found');
+      return toKey(row);
+    },
+    findApiKeyByHash(hash) {
+      const row = q.keyByHash.get(hash);
+      return row ? toKey(row) : undefined;
+    },
+    listApiKeys: (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
+    revokeApiKey: (idOrPrefix) => q.revoke.run(now(), idOrPrefix, idOrPrefix).changes,
+    countApiKeys: () => q.countKeys.get()?.n ?? 0,
+    setProviderKey(orgId, provider: ProviderName, sealed) {
+      q.setProviderKey.run(orgId, provider, sealed, now());
+    },
+    getProviderKey: (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
+    upsertUsage(row) {
+      q.upsertUsage.run(row);
+    },
+    queryUsage(query: UsageQuery) {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (query.since) {
+        where.push('created_at >= ?');
+        params.push(query.since);
+      }
+      if (query.orgId) {
+        where.push('org_id = ?');
+        params.push(query.orgId);
+      }
+      const sql = `SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
+      return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
+    },
+    closeInterruptedUsage: () => q.closeInterrupted.run().changes,
+    close: () => db.close(),
+  };
+}

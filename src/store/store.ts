@@ -1,0 +1,69 @@
+// The storage interface: organizations, API keys, provider keys, usage. SQLite by default.
+import type { ProviderName } from '../canonical/types.js';
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  orgName: string;
+  name: string | null;
+  /** First characters of the key, for recognising it in listings. */
+  prefix: string;
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface UsageRow {
+  requestId: string;
+  orgId: string;
+  keyId: string;
+  surface: string;
+  provider: ProviderName;
+  model: string;
+  startWithin: string;
+  servedTier: string | null;
+  route: string;
+  /** completed | failed | disconnected | in_progress */
+  status: string;
+  errorCode: string | null;
+  admissionMs: number | null;
+  firstByteMs: number | null;
+  durationMs: number | null;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  standardCostUsd: number;
+  savingUsd: number;
+  createdAt: string;
+}
+
+export interface UsageQuery {
+  since?: string;
+  orgId?: string;
+}
+
+export interface Store {
+  ensureOrganization(name: string): Organization;
+  findOrganization(name: string): Organization | undefined;
+  insertApiKey(input: { orgId: string; name: string | null; prefix: string; hash: string }): ApiKeyRecord;
+  findApiKeyByHash(hash: string): ApiKeyRecord | undefined;
+  listApiKeys(orgId?: string): ApiKeyRecord[];
+  /** Revokes by id or by prefix; returns how many keys were revoked. */
+  revokeApiKey(idOrPrefix: string): number;
+  countApiKeys(): number;
+  setProviderKey(orgId: string, provider: ProviderName, sealed: string): void;
+  getProviderKey(orgId: string, provider: ProviderName): string | undefined;
+  /** Opens a ledger row when a request starts (status in_progress) or replaces it when it ends. */
+  upsertUsage(row: UsageRow): void;
+  queryUsage(query: UsageQuery): UsageRow[];
+  /** Rows left in_progress by a crash are closed as interrupted at startup. */
+  closeInterruptedUsage(): number;
+  close(): void;
+}

@@ -1,0 +1,147 @@
+// Canonical stream → `chat.completion.chunk` server-sent events (`data: <chunk>\n\n`, ended by
+// `data: [DONE]\n\n`). https://platform.openai.com/docs/api-reference/chat-streaming
+//
+// Chunk order follows the recordings in test/fixtures/openai-chat/:
+// - the first chunk carries `role` together with the first content: `{role, content:"", refusal:null}`
+//   for text, `{role, content:null, refusal:""}` for a refusal (ChatCompletionStream.test.ts.snap),
+//   `{role, content:null, tool_calls:[…], refusal:null}` for a tool call
+//   (test_run_stream_sync_streams_real_model.yaml); so it waits until that content is known;
+// - tool calls are numbered by `index` in call order; the first delta has id, type and name;
+// - a last chunk with an empty delta and `finish_reason`; with `include_usage`, every chunk has
+//   `usage: null` and a final chunk has `choices: []` and the usage (openai-text.chunks.txt).
+// Reasoning has no Chat counterpart and is skipped (its tokens stay in usage).
+import type { CanonicalStreamEvent, ItemDoneEvent, ResponseCompletedEvent } from '../../canonical/types.js';
+import type { FlexError } from '../../errors/catalog.js';
+import { openAIErrorBody } from '../../errors/render.js';
+import { mapServiceTier } from '../responses/map-status.js';
+import type { EncodeContext, StreamEncoder } from '../surface.js';
+import { chatId } from './encode-response.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { mapUsage, type ChatUsage } from './map-usage.js';
+
+export interface ChatStreamDeps {
+  ctx: EncodeContext;
+  includeUsage: boolean;
+  /** Model name to report if content arrives before `response.created` (the requested model). */
+  model: string;
+  now?: () => number;
+}
+
+interface ChunkHeader {
+  id: string;
+  created: number;
+  model: string;
+}
+
+interface ChatStreamState {
+  header: ChunkHeader | undefined;
+  roleSent: boolean;
+  /** outputIndex of a function_call item → its `tool_calls[].index`. */
+  toolIndex: Map<number, number>;
+  /** Argument characters already sent per tool call, to flush any the provider sent only at the end. */
+  argsSent: Map<number, number>;
+}
+
+type Delta = Record<string, unknown>;
+
+export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
+  const state: ChatStreamState = { header: undefined, roleSent: false, toolIndex: new Map(), argsSent: new Map() };
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const serviceTier = mapServiceTier(deps.ctx.servedTier);
+
+  const header = (): ChunkHeader =>
+    (state.header ??= { id: chatId(deps.ctx.requestId), created: now(), model: deps.model });
+
+  function chunk(choices: unknown[], usage: ChatUsage | null = null): string {
+    const h = header();
+    const body: Record<string, unknown> = {
+      id: h.id,
+      object: 'chat.completion.chunk',
+      created: h.created,
+      model: h.model,
+      service_tier: serviceTier,
+      system_fingerprint: null,
+      choices,
+    };
+    if (deps.includeUsage) body.usage = usage;
+    return `data: ${JSON.stringify(body)}\n\n`;
+  }
+
+  const deltaChunk = (delta: Delta, finishReason: string | null = null): string =>
+    chunk([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
+
+  /** Prefixes the role on the first content delta; `first` is the delta to send when it is first. */
+  function withRole(first: Delta, later: Delta | null): string {
+    if (state.roleSent) return later === null ? '' : deltaChunk(later);
+    state.roleSent = true;
+    return deltaChunk({ role: 'assistant', ...first });
+  }
+
+  function onEvent(event: CanonicalStreamEvent): string {
+    switch (event.type) {
+      case 'response.created':
+        state.header = { id: chatId(event.id), created: event.createdAt, model: event.model };
+        return '';
+      case 'content_part.added':
+        return event.part.type === 'output_text'
+          ? withRole({ content: '', refusal: null }, null)
+          : withRole({ content: null, refusal: '' }, null);
+      case 'text.delta':
+        return withRole({ content: event.delta, refusal: null }, { content: event.delta });
+      case 'refusal.delta':
+        return withRole({ content: null, refusal: event.delta }, { refusal: event.delta });
+      case 'item.added':
+        return event.item.type === 'function_call' ? onToolCallAdded(event.outputIndex, event.item) : '';
+      case 'function_call_arguments.delta':
+        return onArguments(event.outputIndex, event.delta);
+      case 'item.done':
+        return onItemDone(event);
+      case 'response.completed':
+        return onCompleted(event);
+      case 'admitted':
+      case 'content_part.done':
+      case 'reasoning_summary_part.added':
+      case 'reasoning_summary.delta':
+      case 'reasoning_summary_part.done':
+      case 'reasoning_text.delta':
+        return '';
+    }
+  }
+
+  function onToolCallAdded(outputIndex: number, item: { callId: string; name: string; arguments: string }): string {
+    const index = state.toolIndex.size;
+    state.toolIndex.set(outputIndex, index);
+    state.argsSent.set(outputIndex, item.arguments.length);
+    const call = { index, id: item.callId, type: 'function', function: { name: item.name, arguments: item.arguments } };
+    return withRole({ content: null, tool_calls: [call], refusal: null }, { tool_calls: [call] });
+  }
+
+  function onArguments(outputIndex: number, delta: string): string {
+    const index = state.toolIndex.get(outputIndex);
+    if (index === undefined || delta.length === 0) return '';
+    state.argsSent.set(outputIndex, (state.argsSent.get(outputIndex) ?? 0) + delta.length);
+    return deltaChunk({ tool_calls: [{ index, function: { arguments: delta } }] });
+  }
+
+  /** Sends whatever part of the final arguments was never streamed as deltas. */
+  function onItemDone(event: ItemDoneEvent): string {
+    if (event.item.type !== 'function_call') return '';
+    const sent = state.argsSent.get(event.outputIndex) ?? 0;
+    return onArguments(event.outputIndex, event.item.arguments.slice(sent));
+  }
+
+  function onCompleted(event: ResponseCompletedEvent): string {
+    const { response } = event;
+    let out = withRole({ content: '', refusal: null }, null);
+    out += deltaChunk({}, mapFinishReason(response.stopReason, state.toolIndex.size > 0));
+    if (deps.includeUsage) out += chunk([], mapUsage(response.usage));
+    return out;
+  }
+
+  /** A failure after bytes were sent: OpenAI's error object as a data chunk, and no [DONE]. */
+  function onError(err: FlexError): string {
+    return `data: ${JSON.stringify(openAIErrorBody(err, deps.ctx.docsBaseUrl ?? ''))}\n\n`;
+  }
+
+  return { event: onEvent, error: onError, end: () => 'data: [DONE]\n\n' };
+}

@@ -1,0 +1,162 @@
+// `tools`, `response_format` and `generation_config` → canonical request settings.
+// https://ai.google.dev/api/interactions-api (Tool, ResponseFormat, GenerationConfig)
+import type {
+  CanonicalRequest,
+  FunctionTool,
+  OutputFormat,
+  ReasoningConfig,
+  ToolChoice,
+} from '../../canonical/types.js';
+import { checkGenerationConfigFields } from './refused-fields.js';
+import {
+  describe,
+  invalid,
+  isObject,
+  isUnset,
+  optionalString,
+  readArray,
+  readEnum,
+  readNumber,
+  readObject,
+  readPositiveInteger,
+  readString,
+  unsupported,
+} from './read.js';
+import type { JsonObject } from './read.js';
+
+type GenerationSettings = Pick<
+  CanonicalRequest,
+  'maxOutputTokens' | 'temperature' | 'topP' | 'reasoning' | 'toolChoice'
+>;
+
+export function decodeTools(value: unknown): FunctionTool[] {
+  return readArray(value, 'tools').map((entry, i) => decodeTool(readObject(entry, `tools[${i}]`), `tools[${i}]`));
+}
+
+function decodeTool(tool: JsonObject, path: string): FunctionTool {
+  const type = readString(tool.type, `${path}.type`);
+  if (type !== 'function') {
+    throw unsupported(`${path}.type`, `Tool type "${type}" is a built-in Google tool, which FlexInference does not carry; only "function" tools are supported.`);
+  }
+  const out: FunctionTool = {
+    type: 'function',
+    name: readString(tool.name, `${path}.name`),
+    parameters: isUnset(tool.parameters)
+      ? { type: 'object', properties: {} }
+      : readObject(tool.parameters, `${path}.parameters`),
+  };
+  const description = optionalString(tool, 'description', `${path}.description`);
+  if (description !== undefined) out.description = description;
+  return out;
+}
+
+const MEDIA_FORMATS = new Set(['image', 'audio', 'video']);
+
+/**
+ * `response_format` is one entry or a list: `{type:"text", mime_type:"application/json", schema}`
+ * asks for JSON output. An object without one of the entry types is taken as the JSON schema
+ * itself (the earlier form of the field, still sent by some clients with `response_mime_type`).
+ */
+export function decodeOutputFormat(body: JsonObject): OutputFormat | undefined {
+  checkResponseModalities(body.response_modalities);
+  const mimeType = optionalString(body, 'response_mime_type', 'response_mime_type');
+  if (isUnset(body.response_format)) return mimeType === undefined ? undefined : formatForMime(mimeType, undefined, 'response_mime_type');
+  const entries = Array.isArray(body.response_format) ? body.response_format : [body.response_format];
+  let format: OutputFormat | undefined;
+  entries.forEach((entry, i) => {
+    const path = Array.isArray(body.response_format) ? `response_format[${i}]` : 'response_format';
+    const obj = readObject(entry, path);
+    if (typeof obj.type === 'string' && MEDIA_FORMATS.has(obj.type)) {
+      throw unsupported(`${path}.type`, `"${obj.type}" output is not supported: FlexInference carries text output only.`);
+    }
+    format = obj.type === 'text' ? decodeTextEntry(obj, path) : jsonSchema(obj);
+  });
+  return format;
+}
+
+function decodeTextEntry(entry: JsonObject, path: string): OutputFormat {
+  const mimeType = optionalString(entry, 'mime_type', `${path}.mime_type`) ?? 'text/plain';
+  const schema = isUnset(entry.schema) ? undefined : readObject(entry.schema, `${path}.schema`);
+  return formatForMime(mimeType, schema, `${path}.mime_type`);
+}
+
+function formatForMime(mimeType: string, schema: JsonObject | undefined, param: string): OutputFormat {
+  if (mimeType === 'application/json') return schema === undefined ? { type: 'json_object' } : jsonSchema(schema);
+  if (mimeType === 'text/plain') return { type: 'text' };
+  throw unsupported(param, `Output MIME type "${mimeType}" is not supported; use "application/json" or "text/plain".`);
+}
+
+function jsonSchema(schema: JsonObject): OutputFormat {
+  const title = typeof schema.title === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(schema.title) ? schema.title : 'response';
+  return { type: 'json_schema', name: title, schema };
+}
+
+function checkResponseModalities(value: unknown): void {
+  if (isUnset(value)) return;
+  readArray(value, 'response_modalities').forEach((m, i) => {
+    const modality = readString(m, `response_modalities[${i}]`);
+    if (modality !== 'text') {
+      throw unsupported(`response_modalities[${i}]`, `"${modality}" output is not supported: FlexInference carries text output only.`);
+    }
+  });
+}
+
+const THINKING_LEVELS = ['minimal', 'low', 'medium', 'high'] as const;
+
+export function decodeGenerationConfig(value: unknown): GenerationSettings {
+  const config = readObject(value, 'generation_config');
+  checkGenerationConfigFields(config);
+  const out: GenerationSettings = {};
+  const p = (key: string): string => `generation_config.${key}`;
+  if (!isUnset(config.max_output_tokens)) out.maxOutputTokens = readPositiveInteger(config.max_output_tokens, p('max_output_tokens'));
+  if (!isUnset(config.temperature)) out.temperature = readNumber(config.temperature, p('temperature'));
+  if (!isUnset(config.top_p)) out.topP = readNumber(config.top_p, p('top_p'));
+  const reasoning = decodeReasoning(config);
+  if (reasoning !== undefined) out.reasoning = reasoning;
+  if (!isUnset(config.tool_choice)) out.toolChoice = decodeToolChoice(config.tool_choice);
+  return out;
+}
+
+/** `thinking_level` is the reasoning effort; `thinking_summaries: "auto"` asks for summaries. */
+function decodeReasoning(config: JsonObject): ReasoningConfig | undefined {
+  const reasoning: ReasoningConfig = {};
+  if (!isUnset(config.thinking_level)) {
+    reasoning.effort = readEnum(config.thinking_level, THINKING_LEVELS, 'generation_config.thinking_level');
+  }
+  if (!isUnset(config.thinking_summaries)) {
+    const summaries = readEnum(config.thinking_summaries, ['auto', 'none'], 'generation_config.thinking_summaries');
+    if (summaries === 'auto') reasoning.summary = 'auto';
+  }
+  return Object.keys(reasoning).length === 0 ? undefined : reasoning;
+}
+
+/** Modes map one to one; `allowed_tools` is carried only when it forces a single function. */
+function decodeToolChoice(value: unknown): ToolChoice {
+  const param = 'generation_config.tool_choice';
+  if (typeof value === 'string') return modeChoice(value, param);
+  if (!isObject(value)) throw invalid(param, `\`${param}\` must be a string or an object, got ${describe(value)}.`);
+  const allowed = readObject(value.allowed_tools, `${param}.allowed_tools`);
+  const mode = isUnset(allowed.mode) ? 'auto' : readString(allowed.mode, `${param}.allowed_tools.mode`);
+  const tools = isUnset(allowed.tools) ? [] : readArray(allowed.tools, `${param}.allowed_tools.tools`);
+  if (tools.length === 0) return modeChoice(mode, `${param}.allowed_tools.mode`);
+  const first = tools[0];
+  if (mode === 'any' && tools.length === 1) {
+    return { type: 'function', name: readString(first, `${param}.allowed_tools.tools[0]`) };
+  }
+  throw unsupported(`${param}.allowed_tools`, 'Restricting the model to a subset of tools is not supported; only `mode: "any"` with exactly one tool (force that function) can be carried.');
+}
+
+function modeChoice(mode: string, param: string): ToolChoice {
+  switch (mode) {
+    case 'auto':
+      return { type: 'auto' };
+    case 'none':
+      return { type: 'none' };
+    case 'any':
+      return { type: 'required' };
+    case 'validated':
+      throw unsupported(param, 'Tool choice "validated" is not supported: it has no counterpart on the other providers.');
+    default:
+      throw invalid(param, `\`${param}\` must be one of "auto", "any", "none", got "${mode}".`);
+  }
+}

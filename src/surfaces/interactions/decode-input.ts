@@ -1,0 +1,220 @@
+// `input` → canonical input items. The Interactions API takes a string, one content block, a list
+// of content blocks (one user turn), or a list of steps (a replayed conversation): `user_input`,
+// `model_output`, `thought`, `function_call`, `function_result`.
+// https://ai.google.dev/api/interactions-api (InteractionsInput, Step, Content)
+import type {
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  InputContent,
+  InputItem,
+  InputMessage,
+  ReasoningItem,
+} from '../../canonical/types.js';
+import { decodeSignature } from './opaque.js';
+import {
+  describe,
+  invalid,
+  isObject,
+  isUnset,
+  optionalString,
+  readArray,
+  readBoolean,
+  readObject,
+  readString,
+  unsupported,
+} from './read.js';
+import type { JsonObject } from './read.js';
+
+export interface InputContext {
+  warnings: string[];
+  /** Set when any image reached the request (usage by modality is then unknown). */
+  hasImages: boolean;
+  /** Counter for reasoning item ids the dialect does not carry. */
+  reasoningCount: number;
+}
+
+const CONTENT_TYPES = new Set(['text', 'image', 'audio', 'document', 'video']);
+
+/** Step types of built-in Google tools: they run inside Gemini only. */
+const BUILTIN_STEP = /^(code_execution|file_search|google_maps|google_search|mcp_server_tool|url_context|retrieval|processing)_(call|result)$/;
+
+export function decodeInput(value: unknown, ctx: InputContext): InputItem[] {
+  if (typeof value === 'string') return [userMessage([{ type: 'text', text: value }])];
+  if (isObject(value)) return [userMessage([decodeContent(value, 'input', ctx)])];
+  if (!Array.isArray(value)) {
+    throw invalid('input', `\`input\` must be a string, a content object or an array, got ${describe(value)}.`);
+  }
+  if (value.length === 0) throw invalid('input', '`input` must not be empty.');
+  return decodeSequence(value, ctx);
+}
+
+/** Content blocks in a row form one user turn; steps map one by one. */
+function decodeSequence(elements: unknown[], ctx: InputContext): InputItem[] {
+  const items: InputItem[] = [];
+  let pending: InputContent[] = [];
+  elements.forEach((element, i) => {
+    const path = `input[${i}]`;
+    const obj = readObject(element, path);
+    const type = readString(obj.type, `${path}.type`);
+    if (CONTENT_TYPES.has(type)) {
+      pending.push(decodeContent(obj, path, ctx));
+      return;
+    }
+    if (pending.length > 0) items.push(userMessage(pending));
+    pending = [];
+    items.push(...decodeStep(obj, type, path, ctx));
+  });
+  if (pending.length > 0) items.push(userMessage(pending));
+  return items;
+}
+
+function decodeStep(step: JsonObject, type: string, path: string, ctx: InputContext): InputItem[] {
+  switch (type) {
+    case 'user_input':
+      return decodeUserInput(step, path, ctx);
+    case 'model_output':
+      return decodeModelOutput(step, path, ctx);
+    case 'thought':
+      return [decodeThought(step, path, ctx)];
+    case 'function_call':
+      return [decodeFunctionCall(step, path)];
+    case 'function_result':
+      return [decodeFunctionResult(step, path, ctx)];
+    default:
+      if (BUILTIN_STEP.test(type)) {
+        throw unsupported(`${path}.type`, `Step type "${type}" belongs to a built-in Google tool, which FlexInference does not carry.`);
+      }
+      throw invalid(`${path}.type`, `\`${path}.type\` "${type}" is not a known step or content type.`);
+  }
+}
+
+/** A user turn; `function_result` blocks inside it (an older client form) become tool outputs. */
+function decodeUserInput(step: JsonObject, path: string, ctx: InputContext): InputItem[] {
+  if (isUnset(step.content)) return [];
+  if (typeof step.content === 'string') return [userMessage([{ type: 'text', text: step.content }])];
+  const items: InputItem[] = [];
+  let pending: InputContent[] = [];
+  readArray(step.content, `${path}.content`).forEach((block, j) => {
+    const blockPath = `${path}.content[${j}]`;
+    const obj = readObject(block, blockPath);
+    if (obj.type === 'function_result') {
+      if (pending.length > 0) items.push(userMessage(pending));
+      pending = [];
+      items.push(decodeFunctionResult(obj, blockPath, ctx));
+      return;
+    }
+    pending.push(decodeContent(obj, blockPath, ctx));
+  });
+  if (pending.length > 0) items.push(userMessage(pending));
+  return items;
+}
+
+function decodeModelOutput(step: JsonObject, path: string, ctx: InputContext): InputItem[] {
+  if (isUnset(step.content)) return [];
+  const content = readArray(step.content, `${path}.content`).map((block, j) =>
+    decodeContent(readObject(block, `${path}.content[${j}]`), `${path}.content[${j}]`, ctx),
+  );
+  if (content.length === 0) return [];
+  const message: InputMessage = { type: 'message', role: 'assistant', content };
+  return [message];
+}
+
+function decodeThought(step: JsonObject, path: string, ctx: InputContext): ReasoningItem {
+  const summary = decodeSummary(step.summary, `${path}.summary`, ctx);
+  const signature = optionalString(step, 'signature', `${path}.signature`);
+  const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
+  const id = decoded?.itemId ?? `rs_input_${ctx.reasoningCount++}`;
+  if (decoded === undefined) return { type: 'reasoning', id, summary };
+  const { opaque } = decoded;
+  // Anthropic thinking travels as the step's summary text; Anthropic verifies it with the signature.
+  if (opaque.provider === 'anthropic' && opaque.redacted !== true) {
+    return { type: 'reasoning', id, summary: [], text: summary.join(''), opaque };
+  }
+  if (opaque.provider === 'anthropic') return { type: 'reasoning', id, summary: [], opaque };
+  return { type: 'reasoning', id, summary, opaque };
+}
+
+function decodeSummary(value: unknown, path: string, ctx: InputContext): string[] {
+  if (isUnset(value)) return [];
+  const texts: string[] = [];
+  readArray(value, path).forEach((item, k) => {
+    const obj = readObject(item, `${path}[${k}]`);
+    if (obj.type === 'text') texts.push(readString(obj.text, `${path}[${k}].text`));
+    else ctx.warnings.push(`${path}[${k}]: a non-text thought summary item was dropped.`);
+  });
+  return texts;
+}
+
+function decodeFunctionCall(step: JsonObject, path: string): FunctionCallItem {
+  const callId = readString(step.id, `${path}.id`);
+  const name = readString(step.name, `${path}.name`);
+  const args = isUnset(step.arguments) ? {} : readObject(step.arguments, `${path}.arguments`);
+  const item: FunctionCallItem = { type: 'function_call', id: callId, callId, name, arguments: JSON.stringify(args) };
+  const signature = optionalString(step, 'signature', `${path}.signature`);
+  const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
+  if (decoded !== undefined) item.opaque = decoded.opaque;
+  return item;
+}
+
+function decodeFunctionResult(step: JsonObject, path: string, ctx: InputContext): FunctionCallOutputItem {
+  const item: FunctionCallOutputItem = {
+    type: 'function_call_output',
+    callId: readString(step.call_id, `${path}.call_id`),
+    output: decodeResult(step.result, `${path}.result`, ctx),
+  };
+  if (!isUnset(step.is_error)) item.isError = readBoolean(step.is_error, `${path}.is_error`);
+  return item;
+}
+
+/** A result is text, content blocks, or any JSON object (sent on as its JSON text). */
+function decodeResult(value: unknown, path: string, ctx: InputContext): string | InputContent[] {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    return value.map((block, k) => decodeContent(readObject(block, `${path}[${k}]`), `${path}[${k}]`, ctx));
+  }
+  if (isObject(value)) return JSON.stringify(value);
+  throw invalid(path, `\`${path}\` must be a string, an array of content or an object, got ${describe(value)}.`);
+}
+
+function decodeContent(block: JsonObject, path: string, ctx: InputContext): InputContent {
+  const type = readString(block.type, `${path}.type`);
+  switch (type) {
+    case 'text':
+      if (!isUnset(block.annotations)) ctx.warnings.push(`${path}.annotations: citations on replayed text were dropped.`);
+      return { type: 'text', text: readString(block.text, `${path}.text`) };
+    case 'image':
+      return decodeImage(block, path, ctx);
+    case 'audio':
+    case 'document':
+    case 'video':
+      throw unsupported(`${path}.type`, `${type} content is not supported: FlexInference carries text and image input only.`);
+    default:
+      throw invalid(`${path}.type`, `\`${path}.type\` "${type}" is not a known content type (text, image).`);
+  }
+}
+
+function decodeImage(block: JsonObject, path: string, ctx: InputContext): InputContent {
+  ctx.hasImages = true;
+  const data = optionalString(block, 'data', `${path}.data`);
+  const uri = optionalString(block, 'uri', `${path}.uri`);
+  const mimeType = optionalString(block, 'mime_type', `${path}.mime_type`);
+  const detail = decodeResolution(block.resolution, `${path}.resolution`, ctx);
+  if (data !== undefined) {
+    if (mimeType === undefined) throw invalid(`${path}.mime_type`, `\`${path}.mime_type\` is required with inline \`data\`.`);
+    return { type: 'image', source: { type: 'base64', mediaType: mimeType, data }, ...detail };
+  }
+  if (uri !== undefined) return { type: 'image', source: { type: 'url', url: uri }, ...detail };
+  throw invalid(path, `\`${path}\` needs either \`data\` (with \`mime_type\`) or \`uri\`.`);
+}
+
+function decodeResolution(value: unknown, path: string, ctx: InputContext): { detail?: 'low' | 'high' } {
+  if (isUnset(value)) return {};
+  const resolution = readString(value, path);
+  if (resolution === 'low' || resolution === 'high') return { detail: resolution };
+  ctx.warnings.push(`${path}: resolution "${resolution}" has no canonical counterpart; the provider default is used.`);
+  return {};
+}
+
+function userMessage(content: InputContent[]): InputMessage {
+  return { type: 'message', role: 'user', content };
+}

@@ -1,0 +1,73 @@
+// `tools` and `tool_choice` of /v1/messages → canonical function tools and tool choice.
+// https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use
+import type { FunctionTool, ToolChoice } from '../../canonical/types.js';
+import {
+  expectArray,
+  expectObject,
+  expectString,
+  invalid,
+  isUnset,
+  optBoolean,
+  optString,
+  refuseCacheControl,
+  refuseUnknownKeys,
+  typeOf,
+  unsupported,
+} from './fields.js';
+
+const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'cache_control']);
+
+export function decodeTools(value: unknown): FunctionTool[] | undefined {
+  if (isUnset(value)) return undefined;
+  return expectArray(value, 'tools').map((raw, index) => decodeTool(raw, `tools.${index}`));
+}
+
+function decodeTool(raw: unknown, param: string): FunctionTool {
+  const tool = expectObject(raw, param);
+  // Client tools have no type (or "custom"); server tools (web_search_…, bash_…) run at Anthropic.
+  if (!isUnset(tool.type)) {
+    const type = typeOf(tool, param);
+    if (type !== 'custom') {
+      throw unsupported(`${param}.type`, `Anthropic server tools ("${type}") are not supported: only custom tools with an input_schema can be carried to every provider.`);
+    }
+  }
+  refuseUnknownKeys(tool, TOOL_KEYS, param);
+  refuseCacheControl(tool, param);
+  const decoded: FunctionTool = {
+    type: 'function',
+    name: expectString(tool.name, `${param}.name`),
+    parameters: expectObject(tool.input_schema, `${param}.input_schema`),
+  };
+  const description = optString(tool.description, `${param}.description`);
+  if (description !== undefined && description !== '') decoded.description = description;
+  const strict = optBoolean(tool.strict, `${param}.strict`);
+  if (strict !== undefined) decoded.strict = strict;
+  return decoded;
+}
+
+export interface DecodedToolChoice {
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+}
+
+export function decodeToolChoice(value: unknown): DecodedToolChoice {
+  if (isUnset(value)) return {};
+  const choice = expectObject(value, 'tool_choice');
+  const type = typeOf(choice, 'tool_choice');
+  refuseUnknownKeys(choice, new Set(['type', 'name', 'disable_parallel_tool_use']), 'tool_choice');
+  const disableParallel = optBoolean(choice.disable_parallel_tool_use, 'tool_choice.disable_parallel_tool_use');
+  // Anthropic allows parallel tool use unless told otherwise; only the explicit opt-out is carried.
+  const parallel: DecodedToolChoice = disableParallel === true ? { parallelToolCalls: false } : {};
+  switch (type) {
+    case 'auto':
+      return { toolChoice: { type: 'auto' }, ...parallel };
+    case 'any':
+      return { toolChoice: { type: 'required' }, ...parallel };
+    case 'tool':
+      return { toolChoice: { type: 'function', name: expectString(choice.name, 'tool_choice.name') }, ...parallel };
+    case 'none':
+      return { toolChoice: { type: 'none' }, ...parallel };
+    default:
+      throw invalid('tool_choice.type', `\`tool_choice.type\` must be "auto", "any", "tool" or "none"; got "${type}".`);
+  }
+}

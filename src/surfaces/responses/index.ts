@@ -1,0 +1,26 @@
+// The OpenAI Responses surface: POST /v1/responses.
+// https://platform.openai.com/docs/api-reference/responses
+import type { FlexError } from '../../errors/catalog.js';
+import { renderOpenAIError, type RenderedError } from '../../errors/render.js';
+import type { DecodedRequest, Surface } from '../surface.js';
+import { decodeResponsesRequest } from './decode-request.js';
+import { encodeResponse } from './encode-response.js';
+import { createResponsesStreamEncoder } from './encode-stream.js';
+
+export const responsesSurface: Surface = {
+  name: 'responses',
+  path: '/v1/responses',
+  maxTokensParam: 'max_output_tokens',
+  decode(body: Record<string, unknown>): DecodedRequest {
+    const { request, stream, echo } = decodeResponsesRequest(body);
+    return {
+      request,
+      stream,
+      encodeResponse: (response, ctx) => encodeResponse(response, echo, ctx.servedTier),
+      createStreamEncoder: (ctx) => createResponsesStreamEncoder({ echo, ctx, model: request.model }),
+    };
+  },
+  renderError(err: FlexError, docsBaseUrl: string): RenderedError {
+    return renderOpenAIError(err, docsBaseUrl);
+  },
+};

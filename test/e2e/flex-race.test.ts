@@ -1,0 +1,92 @@
+// The flex race against the scripted emulator, driven through the real server.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import type { Harness } from './harness.js';
+import { startHarness } from './harness.js';
+
+let h: Harness;
+let client: OpenAI;
+beforeAll(async () => {
+  h = await startHarness();
+  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h.close();
+});
+afterEach(() => {
+  h.emulator.configure({ capacity: [] });
+});
+
+const body = (input: string, extra: Record<string, unknown> = {}) =>
+  ({ model: 'gpt-5-mini', input, start_within: '00h-00m-05s', ...extra }) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
+
+function tiersSent(since: number): string[] {
+  return h.emulator.requests.slice(since).map((r) => r.tier);
+}
+
+describe('flex race end to end', () => {
+  it('admitted in time → served by flex', async () => {
+    const n = h.emulator.requests.length;
+    const { data, response } = await client.responses.create(body('hello')).withResponse();
+    expect(data.service_tier).toBe('flex');
+    expect(response.headers.get('x-flexinference-route')).toBe('flex_admitted');
+    expect(tiersSent(n)).toEqual(['flex']);
+  });
+
+  it('flex not admitted within the budget → standard, and the flex attempt is aborted', async () => {
+    const n = h.emulator.requests.length;
+    const started = Date.now();
+    const { data, response } = await client.responses.create(body('slow one [emulate:flex_delay=60000]')).withResponse();
+    const elapsed = Date.now() - started;
+    expect(data.service_tier).toBe('default');
+    expect(response.headers.get('x-flexinference-route')).toBe('flex_timeout');
+    expect(response.headers.get('x-flexinference-tier')).toBe('standard');
+    expect(tiersSent(n)).toEqual(['flex', 'default']);
+    // Deadline honesty: flex got the window minus the standard reserve, so the answer starts within W.
+    expect(elapsed).toBeLessThan(5_000);
+    await expect.poll(() => h.emulator.requests[n]?.outcome).toBe('aborted');
+  });
+
+  it('flex 429 resource_unavailable → standard', async () => {
+    const n = h.emulator.requests.length;
+    const { data, response } = await client.responses.create(body('busy [emulate:flex_refuse]')).withResponse();
+    expect(data.service_tier).toBe('default');
+    expect(response.headers.get('x-flexinference-route')).toBe('flex_unavailable');
+    expect(h.emulator.requests[n]?.outcome).toBe('refused');
+  });
+
+  it('failure after commit, non-stream → re-run on standard', async () => {
+    h.emulator.configure({ capacity: [{ provider: 'openai', tier: 'flex', set: { midstreamFailureRate: 1 } }] });
+    const n = h.emulator.requests.length;
+    const { data, response } = await client.responses.create(body('hello')).withResponse();
+    expect(data.status).toBe('completed');
+    expect(data.service_tier).toBe('default');
+    expect(response.headers.get('x-flexinference-route')).toBe('flex_failed_after_admission');
+    expect(tiersSent(n)).toEqual(['flex', 'default']);
+  });
+
+  it('failure after commit, stream → an in-stream error event the SDK raises', async () => {
+    h.emulator.configure({ capacity: [{ provider: 'openai', tier: 'flex', set: { midstreamFailureRate: 1 } }] });
+    const stream = await client.responses.create({ ...body('hello'), stream: true });
+    const types: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of stream) types.push(event.type);
+      })(),
+    ).rejects.toThrow();
+    expect(types[0]).toBe('response.created');
+    expect(types).not.toContain('response.completed');
+  });
+
+  it('client disconnect aborts the upstream attempt and starts no fallback', async () => {
+    const n = h.emulator.requests.length;
+    const controller = new AbortController();
+    const pending = client.responses.create(body('wait [emulate:flex_delay=60000]'), { signal: controller.signal });
+    await expect.poll(() => h.emulator.requests.length).toBeGreaterThan(n);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => h.emulator.requests[n]?.outcome).toBe('aborted');
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(tiersSent(n)).toEqual(['flex']);
+  });
+});

@@ -1,0 +1,71 @@
+// Starts the real gateway and the real emulator on loopback ports for end-to-end tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createKey } from '../../src/cli.js';
+import { loadConfig } from '../../src/config.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { RunningGateway, StartOptions } from '../../src/server/bootstrap.js';
+import { startGateway } from '../../src/server/bootstrap.js';
+
+export interface Harness {
+  url: string;
+  key: string;
+  emulator: RunningEmulator;
+  gateway: RunningGateway;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { emulator?: EmulatorOptions; env?: Record<string, string>; gateway?: Partial<StartOptions> } = {},
+): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'flexinf-e2e-'));
+  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', profile: 'instant', seed: 7, ...options.emulator });
+  const config = loadConfig(
+    {
+      FLEX_DB: join(dir, 'e2e.db'),
+      OPENAI_BASE_URL: `${emulator.url}/v1`,
+      OPENAI_API_KEY: 'test-openai-key',
+      GEMINI_BASE_URL: emulator.url,
+      GEMINI_API_KEY: 'test-gemini-key',
+      ANTHROPIC_BASE_URL: emulator.url,
+      ANTHROPIC_API_KEY: 'test-anthropic-key',
+      FLEX_MASTER_KEY: 'test-master-key',
+      FLEX_SHUTDOWN_GRACE_MS: '2000',
+      ...options.env,
+    },
+    { port: '0', host: '127.0.0.1' },
+  );
+  const gateway = await startGateway({ config, log: pino({ level: 'silent' }), ...options.gateway });
+  const key = createKey(gateway.deps.store, 'e2e', 'test');
+  return {
+    url: gateway.url,
+    key,
+    emulator,
+    gateway,
+    async close() {
+      await gateway.stop(1000);
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Raw HTTP helper for the cases SDKs cannot express (bad JSON, odd headers, oversized bodies). */
+export async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
