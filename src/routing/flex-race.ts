@@ -28,8 +28,10 @@ export interface Committed {
   events: AsyncIterator<CanonicalStreamEvent>;
   /** Milliseconds from the start of the race to flex admission, when flex was admitted. */
   flexAdmittedAfterMs?: number;
-  /** Milliseconds from the start of this attempt to its first event (standard start time). */
+  /** Milliseconds from the start of this attempt to its first event. */
   startedAfterMs: number;
+  /** Clock time at which the serving attempt proved it started (set once its `admitted` passes). */
+  admittedAt: number | undefined;
 }
 
 export interface OpenOptions {
@@ -76,6 +78,19 @@ async function* replay(
   }
 }
 
+/** Notes when a direct attempt's `admitted` passes: the tier's real start time, for the reserve. */
+async function* watchAdmission(
+  events: AsyncIterator<CanonicalStreamEvent>,
+  onAdmitted: () => void,
+): AsyncGenerator<CanonicalStreamEvent> {
+  for (;;) {
+    const r = await events.next();
+    if (r.done) return;
+    if (r.value.type === 'admitted') onAdmitted();
+    yield r.value;
+  }
+}
+
 function linkedController(parent: AbortSignal): { ctl: AbortController; unlink: () => void } {
   const ctl = new AbortController();
   const onAbort = (): void => ctl.abort(parent.reason);
@@ -99,9 +114,13 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
   const it = iterate(options, tier, ctl.signal);
   const first = await it.next();
   const startedAfterMs = options.clock.now() - started;
-  if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, startedAfterMs);
   const buffered = first.done ? [] : [first.value];
-  return { tier, route, events: replay(buffered, it), startedAfterMs };
+  const committed: Committed = { tier, route, events: replay(buffered, it), startedAfterMs, admittedAt: undefined };
+  committed.events = watchAdmission(committed.events, () => {
+    committed.admittedAt = options.clock.now();
+    if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
+  });
+  return committed;
 }
 
 /** Runs the plan: a direct attempt, or the flex race with fallback to standard. */
@@ -142,6 +161,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
         events: replay(buffered, it),
         flexAdmittedAfterMs: afterMs,
         startedAfterMs: afterMs,
+        admittedAt: clock.now(),
       };
       return { kind: 'committed', committed };
     }

@@ -98,6 +98,7 @@ export async function handleGeneration(
     firstByteMs: null,
     usage: null,
   };
+  const committedRef: { current: Committed | undefined } = { current: undefined };
   try {
     const open = {
       provider: deps.providers[provider],
@@ -110,8 +111,8 @@ export async function handleGeneration(
       statsKey: { provider, model },
     };
     let committed = await openCommitted(open);
+    committedRef.current = committed;
     end.route = committed.route;
-    end.admissionMs = committed.flexAdmittedAfterMs ?? null;
     if (decoded.stream) {
       await streamAnswer({ res, decoded, committed, ctx, end, deps });
     } else {
@@ -123,6 +124,7 @@ export async function handleGeneration(
         if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err;
         deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
         committed = await openDirect(open, 'standard', 'flex_failed_after_admission');
+        committedRef.current = committed;
         end.route = committed.route;
         response = await assembleResponse(committed.events);
       }
@@ -143,6 +145,7 @@ export async function handleGeneration(
     end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
     throw err;
   } finally {
+    if (committedRef.current?.admittedAt !== undefined) end.admissionMs = committedRef.current.admittedAt - ctx.startedAt;
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
 }

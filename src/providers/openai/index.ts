@@ -72,19 +72,21 @@ async function* streamCall(ctx: CallContext): AsyncGenerator<CanonicalStreamEven
     // destroyOnReturn:false — leaving the loop after the final event must not kill a connection
     // the pool can reuse; the body is released (drained) or discarded explicitly instead.
     for await (const chunk of response.body.iterator({ destroyOnReturn: false })) {
-      const events = toCanonical(sse.feed(chunk as Uint8Array), parser);
+      const { events, error } = toCanonical(sse.feed(chunk as Uint8Array), parser);
       if (parser.done) {
         // Released before the final event is handed over: a consumer may stop right there.
         finished = true;
         release(response.body);
       }
       yield* events;
+      if (error !== undefined) throw error;
       if (parser.done) return;
     }
-    const events = toCanonical(sse.end(), parser);
+    const { events, error } = toCanonical(sse.end(), parser);
+    yield* events;
+    if (error !== undefined) throw error;
     parser.end();
     finished = true;
-    yield* events;
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (isFlexError(err)) throw err;
@@ -118,14 +120,28 @@ async function send(ctx: CallContext): Promise<Dispatcher.ResponseData> {
   }
 }
 
-function toCanonical(items: SseItem[], parser: OpenAIStreamParser): CanonicalStreamEvent[] {
+interface Converted {
+  events: CanonicalStreamEvent[];
+  /** A failure met in this chunk; the events before it are still delivered first. */
+  error?: unknown;
+}
+
+/**
+ * Events that precede an in-stream failure in the same network chunk must still reach the
+ * consumer before the failure: the race decides admission from them.
+ */
+function toCanonical(items: SseItem[], parser: OpenAIStreamParser): Converted {
   const events: CanonicalStreamEvent[] = [];
-  for (const item of items) {
-    if (item.kind === 'malformed') throw malformedEventError();
-    events.push(...parser.push(item.data));
-    if (parser.done) break;
+  try {
+    for (const item of items) {
+      if (item.kind === 'malformed') throw malformedEventError();
+      events.push(...parser.push(item.data));
+      if (parser.done) break;
+    }
+  } catch (error) {
+    return { events, error };
   }
-  return events;
+  return { events };
 }
 
 /** Closes the connection of an answer not read to its end (abort, error, consumer stopped). */

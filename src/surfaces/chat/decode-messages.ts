@@ -101,7 +101,9 @@ function decodeUserPart(value: unknown, path: string): InputContent {
   }
 }
 
-const ASSISTANT_KEYS = new Set(['role', 'content', 'refusal', 'tool_calls', 'name', 'audio', 'function_call']);
+// `annotations` (URL citations) is output-only metadata the SDK echoes back when a caller replays the
+// assistant message as received; the model does not read it, so it is accepted and not forwarded.
+const ASSISTANT_KEYS = new Set(['role', 'content', 'refusal', 'tool_calls', 'name', 'audio', 'function_call', 'annotations']);
 
 function decodeAssistant(message: JsonObject, path: string): InputItem[] {
   rejectUnknownKeys(message, ASSISTANT_KEYS, path);

@@ -1,0 +1,128 @@
+// The usage ledger through the real server: one exact row per request, whatever its fate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { costUsd } from '../../src/usage/ledger.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { UsageRow } from '../../src/store/store.js';
+import type { Harness } from './harness.js';
+import { post, startHarness } from './harness.js';
+
+let h: Harness;
+let client: OpenAI;
+beforeAll(async () => {
+  h = await startHarness();
+  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const rowFor = (requestId: string | null): UsageRow => {
+  const row = h.gateway.deps.store.queryUsage({}).find((r) => r.requestId === requestId);
+  if (!row) throw new Error(`no ledger row for ${requestId}`);
+  return row;
+};
+const send = (input: string, startWithin: string) =>
+  client.responses
+    .create({ model: 'gpt-5-mini', input, start_within: startWithin } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+    .withResponse();
+
+function expectCosts(row: UsageRow, tier: 'flex' | 'standard'): void {
+  const usage = { inputTokens: row.inputTokens, cachedTokens: row.cachedTokens, outputTokens: row.outputTokens, reasoningTokens: row.reasoningTokens };
+  const catalog = h.gateway.deps.catalog;
+  expect(row.costUsd).toBeCloseTo(costUsd(catalog, 'gpt-5-mini', tier, usage), 12);
+  expect(row.standardCostUsd).toBeCloseTo(costUsd(catalog, 'gpt-5-mini', 'standard', usage), 12);
+  expect(row.savingUsd).toBeCloseTo(row.standardCostUsd - row.costUsd, 12);
+  expect(row.standardCostUsd).toBeGreaterThan(0);
+}
+
+describe('usage ledger', () => {
+  it('flex-served request: tokens as reported, flex cost, half-price saving', async () => {
+    const { data, response } = await send('hello there', '00h-00m-30s');
+    const row = rowFor(response.headers.get('x-request-id'));
+    expect(row).toMatchObject({
+      surface: 'responses', provider: 'openai', model: 'gpt-5-mini', startWithin: '00h-00m-30s',
+      servedTier: 'flex', route: 'flex_admitted', status: 'completed', errorCode: null,
+      inputTokens: data.usage!.input_tokens, outputTokens: data.usage!.output_tokens,
+      cachedTokens: data.usage!.input_tokens_details.cached_tokens, reasoningTokens: data.usage!.output_tokens_details.reasoning_tokens,
+    });
+    expect(row.orgId).toBe(h.gateway.deps.store.findOrganization('e2e')!.id);
+    expect(row.admissionMs).toBeGreaterThanOrEqual(0);
+    expect(row.firstByteMs).toBeGreaterThanOrEqual(row.admissionMs!);
+    expect(row.durationMs).toBeGreaterThanOrEqual(row.firstByteMs!);
+    expectCosts(row, 'flex');
+    expect(row.savingUsd).toBeCloseTo(row.standardCostUsd / 2, 12);
+  });
+
+  it('fallback after a flex refusal: standard cost, no saving', async () => {
+    const { response } = await send('busy [emulate:flex_refuse]', '00h-00m-30s');
+    const row = rowFor(response.headers.get('x-request-id'));
+    expect(row).toMatchObject({ servedTier: 'standard', route: 'flex_unavailable', status: 'completed' });
+    expectCosts(row, 'standard');
+    expect(row.savingUsd).toBe(0);
+  });
+
+  it('skipped flex (predicted miss) is recorded with its route', async () => {
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    for (let i = 0; i < 50; i++) h.gateway.deps.stats.recordFlex(key, { kind: 'refused' });
+    let route: string | null = null;
+    let id: string | null = null;
+    // A small share still probes flex; find a skipped one.
+    for (let i = 0; i < 20 && route !== 'flex_skipped_predicted_miss'; i++) {
+      const { response } = await send('hello', '00h-00m-30s');
+      route = response.headers.get('x-flexinference-route');
+      id = response.headers.get('x-request-id');
+    }
+    expect(route).toBe('flex_skipped_predicted_miss');
+    expect(rowFor(id)).toMatchObject({ servedTier: 'standard', route: 'flex_skipped_predicted_miss', status: 'completed' });
+    for (let i = 0; i < 200; i++) h.gateway.deps.stats.recordFlex(key, { kind: 'admitted', afterMs: 700 });
+  });
+
+  it('failed request: status failed with the error code, zero cost', async () => {
+    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: '[emulate:error=500]', start_within: 'default' }), { authorization: `Bearer ${h.key}` });
+    expect(res.status).toBe(500);
+    const row = rowFor(res.headers.get('x-request-id'));
+    expect(row).toMatchObject({ status: 'failed', errorCode: 'upstream_error', route: 'direct', costUsd: 0, inputTokens: 0 });
+  });
+
+  it('disconnected request: closed as disconnected', async () => {
+    const controller = new AbortController();
+    const pending = client.responses.create(
+      { model: 'gpt-5-mini', input: 'slow [emulate:delay=5000]', start_within: 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
+      { signal: controller.signal },
+    );
+    const before = h.gateway.deps.store.queryUsage({}).length;
+    await expect.poll(() => h.gateway.deps.store.queryUsage({}).length).toBeGreaterThan(before);
+    const open = h.gateway.deps.store.queryUsage({}).at(-1)!;
+    expect(open.status).toBe('in_progress');
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => rowFor(open.requestId).status).toBe('disconnected');
+    expect(rowFor(open.requestId).errorCode).toBe('client_disconnected');
+  });
+
+  it('rows survive a restart; a row left open by a crash is closed as interrupted', async () => {
+    const path = h.gateway.deps.config.dbPath;
+    const before = h.gateway.deps.store.queryUsage({}).length;
+    h.gateway.deps.store.upsertUsage({ ...h.gateway.deps.store.queryUsage({})[0]!, requestId: 'req_crashed', status: 'in_progress' });
+    const reopened = openSqliteStore(path);
+    try {
+      expect(reopened.queryUsage({}).length).toBe(before + 1);
+      expect(reopened.closeInterruptedUsage()).toBe(1);
+      expect(reopened.queryUsage({}).find((r) => r.requestId === 'req_crashed')?.status).toBe('interrupted');
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('GET /v1/usage returns the organization summary', async () => {
+    const res = await fetch(`${h.url}/v1/usage`, { headers: { authorization: `Bearer ${h.key}` } });
+    const summary = (await res.json()) as { organization: string; total: { requests: number; flexServed: number; savingUsd: number } };
+    expect(res.status).toBe(200);
+    expect(summary.organization).toBe('e2e');
+    expect(summary.total.requests).toBeGreaterThanOrEqual(5);
+    expect(summary.total.flexServed).toBeGreaterThanOrEqual(1);
+    expect(summary.total.savingUsd).toBeGreaterThan(0);
+    expect((await fetch(`${h.url}/v1/usage`)).status).toBe(401);
+  });
+});
