@@ -203,6 +203,25 @@ describe('capacity model over HTTP', () => {
     }
   });
 
+  it('scripts flex-only failures while the standard tier answers the same prompt', async () => {
+    const emu = await startEmulator({ profile: 'instant' });
+    try {
+      const input = 'hi [emulate:flex_error=500] [emulate:flex_refuse]';
+      expect((await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input, service_tier: 'flex' }, AUTH)).status).toBe(500);
+      expect((await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input }, AUTH)).status).toBe(200);
+      const refuse = await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input: 'hi [emulate:flex_refuse]', service_tier: 'flex' }, AUTH);
+      expect(refuse.status).toBe(429);
+      const midstream = 'story [emulate:flex_fail_midstream]';
+      const flex = await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input: midstream, service_tier: 'flex', stream: true }, AUTH);
+      expect(parseSse(flex.text).at(-1)?.event).toBe('response.failed');
+      const std = await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input: midstream, stream: true }, AUTH);
+      expect(parseSse(std.text).at(-1)?.event).toBe('response.completed');
+      expect(emu.requests.map((r) => r.outcome)).toEqual(['error', 'completed', 'refused', 'failed_midstream', 'completed']);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('changes profile live with configure()', async () => {
     const emu = await startEmulator({ profile: 'instant' });
     try {

@@ -18,7 +18,14 @@ const ASK: Ask = {
 
 describe('directives', () => {
   it('defaults to no directive', () => {
-    expect(parseScript('just a question')).toEqual({ reasoning: false, truncate: false, failMidstream: false, silence: false, flexRefuse: false });
+    expect(parseScript('just a question')).toEqual({
+      reasoning: false,
+      truncate: false,
+      failMidstream: false,
+      flexFailMidstream: false,
+      silence: false,
+      flexRefuse: false,
+    });
   });
 
   it('reads tool_call with a JSON args value containing spaces and brackets', () => {
@@ -29,6 +36,10 @@ describe('directives', () => {
   it('reads several directives and numeric values', () => {
     const s = parseScript('[emulate:reasoning] [emulate:error=503] [emulate:flex_delay=1500] [emulate:delay=20] [emulate:fail_midstream] [emulate:silence] [emulate:flex_refuse] [emulate:truncate]');
     expect(s).toMatchObject({ reasoning: true, errorStatus: 503, flexDelayMs: 1500, delayMs: 20, failMidstream: true, silence: true, flexRefuse: true, truncate: true });
+  });
+
+  it('reads flex-only failures', () => {
+    expect(parseScript('[emulate:flex_error=500] [emulate:flex_fail_midstream]')).toMatchObject({ flexErrorStatus: 500, flexFailMidstream: true });
   });
 
   it('ignores unknown and malformed directives', () => {

@@ -13,6 +13,8 @@
 //   [emulate:silence]                    send headers, then nothing
 //   [emulate:flex_refuse]                refuse flex for capacity
 //   [emulate:flex_delay=<ms>]            admission delay on flex (literal ms, not time-scaled)
+//   [emulate:flex_error=<status>]        like error=, on the flex tier only
+//   [emulate:flex_fail_midstream]        like fail_midstream, on the flex tier only
 //   [emulate:delay=<ms>]                 admission delay on every tier (literal ms)
 
 export type AnswerKind = 'text' | 'tool_call' | 'json' | 'refusal';
@@ -26,7 +28,9 @@ export interface Script {
   reasoning: boolean;
   truncate: boolean;
   errorStatus?: number;
+  flexErrorStatus?: number;
   failMidstream: boolean;
+  flexFailMidstream: boolean;
   silence: boolean;
   flexRefuse: boolean;
   flexDelayMs?: number;
@@ -42,7 +46,14 @@ interface Directive {
 const OPEN = '[emulate:';
 
 export function parseScript(text: string): Script {
-  const script: Script = { reasoning: false, truncate: false, failMidstream: false, silence: false, flexRefuse: false };
+  const script: Script = {
+    reasoning: false,
+    truncate: false,
+    failMidstream: false,
+    flexFailMidstream: false,
+    silence: false,
+    flexRefuse: false,
+  };
   for (const d of scanDirectives(text)) applyDirective(script, d);
   return script;
 }
@@ -81,15 +92,21 @@ function applyDirective(script: Script, d: Directive): void {
     case 'fail_midstream':
       script.failMidstream = true;
       return;
+    case 'flex_fail_midstream':
+      script.flexFailMidstream = true;
+      return;
     case 'silence':
       script.silence = true;
       return;
     case 'flex_refuse':
       script.flexRefuse = true;
       return;
-    case 'error': {
+    case 'error':
+    case 'flex_error': {
       const status = toInt(d.value);
-      if (status !== undefined && status >= 400 && status <= 599) script.errorStatus = status;
+      if (status === undefined || status < 400 || status > 599) return;
+      if (d.kind === 'error') script.errorStatus = status;
+      else script.flexErrorStatus = status;
       return;
     }
     case 'flex_delay': {

@@ -57,11 +57,12 @@ export async function runCall(c: CallArgs): Promise<RequestOutcome> {
   });
   const rng = c.state.rngFor(c.dialect.api, ask.model, ask.tier, ask.lastUserText);
   const draw = drawCapacity(capacity, rng, options.timeScale);
-  if (script.errorStatus !== undefined) {
-    sendJson(c.res, c.dialect.statusError(script.errorStatus), c.baseHeaders, c.dialect);
+  const isFlex = ask.tierClass === 'flex';
+  const errorStatus = script.errorStatus ?? (isFlex ? script.flexErrorStatus : undefined);
+  if (errorStatus !== undefined) {
+    sendJson(c.res, c.dialect.statusError(errorStatus), c.baseHeaders, c.dialect);
     return 'error';
   }
-  const isFlex = ask.tierClass === 'flex';
   if ((isFlex && script.flexRefuse) || draw.refused) {
     const reply = draw.outage && !isFlex ? c.dialect.outage(ask) : c.dialect.refusal(ask, rng);
     sendJson(c.res, reply, c.baseHeaders, c.dialect);
@@ -69,7 +70,7 @@ export async function runCall(c: CallArgs): Promise<RequestOutcome> {
   }
   const plan: Plan = {
     delayMs: scriptedDelay(script, isFlex) ?? draw.admissionDelayMs,
-    failMidstream: script.failMidstream || draw.failMidstream,
+    failMidstream: script.failMidstream || (isFlex && script.flexFailMidstream) || draw.failMidstream,
     silence: script.silence,
     tokensPerSecond: draw.tokensPerSecond,
     timeScale: options.timeScale,

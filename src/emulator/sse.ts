@@ -17,10 +17,14 @@ export function rawFrame(text: string, tokens = 0): Frame {
   return { text, tokens };
 }
 
+/** setTimeout's ceiling (2^31 - 1 ms); longer delays would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared). */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
+  const delay = Math.min(ms, MAX_TIMER_MS);
   return new Promise((resolve) => {
     const onAbort = (): void => {
       clearTimeout(timer);
@@ -29,7 +33,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
-    }, ms);
+    }, delay);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

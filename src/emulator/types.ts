@@ -58,7 +58,7 @@ export interface EmulatorRequestLog {
   outcome: RequestOutcome;
   /** Epoch milliseconds. */
   receivedAt: number;
-  /** When the first output event was written (stream) or the answer was ready (non-stream). */
+  /** When the admission delay ended: first output event written (stream) or generation began (non-stream). */
   admittedAt?: number;
   endedAt?: number;
 }

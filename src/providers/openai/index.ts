@@ -123,7 +123,7 @@ async function send(ctx: CallContext): Promise<Dispatcher.ResponseData> {
 interface Converted {
   events: CanonicalStreamEvent[];
   /** A failure met in this chunk; the events before it are still delivered first. */
-  error?: unknown;
+  error?: Error;
 }
 
 /**
@@ -139,7 +139,7 @@ function toCanonical(items: SseItem[], parser: OpenAIStreamParser): Converted {
       if (parser.done) break;
     }
   } catch (error) {
-    return { events, error };
+    return { events, error: error instanceof Error ? error : new Error(String(error)) };
   }
   return { events };
 }
