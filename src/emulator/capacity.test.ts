@@ -222,6 +222,16 @@ describe('capacity model over HTTP', () => {
     }
   });
 
+  it('keeps only the most recent requests when logLimit is set', async () => {
+    const emu = await startEmulator({ profile: 'instant', logLimit: 2 });
+    try {
+      for (const input of ['a', 'b', 'c']) await post(`${emu.url}/v1/responses`, { model: 'gpt-5', input }, AUTH);
+      expect(emu.requests.map((r) => (r.body as { input: string }).input)).toEqual(['b', 'c']);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('changes profile live with configure()', async () => {
     const emu = await startEmulator({ profile: 'instant' });
     try {

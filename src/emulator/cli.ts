@@ -85,7 +85,8 @@ export async function runEmulatorCli(argv: string[], io: CliIo = defaultIo): Pro
     io.err(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
     return 2;
   }
-  const emulator = await startEmulator(options);
+  // A long-running server keeps only recent requests in memory.
+  const emulator = await startEmulator({ logLimit: 1_000, ...options });
   io.out(`Provider emulator listening on ${emulator.url} (profile ${options.profile ?? 'calm'}, seed ${options.seed ?? 1}, time scale ${options.timeScale ?? 1})`);
   io.out(`  OPENAI_BASE_URL=${emulator.url}/v1 GEMINI_BASE_URL=${emulator.url} ANTHROPIC_BASE_URL=${emulator.url}`);
   await io.stopSignal();

@@ -55,7 +55,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, state: I
     outcome: 'pending',
     receivedAt: Date.now(),
   };
-  state.requests.push(log);
+  state.log(log);
   const controller = new AbortController();
   const untrack = state.track(controller, res);
   res.on('close', () => {

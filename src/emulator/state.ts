@@ -13,11 +13,13 @@ export interface InternalState extends EmulatorState {
    * on how concurrent requests interleave.
    */
   rngFor(...key: (string | number)[]): Rng;
+  /** Appends to the request log, dropping the oldest entries beyond `logLimit`. */
+  log(entry: EmulatorRequestLog): void;
   /** Registers a request in flight; the returned function unregisters it. */
   track(controller: AbortController, res: ServerResponse): () => void;
 }
 
-const DEFAULTS: Required<EmulatorOptions> = { seed: 1, profile: 'calm', timeScale: 1, capacity: [] };
+const DEFAULTS: Required<EmulatorOptions> = { seed: 1, profile: 'calm', timeScale: 1, capacity: [], logLimit: Infinity };
 
 export function createState(options: EmulatorOptions = {}): InternalState {
   let resolved: Required<EmulatorOptions> = { ...DEFAULTS, ...definedOnly(options) };
@@ -48,6 +50,11 @@ export function createState(options: EmulatorOptions = {}): InternalState {
       counters.set(base, n + 1);
       return createRng(hashParts(base, n));
     },
+    log(entry) {
+      requests.push(entry);
+      const excess = requests.length - resolved.logLimit;
+      if (excess > 0) requests.splice(0, excess);
+    },
     track(controller, res) {
       inFlight.set(controller, res);
       return () => {
@@ -63,5 +70,6 @@ function definedOnly(options: Partial<EmulatorOptions>): Partial<EmulatorOptions
   if (options.profile !== undefined) out.profile = options.profile;
   if (options.timeScale !== undefined) out.timeScale = options.timeScale;
   if (options.capacity !== undefined) out.capacity = options.capacity;
+  if (options.logLimit !== undefined) out.logLimit = options.logLimit;
   return out;
 }

@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Per provider × model × tier overrides, applied in order on top of the profile. */
   capacity?: CapacityOverride[];
+  /** Keep only the most recent N entries in `requests` (long-running servers); default unlimited. */
+  logLimit?: number;
 }
 
 export type RequestOutcome = 'completed' | 'refused' | 'error' | 'aborted' | 'failed_midstream' | 'pending';

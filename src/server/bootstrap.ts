@@ -101,6 +101,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
   };
+  // A crash still records what the ledger holds: better-sqlite3 is synchronous, so this works at exit.
+  const flushAtExit = (): void => deps.ledger.flush();
+  process.on('exit', flushAtExit);
   const gateway = createGateway(deps);
   const url = await gateway.listen(config.port, config.host);
   return {
@@ -110,6 +113,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     emulator,
     async stop(graceMs = config.shutdownGraceMs) {
       await gateway.shutdown(graceMs);
+      process.off('exit', flushAtExit);
+      deps.ledger.flush();
       await emulator?.close();
       store.close();
     },

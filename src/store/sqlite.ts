@@ -132,9 +132,9 @@ export function openSqliteStore(path: string): Store {
       q.setProviderKey.run(orgId, provider, sealed, now());
     },
     getProviderKey: (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
-    upsertUsage(row) {
-      q.upsertUsage.run(row);
-    },
+    upsertUsage: db.transaction((rows: readonly UsageRow[]) => {
+      for (const row of rows) q.upsertUsage.run(row);
+    }),
     queryUsage(query: UsageQuery) {
       const where: string[] = [];
       const params: string[] = [];

@@ -60,8 +60,8 @@ export interface Store {
   countApiKeys(): number;
   setProviderKey(orgId: string, provider: ProviderName, sealed: string): void;
   getProviderKey(orgId: string, provider: ProviderName): string | undefined;
-  /** Opens a ledger row when a request starts (status in_progress) or replaces it when it ends. */
-  upsertUsage(row: UsageRow): void;
+  /** Writes ledger rows (insert or replace by request id) in one transaction. */
+  upsertUsage(rows: readonly UsageRow[]): void;
   queryUsage(query: UsageQuery): UsageRow[];
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
   closeInterruptedUsage(): number;

@@ -17,8 +17,12 @@ afterAll(async () => {
   await h.close();
 });
 
+const rows = (): UsageRow[] => {
+  h.gateway.deps.ledger.flush();
+  return h.gateway.deps.store.queryUsage({});
+};
 const rowFor = (requestId: string | null): UsageRow => {
-  const row = h.gateway.deps.store.queryUsage({}).find((r) => r.requestId === requestId);
+  const row = rows().find((r) => r.requestId === requestId);
   if (!row) throw new Error(`no ledger row for ${requestId}`);
   return row;
 };
@@ -91,9 +95,9 @@ describe('usage ledger', () => {
       { model: 'gpt-5-mini', input: 'slow [emulate:delay=5000]', start_within: 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
       { signal: controller.signal },
     );
-    const before = h.gateway.deps.store.queryUsage({}).length;
-    await expect.poll(() => h.gateway.deps.store.queryUsage({}).length).toBeGreaterThan(before);
-    const open = h.gateway.deps.store.queryUsage({}).at(-1)!;
+    const before = rows().length;
+    await expect.poll(() => rows().length).toBeGreaterThan(before);
+    const open = rows().at(-1)!;
     expect(open.status).toBe('in_progress');
     controller.abort();
     await expect(pending).rejects.toThrow();
@@ -103,8 +107,8 @@ describe('usage ledger', () => {
 
   it('rows survive a restart; a row left open by a crash is closed as interrupted', async () => {
     const path = h.gateway.deps.config.dbPath;
-    const before = h.gateway.deps.store.queryUsage({}).length;
-    h.gateway.deps.store.upsertUsage({ ...h.gateway.deps.store.queryUsage({})[0]!, requestId: 'req_crashed', status: 'in_progress' });
+    const before = rows().length;
+    h.gateway.deps.store.upsertUsage([{ ...rows()[0]!, requestId: 'req_crashed', status: 'in_progress' }]);
     const reopened = openSqliteStore(path);
     try {
       expect(reopened.queryUsage({}).length).toBe(before + 1);

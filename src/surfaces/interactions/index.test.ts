@@ -35,6 +35,15 @@ describe('interactionsSurface', () => {
     expect(rendered.body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
   });
 
+  it('names the offending field in the message, since the Google envelope has no param', () => {
+    const err = new FlexError('invalid_start_within', { param: 'start_within', detail: '"nope" is not a duration.' });
+    const body = interactionsSurface.renderError(err, 'http://x').body as { error: { message: string } };
+    expect(body.error.message).toBe(`\`start_within\`: ${err.message}`);
+    // A message that already names its field is left as it is.
+    const named = new FlexError('unsupported_parameter', { param: 'generation_config.seed', detail: '`generation_config.seed` is not supported.' });
+    expect((interactionsSurface.renderError(named, 'http://x').body as { error: { message: string } }).error.message).toBe(named.message);
+  });
+
   it('round-trips every provider\'s opaque state through a replayed conversation', () => {
     const first = interactionsSurface.decode({ model: 'claude-sonnet-4-5', input: 'Weather?', start_within: 'default' });
     const body = first.encodeResponse(canonicalResponse(answer), ctx) as { steps: unknown[]; status: string; service_tier: string };

@@ -1,5 +1,7 @@
 // The Gemini Interactions caller surface: POST /v1/interactions.
-import { renderGoogleError } from '../../errors/render.js';
+import type { FlexError } from '../../errors/catalog.js';
+import type { RenderedError } from '../../errors/render.js';
+import { googleErrorBody, renderGoogleError } from '../../errors/render.js';
 import type { Surface } from '../surface.js';
 import { decodeRequest } from './decode-request.js';
 import { encodeResponse } from './encode-response.js';
@@ -19,5 +21,17 @@ export const interactionsSurface: Surface = {
       createStreamEncoder: (ctx) => createInteractionsStreamEncoder(ctx, options),
     };
   },
-  renderError: (err) => renderGoogleError(err),
+  renderError: (err) => renderInteractionsError(err),
 };
+
+/**
+ * Google's error body has no `param` slot (https://cloud.google.com/apis/design/errors), so a
+ * message that does not already name the offending field gets it in front: shown as-is, it must
+ * still say which field is wrong.
+ */
+export function renderInteractionsError(err: FlexError): RenderedError {
+  const rendered = renderGoogleError(err);
+  if (err.param === null || err.message.includes(err.param)) return rendered;
+  const { error } = googleErrorBody(err);
+  return { ...rendered, body: { error: { ...error, message: `\`${err.param}\`: ${error.message}` } } };
+}

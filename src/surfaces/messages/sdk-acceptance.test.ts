@@ -124,6 +124,14 @@ describe('Anthropic SDK accepts responses and errors', () => {
     expect(apiError.message).toContain('`top_k` is not supported');
   });
 
+  it('names the offending field in the message, since the Anthropic envelope has no param', () => {
+    const err = new FlexError('invalid_start_within', { param: 'start_within', detail: '"nope" is not a duration.' });
+    const body = messagesSurface.renderError(err, '').body as { error: { message: string } };
+    expect(body.error.message).toBe(`\`start_within\`: ${err.message}`);
+    const named = new FlexError('unsupported_parameter', { param: 'top_k', detail: '`top_k` is not supported.' });
+    expect((messagesSurface.renderError(named, '').body as { error: { message: string } }).error.message).toBe(named.message);
+  });
+
   it('carries Retry-After on a rate-limit error', () => {
     const rendered = messagesSurface.renderError(new FlexError('rate_limit_exceeded', { retryAfterSeconds: 5 }), '');
     expect(rendered).toEqual({
