@@ -22,7 +22,9 @@ const USAGE = `Usage: flexinference <command>
   emulator [--port N] [--seed S] [--profile calm|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
-  bench overhead                         run the overhead benchmark against the emulator
+  bench overhead [--rps N] [--seconds S] gateway overhead vs direct-to-emulator
+  bench flex [--profile P]… [--requests N] [--factor X]
+                                         flex economics per capacity profile and policy
 `;
 
 export function createKey(store: Store, org: string, name: string | null): string {
@@ -166,6 +168,7 @@ function usage(argv: string[]): number {
 async function bench(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   if (which === 'overhead') return (await import('./bench/overhead.js')).runOverheadBench(rest);
+  if (which === 'flex') return (await import('./bench/flex.js')).runFlexBench(rest);
   process.stderr.write(USAGE);
   return 2;
 }

@@ -31,7 +31,8 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs 
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:[\]a-z]+)/i.exec(output) ?? /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      // `serve` announces "listening on <url>"; the emulator prints its URL alone.
+      const match = args[0] === 'serve' ? /listening on (http:\/\/[\d.:[\]a-z]+)/i.exec(output) : /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({ url: match[1], process: child, output: () => output, stop });

@@ -148,3 +148,19 @@ describe('flex race', () => {
     expect(provider.calls.map((c) => c.tier)).toEqual(['priority']);
   });
 });
+
+describe('the hosted original policy (benchmark comparison)', () => {
+  it('retries flex refusals until the window is spent, then starts standard', async () => {
+    const refusal = upstreamError({ provider: 'openai', status: 429, providerCode: 'resource_unavailable', message: 'Resource Unavailable' });
+    const plan: TierPlan = { kind: 'race', windowMs: 5_000, flexBudgetMs: 5_000, reserveMs: 0, probe: false, retryUntilDeadline: true };
+    const { clock, provider, options } = setup({ flex: [{ kind: 'throw', error: refusal }], standard: happyScript('standard') }, plan);
+    const pending = openCommitted(options);
+    await clock.advance(4_999);
+    expect(provider.calls.every((c) => c.tier === 'flex')).toBe(true);
+    expect(provider.calls.length).toBe(5);
+    await clock.advance(1);
+    const committed = await pending;
+    expect(committed.route).toBe('flex_timeout');
+    expect(provider.calls.at(-1)!.tier).toBe('standard');
+  });
+});

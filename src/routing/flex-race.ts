@@ -127,9 +127,32 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
 export async function openCommitted(options: OpenOptions): Promise<Committed> {
   const { plan } = options;
   if (plan.kind === 'direct') return openDirect(options, plan.tier, plan.route);
-  const outcome = await raceFlex(options, plan.flexBudgetMs);
-  if (outcome.kind === 'committed') return outcome.committed;
-  return openDirect(options, 'standard', outcome.route);
+  const deadline = options.clock.now() + plan.flexBudgetMs;
+  for (;;) {
+    const outcome = await raceFlex(options, deadline - options.clock.now());
+    if (outcome.kind === 'committed') return outcome.committed;
+    if (!plan.retryUntilDeadline || outcome.route === 'flex_timeout') return openDirect(options, 'standard', outcome.route);
+    await pause(options, Math.min(RETRY_BACKOFF_MS, deadline - options.clock.now()));
+    if (options.clock.now() >= deadline) return openDirect(options, 'standard', 'flex_timeout');
+  }
+}
+
+const RETRY_BACKOFF_MS = 1_000;
+
+/** Waits on the injected clock; a client disconnect ends the wait with the disconnect. */
+function pause({ clock, clientSignal }: OpenOptions, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (clientSignal.aborted) return reject(clientSignal.reason as Error);
+    const onAbort = (): void => {
+      cancel();
+      reject(clientSignal.reason as Error);
+    };
+    const cancel = clock.setTimer(Math.max(0, ms), () => {
+      clientSignal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    clientSignal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 type RaceOutcome = { kind: 'committed'; committed: Committed } | { kind: 'fallback'; route: Route };

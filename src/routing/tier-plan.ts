@@ -3,6 +3,7 @@ import type { ProviderName, RequestedTier } from '../canonical/types.js';
 import type { ModelCatalog } from '../catalog/catalog.js';
 import { FlexError } from '../errors/catalog.js';
 import type { StartWithin } from './start-within.js';
+import { MAX_WINDOW_MS } from './start-within.js';
 import type { FlexStats } from './stats.js';
 
 export type Route =
@@ -16,7 +17,15 @@ export type Route =
 
 export type TierPlan =
   | { kind: 'direct'; tier: RequestedTier; route: 'direct' | 'flex_skipped_predicted_miss'; windowMs?: number }
-  | { kind: 'race'; windowMs: number; flexBudgetMs: number; reserveMs: number; probe: boolean };
+  | {
+      kind: 'race';
+      windowMs: number;
+      flexBudgetMs: number;
+      reserveMs: number;
+      probe: boolean;
+      /** The hosted original's behaviour: refusals are retried on flex until the budget is spent. */
+      retryUntilDeadline?: boolean;
+    };
 
 export interface PlanInput {
   model: string;
@@ -24,7 +33,17 @@ export interface PlanInput {
   startWithin: StartWithin;
 }
 
+/**
+ * - `deadline-aware` (FlexInference): flex gets the window minus the standard reserve; predicted
+ *   misses skip flex, with a small probing share.
+ * - `wait-full-window` (the hosted original): flex gets the whole window, then standard starts.
+ * - `flex-unbounded` (benchmark oracle measurement only): flex gets the longest window allowed, so
+ *   its real admission time is observed.
+ */
+export type RoutingPolicy = 'deadline-aware' | 'wait-full-window' | 'flex-unbounded';
+
 export interface PlanDeps {
+  policy?: RoutingPolicy;
   catalog: ModelCatalog;
   stats: FlexStats;
   /** Uniform [0,1) source, injected so probing is testable. */
@@ -57,6 +76,10 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   }
   const key = { provider, model };
   const windowMs = startWithin.windowMs;
+  if (deps.policy === 'wait-full-window') {
+    return { kind: 'race', windowMs, flexBudgetMs: windowMs, reserveMs: 0, probe: false, retryUntilDeadline: true };
+  }
+  if (deps.policy === 'flex-unbounded') return { kind: 'race', windowMs, flexBudgetMs: MAX_WINDOW_MS, reserveMs: 0, probe: false };
   const reserveMs = Math.min(deps.stats.standardReserveMs(key), windowMs);
   const flexBudgetMs = windowMs - reserveMs;
   const probability = deps.stats.flexAdmitProbability(key, flexBudgetMs);

@@ -15,6 +15,7 @@ import type { Clock } from '../routing/flex-race.js';
 import { systemClock } from '../routing/flex-race.js';
 import { createInProcessStats } from '../routing/stats.js';
 import type { FlexStats } from '../routing/stats.js';
+import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { chatSurface } from '../surfaces/chat/index.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
   clock?: Clock;
   random?: () => number;
   stats?: FlexStats;
+  /** Flex race policy; benchmarks compare the others against the default `deadline-aware`. */
+  policy?: RoutingPolicy;
   /** Replaces provider adapters (tests inject faulty or scripted providers). */
   providers?: Partial<Record<ProviderName, Provider>>;
 }
@@ -92,6 +95,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     stats: options.stats ?? createInProcessStats({ now: () => clock.now() }),
     clock,
     random: options.random ?? Math.random,
+    policy: options.policy ?? 'deadline-aware',
     authenticator: createAuthenticator(
       store,
       createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Provider } from '../providers/provider.js';
 import type { Clock } from '../routing/flex-race.js';
 import type { FlexStats } from '../routing/stats.js';
+import type { RoutingPolicy } from '../routing/tier-plan.js';
 import type { Store } from '../store/store.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
@@ -26,6 +27,7 @@ export interface GatewayDeps {
   stats: FlexStats;
   clock: Clock;
   random: () => number;
+  policy: RoutingPolicy;
   authenticator: Authenticator;
   orgLimiter: RateLimiter;
   ledger: Ledger;

@@ -267,6 +267,53 @@ describe.each([messages, interactions])('$name: errors shared by every surface',
   });
 });
 
+describe.each([messages, interactions])('$name: no input yields a 500 or a hung connection', (d) => {
+  const WEIRD: unknown[] = [null, 0, -1, 1.5, 1e308, true, '', 'x'.repeat(10_000), [], [null], {}, { type: null }, [[[[]]]]];
+  const deep = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown;
+  const valid = d.body('hi');
+
+  const fields =
+    d.name === 'messages'
+      ? ['max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'temperature', 'top_p', 'metadata', 'stream', 'output_config', 'output_format', 'top_k', 'stop_sequences', 'cache_control', 'service_tier']
+      : ['input', 'system_instruction', 'tools', 'response_format', 'response_mime_type', 'response_modalities', 'generation_config', 'stream', 'store', 'labels', 'previous_interaction_id', 'background', 'service_tier'];
+
+  it.each(fields)('any value of `%s` is answered below 500', async (field) => {
+    for (const value of [...WEIRD, deep(2_000)]) {
+      const res = await send(`${h.url}${d.path}`, { ...valid, [field]: value }, auth());
+      expect(res.status, `${field}=${JSON.stringify(value).slice(0, 40)}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+      if (res.status !== 200) d.expect(res, res.status);
+    }
+  });
+
+  it('odd values inside nested objects are answered below 500', async () => {
+    const nested = d.name === 'messages'
+      ? [
+          { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 5, data: [] } }] }] },
+          { messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 5, name: {}, input: 'x' }] }] },
+          { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: [{ type: 'tool_use' }] }] }] },
+          { messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 5, signature: {} }] }] },
+          { messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: 'flexinf:nope:zzz' }] }] },
+          { tools: [{ name: 'f', input_schema: deep(2_000) }] },
+          { output_config: { format: { type: 'json_schema', schema: 'x' } } },
+        ]
+      : [
+          { input: [{ type: 'image', data: 5 }] },
+          { input: [{ type: 'function_call', id: 1, name: [], arguments: 'x' }] },
+          { input: [{ type: 'thought', signature: 'flexinf:nope:zzz' }] },
+          { input: [{ type: 'function_result', call_id: 'a', result: 5 }] },
+          { input: [{ type: 'user_input', content: 'x' }, { type: 'model_output', content: 'y' }] },
+          { tools: [{ type: 'function', name: 'f', parameters: deep(2_000) }] },
+          { response_format: { type: 'text', mime_type: 'application/json', schema: 5 } },
+          { generation_config: { tool_choice: { allowed_tools: 'x' } } },
+        ];
+    for (const extra of nested) {
+      const res = await send(`${h.url}${d.path}`, { ...valid, ...extra }, auth());
+      expect(res.status, `${JSON.stringify(extra).slice(0, 80)}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+      if (res.status !== 200) d.expect(res, res.status);
+    }
+  });
+});
+
 describe('/v1/messages field rules', () => {
   const call = (extra: Record<string, unknown>): Promise<Answer> => send(`${h.url}/v1/messages`, messages.body('hi', extra), auth());
   const invalid = (res: Answer, message: RegExp): AnthropicError['error'] => expectAnthropic(res, 400, 'invalid_request_error', message);
@@ -433,16 +480,16 @@ describe('configuration and server faults', () => {
   });
 
   it('rate_limit_exceeded → 429 with Retry-After: failed-auth flood and organization rate', async () => {
-    const limited = await startHarness({ env: { FLEX_AUTH_FAILURES_PER_MINUTE: '2', FLEX_ORG_RPS: '1' } });
+    const limited = await startHarness({ env: { FLEX_AUTH_FAILURES_PER_MINUTE: '2' } });
     try {
       // Two failed attempts are answered 401, each in its dialect; the third address is blocked.
       messages.expect(await send(`${limited.url}/v1/messages`, messages.body(), { 'x-api-key': 'wrong' }), 401);
       interactions.expect(await send(`${limited.url}/v1/interactions`, interactions.body(), { 'x-goog-api-key': 'wrong' }), 401);
       const flood = await send(`${limited.url}/v1/messages`, messages.body(), { authorization: 'Bearer wrong' });
-      expectAnthropic(flood, 429, 'rate_limit_error', /Too many requests/);
+      expectAnthropic(flood, 429, 'rate_limit_error', /failed authentication attempts/);
       expect(flood.headers.get('retry-after')).toBe('60');
       const floodGoogle = await send(`${limited.url}/v1/interactions`, interactions.body(), { 'x-goog-api-key': 'wrong' });
-      expectGoogle(floodGoogle, 429, 'RESOURCE_EXHAUSTED', /Too many requests/);
+      expectGoogle(floodGoogle, 429, 'RESOURCE_EXHAUSTED', /failed authentication attempts/);
       expect(floodGoogle.headers.get('retry-after')).toBe('60');
     } finally {
       await limited.close();

@@ -88,7 +88,7 @@ describe.each(['default', '00h-00m-30s'])('interactions client with start_within
       { model: 'gpt-5-mini', input: 'Say hello', system_instruction: 'Be brief.' },
       opts(startWithin),
     );
-    expect(interaction.object).toBe('interaction');
+    expect(interaction).toMatchObject({ object: 'interaction', model: 'gpt-5-mini' });
     expect(interaction.status).toBe('completed');
     expect(interaction.service_tier).toBe(expectedTier);
     expect(interaction.output_text?.length).toBeGreaterThan(0);
@@ -179,11 +179,11 @@ function stepsFromStream(events: SSEEvent[]): Step[] {
   const steps = new Map<number, Step>();
   const args = new Map<number, string>();
   for (const e of events) {
-    if (e.event_type === 'step.start') steps.set(e.index, { ...e.step } as Step);
+    if (e.event_type === 'step.start') steps.set(e.index, { ...e.step });
     if (e.event_type !== 'step.delta') continue;
     const step = steps.get(e.index);
     if (e.delta.type === 'arguments_delta') args.set(e.index, (args.get(e.index) ?? '') + (e.delta.arguments ?? ''));
-    if (e.delta.type === 'thought_signature' && step) (step as { signature?: string }).signature = e.delta.signature;
+    if (e.delta.type === 'thought_signature' && step) (step as { signature?: string }).signature = e.delta.signature ?? '';
   }
   for (const [index, text] of args) {
     const step = steps.get(index);

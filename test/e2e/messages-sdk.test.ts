@@ -3,6 +3,7 @@
 // emulator upstream.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
+import type { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
 
@@ -85,6 +86,7 @@ describe.each(['default', '00h-00m-30s'])('anthropic SDK with start_within=%s', 
     expect(textOf(final.content)).toBe(text);
     expect(final.stop_reason).toBe('end_turn');
     expect(final.usage.service_tier).toBe(expectedTier);
+    expect(final.usage.input_tokens).toBeGreaterThan(0);
     expect(final.usage.output_tokens).toBeGreaterThan(0);
   });
 });
@@ -224,7 +226,7 @@ describe('extended thinking', () => {
 });
 
 describe('failure after commit', () => {
-  async function expectStreamRaises(stream: ReturnType<typeof client.messages.stream>): Promise<string[]> {
+  async function expectStreamRaises(stream: MessageStream): Promise<string[]> {
     const types: string[] = [];
     stream.on('streamEvent', (event) => types.push(event.type));
     const err: unknown = await stream.finalMessage().catch((e: unknown) => e);

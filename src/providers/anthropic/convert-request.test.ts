@@ -246,6 +246,31 @@ describe('convertRequest: messages', () => {
     expect(warnings).toEqual([expect.stringContaining('rs_openai came from openai')]);
   });
 
+  describe('thinking in a tool loop', () => {
+    const call: InputItem = { type: 'function_call', id: 'fc', callId: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' };
+    const result: InputItem = { type: 'function_call_output', callId: 'toolu_1', output: '{"temp_c":21}' };
+    const thought: InputItem = { type: 'reasoning', id: 'rs_1', summary: [], text: 'think', opaque: { provider: 'anthropic', data: 'sig' } };
+    const reasoning = { effort: 'medium' } as const;
+
+    it('keeps thinking on when the tool turn replays its thinking block', () => {
+      const { body, warnings } = convertRequest(req({ reasoning, input: [user('q'), thought, call, result] }), 'standard');
+      expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 4095 });
+      expect(body.messages[1]?.content[0]).toMatchObject({ type: 'thinking', signature: 'sig' });
+      expect(warnings).toEqual([]);
+    });
+
+    it('leaves thinking off, with a warning, when the tool turn has no thinking block to replay', () => {
+      const { body, warnings } = convertRequest(req({ reasoning, input: [user('q'), call, result] }), 'standard');
+      expect(body.thinking).toBeUndefined();
+      expect(warnings).toEqual([expect.stringContaining('thinking was not enabled')]);
+    });
+
+    it('keeps thinking on once the tool loop is over (an earlier tool turn without thinking)', () => {
+      const input: InputItem[] = [user('q'), call, result, assistant('done'), user('next')];
+      expect(convertRequest(req({ reasoning, input }), 'standard').body.thinking).toBeDefined();
+    });
+  });
+
   it('sends non-object function arguments as {} with a warning', () => {
     const { body, warnings } = convertRequest(
       req({ input: [user('q'), { type: 'function_call', id: 'fc', callId: 'toolu_x', name: 'f', arguments: '{"trunc' }] }),

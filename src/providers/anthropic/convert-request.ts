@@ -12,6 +12,7 @@ import { convertInput } from './convert-messages.js';
 import { modelTraits, type ModelTraits } from './model-traits.js';
 import { thinkingParams } from './thinking-budget.js';
 import type {
+  AnthropicMessage,
   AnthropicMessagesBody,
   AnthropicOutputConfig,
   AnthropicServiceTier,
@@ -51,7 +52,11 @@ export function convertRequest(request: CanonicalRequest, tier: RequestedTier): 
 
   const thinking = thinkingParams({ reasoning: request.reasoning, maxTokens, traits });
   warnings.push(...thinking.warnings);
-  if (thinking.thinking) body.thinking = thinking.thinking;
+  if (thinking.thinking) {
+    const unsigned = unsignedToolTurn(input.messages);
+    if (unsigned === undefined) body.thinking = thinking.thinking;
+    else warnings.push(unsigned);
+  }
   const outputConfig: AnthropicOutputConfig = {};
   if (thinking.effort) outputConfig.effort = thinking.effort;
   const format = convertOutputFormat(request.output, traits, warnings);
@@ -65,6 +70,22 @@ export function convertRequest(request: CanonicalRequest, tier: RequestedTier): 
     warnings.push('metadata: Anthropic accepts only metadata.user_id; the other metadata keys were not sent');
   }
   return { body, warnings };
+}
+
+/**
+ * With thinking on, Anthropic requires the final assistant turn of a tool loop to start with the
+ * thinking block it produced (else 400 "Expected `thinking` or `redacted_thinking`, but found
+ * `tool_use`"; "To avoid this requirement, disable `thinking`"). A caller whose format cannot carry
+ * thinking blocks (Chat Completions) or whose history came from another provider cannot send it,
+ * so thinking is left off for that request, with a warning.
+ * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#extended-thinking-with-tool-use
+ */
+function unsignedToolTurn(messages: readonly AnthropicMessage[]): string | undefined {
+  const last = messages.findLast((m) => m.role === 'assistant');
+  if (!last?.content.some((block) => block.type === 'tool_use')) return undefined;
+  const first = last.content[0]?.type;
+  if (first === 'thinking' || first === 'redacted_thinking') return undefined;
+  return 'reasoning: thinking was not enabled because the last assistant turn replays tool calls without the Anthropic thinking block that preceded them, which Anthropic requires while thinking is on';
 }
 
 /**

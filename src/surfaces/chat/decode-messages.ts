@@ -103,7 +103,10 @@ function decodeUserPart(value: unknown, path: string): InputContent {
 
 // `annotations` (URL citations) is output-only metadata the SDK echoes back when a caller replays the
 // assistant message as received; the model does not read it, so it is accepted and not forwarded.
-const ASSISTANT_KEYS = new Set(['role', 'content', 'refusal', 'tool_calls', 'name', 'audio', 'function_call', 'annotations']);
+// `parsed` (message) and `parsed_arguments` (tool call function) are added by the openai SDK's
+// parse/stream helpers (lib/ChatCompletionStream, lib/parser) as its own parse of `content` /
+// `arguments`; they carry nothing new and are accepted the same way.
+const ASSISTANT_KEYS = new Set(['role', 'content', 'refusal', 'tool_calls', 'name', 'audio', 'function_call', 'annotations', 'parsed']);
 
 function decodeAssistant(message: JsonObject, path: string): InputItem[] {
   rejectUnknownKeys(message, ASSISTANT_KEYS, path);
@@ -151,7 +154,7 @@ function decodeToolCall(value: unknown, path: string): FunctionCallItem {
     throw unsupported(`${path}.type`, `Tool calls of type ${JSON.stringify(call.type)} are not supported; only "function".`);
   }
   const fn = expectObject(call.function, `${path}.function`);
-  rejectUnknownKeys(fn, new Set(['name', 'arguments']), `${path}.function`);
+  rejectUnknownKeys(fn, new Set(['name', 'arguments', 'parsed_arguments']), `${path}.function`);
   return {
     type: 'function_call',
     // Chat has only the call id; the canonical item id stays empty (no provider item id known).

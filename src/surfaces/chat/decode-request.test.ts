@@ -125,6 +125,25 @@ describe('chat decode: messages', () => {
   });
 });
 
+describe('chat decode: replayed SDK messages', () => {
+  it('accepts the parsed / parsed_arguments fields the openai SDK adds to messages it returns', () => {
+    // chat.completions.stream().finalChatCompletion() and .parse() add them (openai lib/parser).
+    const { request } = decode({
+      messages: [
+        { role: 'user', content: 'x' },
+        {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          parsed: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'a', arguments: '{"n":1}', parsed_arguments: { n: 1 } } }],
+        },
+      ],
+    });
+    expect(request.input.slice(1)).toEqual([{ type: 'function_call', id: '', callId: 'call_1', name: 'a', arguments: '{"n":1}' }]);
+  });
+});
+
 describe('chat decode: options', () => {
   it('maps every accepted option', () => {
     const { request } = decode({

@@ -7,6 +7,7 @@ import type { Surface } from '../surface.js';
 import { decodeMessagesRequest } from './decode-request.js';
 import { encodeMessagesResponse } from './encode-response.js';
 import { createMessagesStreamEncoder } from './encode-stream.js';
+import { hidingReasoning, thinkingRequested, withoutReasoning } from './hide-reasoning.js';
 
 export const messagesSurface: Surface = {
   name: 'messages',
@@ -14,11 +15,14 @@ export const messagesSurface: Surface = {
   maxTokensParam: 'max_tokens',
   decode(body) {
     const { request, stream } = decodeMessagesRequest(body);
+    if (thinkingRequested(request)) {
+      return { request, stream, encodeResponse: encodeMessagesResponse, createStreamEncoder: createMessagesStreamEncoder };
+    }
     return {
       request,
       stream,
-      encodeResponse: encodeMessagesResponse,
-      createStreamEncoder: createMessagesStreamEncoder,
+      encodeResponse: (response, ctx) => encodeMessagesResponse(withoutReasoning(response), ctx),
+      createStreamEncoder: (ctx) => hidingReasoning(createMessagesStreamEncoder(ctx)),
     };
   },
   renderError: renderMessagesError,

@@ -45,7 +45,7 @@ describe('a multi-turn tool loop replays every provider state', () => {
       servedTier: 'standard',
       provider: 'openai',
     };
-    const base = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'Go' }] };
+    const base = { model: 'm', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: [{ role: 'user', content: 'Go' }] };
     const encoded = messagesSurface.decode(base).encodeResponse(response, { servedTier: 'standard', requestId: 'r' }) as {
       content: unknown[];
     };

@@ -22,7 +22,12 @@ function client(respond: () => Response): Anthropic {
 }
 
 const sseHeaders = { 'content-type': 'text/event-stream; charset=utf-8' };
-const params = { model: 'claude-fable-5', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'Hi' }] };
+const params = {
+  model: 'claude-fable-5',
+  max_tokens: 4096,
+  thinking: { type: 'enabled' as const, budget_tokens: 2048 },
+  messages: [{ role: 'user' as const, content: 'Hi' }],
+};
 
 function encodeStream(events: readonly CanonicalStreamEvent[]): string {
   const encoder = messagesSurface.decode({ ...params, stream: true }).createStreamEncoder(ctx);
@@ -139,5 +144,19 @@ describe('Anthropic SDK accepts responses and errors', () => {
       headers: { 'retry-after': '5' },
       body: { type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('Too many requests.') } },
     });
+  });
+});
+
+describe('callers that did not enable thinking', () => {
+  it('get no thinking blocks, streamed or not, even when the provider reasoned', async () => {
+    const events = streams[3]![1];
+    const plain = { model: 'gpt-5-mini', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const body = messagesSurface.decode(plain).encodeResponse(completedResponse(events), ctx) as { content: { type: string }[] };
+    expect(body.content.map((b) => b.type)).toEqual(['text']);
+    const encoder = messagesSurface.decode({ ...plain, stream: true }).createStreamEncoder(ctx);
+    const sse = events.map((e) => encoder.event(e)).join('') + encoder.end();
+    const message = await client(() => new Response(sse, { headers: sseHeaders })).messages.stream(plain).finalMessage();
+    expect(message.content.map((b) => b.type)).toEqual(['text']);
+    expect(sse).not.toContain('thinking');
   });
 });

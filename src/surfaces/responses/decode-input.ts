@@ -75,7 +75,10 @@ function decodeContent(value: unknown, path: string): InputContent[] {
   return expectArray(value, path).map((part, j) => decodePart(part, `${path}[${j}]`));
 }
 
-const TEXT_KEYS = new Set(['type', 'text', 'annotations', 'logprobs']);
+// `parsed` (on output_text) and `parsed_arguments` (on function_call) are added by the openai SDK's
+// parse/stream helpers (lib/ResponsesParser) to the output items a caller replays as received; they
+// are the SDK's own parse of `text` / `arguments`, so they carry nothing and are accepted, not forwarded.
+const TEXT_KEYS = new Set(['type', 'text', 'annotations', 'logprobs', 'parsed']);
 const IMAGE_KEYS = new Set(['type', 'image_url', 'detail', 'file_id']);
 const REFUSAL_KEYS = new Set(['type', 'refusal']);
 
@@ -111,7 +114,7 @@ function decodeImage(part: JsonObject, path: string): InputContent {
   return image;
 }
 
-const CALL_KEYS = new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status', 'encrypted_content']);
+const CALL_KEYS = new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status', 'encrypted_content', 'parsed_arguments']);
 
 function decodeFunctionCall(item: JsonObject, path: string): FunctionCallItem {
   rejectUnknownKeys(item, CALL_KEYS, path);

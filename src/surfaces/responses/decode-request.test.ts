@@ -134,6 +134,21 @@ describe('responses decode: accepted fields', () => {
     ]);
   });
 
+  it('accepts the parsed / parsed_arguments fields the openai SDK adds to output items it returns', () => {
+    // responses.stream().finalResponse() and responses.parse() add them (openai lib/ResponsesParser).
+    const { request } = decode({
+      input: [
+        { role: 'user', content: 'q' },
+        { type: 'message', role: 'assistant', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: 'a', annotations: [], parsed: null }] },
+        { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{"n":1}', status: 'completed', parsed_arguments: { n: 1 } },
+      ],
+    });
+    expect(request.input.slice(1)).toEqual([
+      { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'text', text: 'a' }] },
+      { type: 'function_call', id: '', callId: 'call_1', name: 'f', arguments: '{"n":1}', status: 'completed' },
+    ]);
+  });
+
   it('decodes prefixed encrypted_content back to Anthropic and Gemini state', () => {
     const { request } = decode({
       input: [

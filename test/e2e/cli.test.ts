@@ -1,0 +1,69 @@
+// The command line as an operator uses it: keys, first start, and a graceful SIGTERM.
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { spawnCli } from '../../src/bench/processes.js';
+import { startEmulator } from '../../src/emulator/index.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/flexinference.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'flexinf-cli-'));
+const env = { ...process.env, FLEX_DB: join(dir, 'cli.db'), FLEX_MASTER_KEY: 'cli-test' };
+const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('flexinference keys', () => {
+  it('create prints the key alone on its last line; list shows only a prefix; revoke works', async () => {
+    const created = await cli('keys', 'create', '--org', 'acme', '--name', 'ci');
+    const key = created.stdout.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^flex_live_[0-9a-f]{30}$/);
+    const listed = await cli('keys', 'list', '--org', 'acme');
+    expect(listed.stdout).toContain(key.slice(0, 16));
+    expect(listed.stdout).not.toContain(key);
+    expect(listed.stdout).toMatch(/active/);
+    await cli('keys', 'revoke', key.slice(0, 16));
+    expect((await cli('keys', 'list')).stdout).toMatch(/revoked/);
+  });
+
+  it('provider-keys set stores the key sealed', async () => {
+    const out = await run(process.execPath, [BIN, 'provider-keys', 'set', '--org', 'acme', '--provider', 'openai', '--key', 'sk-test-secret-123456'], { env });
+    expect(out.stdout).toMatch(/encrypted at rest/);
+    expect(out.stdout).not.toContain('sk-test-secret');
+  });
+});
+
+describe('flexinference serve', () => {
+  it('first start on an empty store prints a key; SIGTERM lets an in-flight request finish and exits 0', async () => {
+    const emulator = await startEmulator({ port: 0, profile: 'instant' });
+    const fresh = join(dir, 'fresh.db');
+    const server = await spawnCli(['serve', '--port', '0'], {
+      FLEX_DB: fresh,
+      FLEX_MASTER_KEY: 'cli-test',
+      OPENAI_BASE_URL: `${emulator.url}/v1`,
+      OPENAI_API_KEY: 'k',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const key = /(flex_live_[0-9a-f]{30})/.exec(server.output())?.[1];
+      expect(key).toBeDefined();
+      expect(server.output()).toMatch(/BUILT-IN EMULATOR/); // gemini and anthropic have no key here
+      const client = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+      const inFlight = client.responses.create({ model: 'gpt-5-mini', input: 'slow [emulate:delay=1500]', start_within: 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+      await expect.poll(() => emulator.requests.length).toBe(1);
+      const exited = new Promise<number | null>((resolve) => server.process.once('exit', (code) => resolve(code)));
+      server.process.kill('SIGTERM');
+      const answer = await inFlight;
+      expect(answer.status).toBe('completed');
+      expect(await exited).toBe(0);
+    } finally {
+      await server.stop();
+      await emulator.close();
+    }
+  });
+});
