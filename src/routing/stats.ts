@@ -65,9 +65,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function createInProcessStats(options: InProcessStatsOptions): FlexStats {
   const capacity = options.capacity ?? 200;
   const horizonMs = options.horizonMs ?? 10 * 60_000;
-  const defaultReserveMs = options.defaultReserveMs ?? 2_000;
+  const defaultReserveMs = options.defaultReserveMs ?? 3_000;
   const minSamples = options.minSamples ?? 8;
-  const reservePercentile = options.reservePercentile ?? 0.95;
+  const reservePercentile = options.reservePercentile ?? 0.99;
   const flex = new Map<string, Ring<FlexOutcome>>();
   const standard = new Map<string, Ring<number>>();
   const id = (key: StatsKey): string => `${key.provider}\u0000${key.model}`;

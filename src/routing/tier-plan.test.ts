@@ -27,7 +27,7 @@ describe('tier plan', () => {
   });
 
   it('reserves the standard start time from the window (default before data)', () => {
-    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai')).toMatchObject({ kind: 'race', windowMs: 30_000, reserveMs: 2_000, flexBudgetMs: 28_000 });
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai')).toMatchObject({ kind: 'race', windowMs: 30_000, reserveMs: 3_000, flexBudgetMs: 27_000 });
   });
 
   it('learns the reserve from recent standard starts (high percentile)', () => {
@@ -35,7 +35,7 @@ describe('tier plan', () => {
     const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
     for (let i = 0; i < 20; i++) d.stats.recordStandardStart(key, 300 + i * 10);
     const p = plan('gpt-5-mini', '00h-00m-10s', 'openai', d);
-    expect(p).toMatchObject({ kind: 'race', reserveMs: 480, flexBudgetMs: 9_520 });
+    expect(p).toMatchObject({ kind: 'race', reserveMs: 490, flexBudgetMs: 9_510 });
   });
 
   it('skips flex when recent traffic says it will not start in time, probing a small share', () => {

@@ -37,8 +37,8 @@ export interface PlanInput {
  * - `deadline-aware` (FlexInference): flex gets the window minus the standard reserve; predicted
  *   misses skip flex, with a small probing share.
  * - `wait-full-window` (the hosted original): flex gets the whole window, then standard starts.
- * - `flex-unbounded` (benchmark oracle measurement only): flex gets the longest window allowed, so
- *   its real admission time is observed.
+ * - `flex-unbounded` (benchmark oracle measurement only): flex gets the longest window allowed and
+ *   refusals are retried, so the earliest time flex could have started is observed.
  */
 export type RoutingPolicy = 'deadline-aware' | 'wait-full-window' | 'flex-unbounded';
 
@@ -79,7 +79,9 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   if (deps.policy === 'wait-full-window') {
     return { kind: 'race', windowMs, flexBudgetMs: windowMs, reserveMs: 0, probe: false, retryUntilDeadline: true };
   }
-  if (deps.policy === 'flex-unbounded') return { kind: 'race', windowMs, flexBudgetMs: MAX_WINDOW_MS, reserveMs: 0, probe: false };
+  if (deps.policy === 'flex-unbounded') {
+    return { kind: 'race', windowMs, flexBudgetMs: MAX_WINDOW_MS, reserveMs: 0, probe: false, retryUntilDeadline: true };
+  }
   const reserveMs = Math.min(deps.stats.standardReserveMs(key), windowMs);
   const flexBudgetMs = windowMs - reserveMs;
   const probability = deps.stats.flexAdmitProbability(key, flexBudgetMs);

@@ -65,7 +65,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
-      metrics.observe(surface?.name ?? path, res.statusCode, deps.clock.now() - startedAt);
+      // Unknown paths share one label: a caller must not be able to grow the series without bound.
+      metrics.observe(surface?.name ?? (GET_ROUTES.has(path) ? path : 'other'), res.statusCode, deps.clock.now() - startedAt);
     });
     inFlight.add(res);
     try {

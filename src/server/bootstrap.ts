@@ -16,6 +16,7 @@ import { systemClock } from '../routing/flex-race.js';
 import { createInProcessStats } from '../routing/stats.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
+import { withLookupCache } from '../store/cached.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { chatSurface } from '../surfaces/chat/index.js';
@@ -76,7 +77,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       config[p] = { baseUrl, apiKey: EMULATOR_API_KEY, emulated: true };
     }
   }
-  const store = options.store ?? openSqliteStore(config.dbPath);
+  // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
+  const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
   const interrupted = store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadCatalog(config.catalogPath);

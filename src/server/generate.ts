@@ -78,7 +78,6 @@ export async function handleGeneration(
   }
   const apiKey = deps.providerKeys.resolve(ctx.key.orgId, provider);
   if (apiKey === undefined) throw new FlexError(NO_KEY_CODE[provider]);
-  if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
 
   const closeLedger = deps.ledger.open({
     requestId: ctx.requestId,
@@ -145,6 +144,8 @@ export async function handleGeneration(
     end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
     throw err;
   } finally {
+    // Surfaces and providers both add warnings (providers while converting upstream): log them all.
+    if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
     if (committedRef.current?.admittedAt !== undefined) end.admissionMs = committedRef.current.admittedAt - ctx.startedAt;
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
@@ -182,7 +183,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: StreamA
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
       end.firstByteMs ??= deps.clock.now() - ctx.startedAt;
-      if (!res.write(chunk)) await waitForDrain(res, ctx.clientSignal);
+      if (!writeBatched(res, chunk)) await waitForDrain(res, ctx.clientSignal);
     }
     if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
     res.end(encoder.end());
@@ -196,6 +197,18 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: StreamA
     end.status = 'failed';
     end.errorCode = flexErr.code;
   }
+}
+
+/**
+ * Events decoded from one upstream chunk are rendered in one run of microtasks; corking until the
+ * next tick sends them in one socket write instead of one system call per event.
+ */
+function writeBatched(res: ServerResponse, chunk: string): boolean {
+  if (res.writableCorked === 0) {
+    res.cork();
+    process.nextTick(() => res.uncork());
+  }
+  return res.write(chunk);
 }
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

@@ -24,11 +24,19 @@ export function resolveMasterKey(config: Config, log?: Logger): Buffer {
 }
 
 export function createProviderKeyResolver(store: Store, config: Config, masterKey: Buffer): ProviderKeyResolver {
+  // A sealed value always opens to the same key: remember it instead of decrypting per request.
+  const opened = new Map<string, string>();
   return {
     resolve(orgId, provider) {
       const sealed = store.getProviderKey(orgId, provider);
-      if (sealed !== undefined) return unseal(sealed, masterKey);
-      return config[provider].apiKey;
+      if (sealed === undefined) return config[provider].apiKey;
+      let key = opened.get(sealed);
+      if (key === undefined) {
+        if (opened.size > 10_000) opened.clear();
+        key = unseal(sealed, masterKey);
+        opened.set(sealed, key);
+      }
+      return key;
     },
   };
 }

@@ -35,11 +35,13 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
 }
 
 /**
- * Rows are written in group commits: every row opened or closed during one turn of the event loop
- * goes to the store in a single transaction right after it (setImmediate), so the hot path pays
- * one transaction per turn instead of two per request. `flush()` runs on shutdown and at process
- * exit; only a hard kill can lose the rows of the last turn.
+ * Rows are written in group commits: every row opened or closed within a short interval goes to the
+ * store in one transaction, and a request that opens and closes within it costs a single row
+ * write. The hot path pays one transaction per interval instead of two per request. `flush()` runs
+ * on shutdown and at process exit; only a hard kill can lose the rows of the last interval.
  */
+export const LEDGER_FLUSH_MS = 20;
+
 export class Ledger {
   private pending = new Map<string, UsageRow>();
   private scheduled = false;
@@ -61,7 +63,7 @@ export class Ledger {
     this.pending.set(row.requestId, row);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), LEDGER_FLUSH_MS).unref();
   }
 
   open(start: LedgerEntryStart): (end: LedgerEntryEnd) => void {

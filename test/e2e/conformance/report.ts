@@ -1,0 +1,142 @@
+// Renders the matrix results as docs/conformance.md: rows = surface × provider, columns =
+// feature × {stream, non-stream}; a cell is pass, refused (with the documented code) or fail.
+import type { ProviderName, SurfaceName } from '../../../src/canonical/types.js';
+import type { CellResult, CellStatus, Feature, Mode } from './matrix.js';
+import { EXPECTED_REFUSALS, FEATURES, FEATURE_TITLES, MODES, PROVIDER_MODELS, PROVIDERS, SURFACES } from './matrix.js';
+
+const SURFACE_TITLES: Record<SurfaceName, string> = {
+  responses: 'Responses `/v1/responses`',
+  chat: 'Chat `/v1/chat/completions`',
+  messages: 'Messages `/v1/messages`',
+  interactions: 'Interactions `/v1/interactions`',
+};
+
+const CLIENTS: Record<SurfaceName, string> = {
+  responses: '`openai` 6.x `responses.create` / `responses.stream`',
+  chat: '`openai` 6.x `chat.completions.create` / `chat.completions.stream`',
+  messages: '`@anthropic-ai/sdk` 1.x `messages.create` / `messages.stream`',
+  interactions: '`@google/genai` 2.x `interactions.create` (with and without `stream: true`)',
+};
+
+const FEATURE_PROOF: Record<Feature, string> = {
+  text: 'a non-empty answer served on the standard tier',
+  tool_round_trip:
+    'the tool reached the provider; the call came back with its name and parsed arguments; the tool result went back under the call id and the final answer used it',
+  json_schema: 'the schema reached the provider; the answer parses as JSON with every required key of the right type',
+  image_input: 'the image reached the provider in its own content shape and the answer reflects it',
+  reasoning:
+    'the provider was asked to reason in its own terms (reasoning.effort / thinking_level / thinking budget); the caller sees reasoning where its dialect has a place (Responses reasoning item, Messages thinking block, Interactions thought step, each with replayable opaque state; Chat has none, so usage reasoning_tokens) and reasoning tokens in usage where the provider counts them (OpenAI and Gemini; Anthropic reports thinking inside its output count only)',
+};
+
+function cellText(status: CellStatus | undefined): string {
+  if (!status) return 'not run';
+  switch (status.kind) {
+    case 'pass':
+      return 'pass';
+    case 'refused':
+      return `refused \`${status.code}\``;
+    case 'fail':
+      return '**fail**';
+  }
+}
+
+function find(results: readonly CellResult[], s: SurfaceName, p: ProviderName, f: Feature, m: Mode): CellResult | undefined {
+  return results.find((r) => r.surface === s && r.provider === p && r.feature === f && r.mode === m);
+}
+
+function table(results: readonly CellResult[]): string[] {
+  const header = ['surface', 'provider', ...FEATURES.flatMap((f) => MODES.map((m) => `${FEATURE_TITLES[f]} (${m})`))];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const s of SURFACES) {
+    for (const p of PROVIDERS) {
+      const cells = FEATURES.flatMap((f) => MODES.map((m) => cellText(find(results, s, p, f, m)?.status)));
+      lines.push(`| ${s} | ${p} (\`${PROVIDER_MODELS[p]}\`) | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines;
+}
+
+/** Where reasoning showed, per pair (the non-stream reasoning cell's note). */
+function reasoningTable(results: readonly CellResult[]): string[] {
+  const lines = ['| surface | provider | asked upstream as; shown to the caller as |', '|---|---|---|'];
+  for (const s of SURFACES) {
+    for (const p of PROVIDERS) {
+      const cell = find(results, s, p, 'reasoning', 'non-stream');
+      lines.push(`| ${s} | ${p} | ${cell?.status.kind === 'pass' ? (cell.note ?? '') : cellText(cell?.status)} |`);
+    }
+  }
+  return lines;
+}
+
+function summary(results: readonly CellResult[]): string {
+  const count = (kind: CellStatus['kind']): number => results.filter((r) => r.status.kind === kind).length;
+  return `${results.length} cells: ${count('pass')} pass, ${count('refused')} refused with a documented error, ${count('fail')} fail.`;
+}
+
+function failures(results: readonly CellResult[]): string[] {
+  const failed = results.filter((r) => r.status.kind === 'fail');
+  if (failed.length === 0) return ['None.'];
+  return failed.map((r) => `- ${r.surface} → ${r.provider}, ${FEATURE_TITLES[r.feature]} (${r.mode}): ${r.status.kind === 'fail' ? r.status.reason : ''}`);
+}
+
+function refusals(): string[] {
+  if (EXPECTED_REFUSALS.length === 0) return ['None: every surface carries every feature to every provider.'];
+  return EXPECTED_REFUSALS.map((r) => `- ${r.surface} → ${r.provider}, ${FEATURE_TITLES[r.feature]}: \`${r.code}\` — ${r.why}`);
+}
+
+export function renderReport(results: readonly CellResult[]): string {
+  return [
+    '# Conformance matrix',
+    '',
+    'Every caller surface reaching every provider, end to end: the real gateway and the built-in',
+    'provider emulator on loopback ports, each surface driven by its official SDK, every request with',
+    '`start_within: "default"`. Generated by `test/e2e/conformance/` — do not edit by hand. Regenerate with:',
+    '',
+    '```sh',
+    'CONFORMANCE_REPORT=docs/conformance.md npx vitest run test/e2e/conformance',
+    '```',
+    '',
+    summary(results),
+    '',
+    ...table(results),
+    '',
+    '## What each column proves',
+    '',
+    ...FEATURES.map((f) => `- **${FEATURE_TITLES[f]}**: ${FEATURE_PROOF[f]}.`),
+    '- **stream** cells parse the stream with the SDK\'s own stream parser and check the streamed text equals the final text; **non-stream** cells read the whole response.',
+    '- Every cell also checks that exactly one upstream request reached the provider of the model, streamed.',
+    '',
+    '## Reasoning, as each caller sees it',
+    '',
+    ...reasoningTable(results),
+    '',
+    '## Clients',
+    '',
+    ...SURFACES.map((s) => `- ${SURFACE_TITLES[s]}: ${CLIENTS[s]}.`),
+    '',
+    '## Documented refusals',
+    '',
+    ...refusals(),
+    '',
+    '## Failures',
+    '',
+    ...failures(results),
+    '',
+    '## Multi-turn tool loops across formats',
+    '',
+    '`test/e2e/conformance/tool-loop.test.ts` runs three tool rounds with reasoning (question → call → tool',
+    'result → answer, three times; stream and non-stream) where the caller speaks another provider\'s',
+    'format and replays the whole history as received. On every request after the first, the provider',
+    'must get back each thinking block / thought signature it produced, unchanged:',
+    '',
+    '- Responses and Interactions callers → Claude: thinking blocks with their signatures.',
+    '- Messages and Responses callers → Gemini: thought steps with their signatures.',
+    '- Chat callers → Claude and Gemini: Chat has no place for reasoning state, so none is replayed; the',
+    '  loop keeps working, and because Anthropic refuses thinking on a tool turn whose thinking block is',
+    '  missing, the Anthropic provider leaves thinking off for those requests and records a warning.',
+    '',
+    'Every upstream request is also checked against the provider rule that thinking, when on, must open',
+    'the final assistant tool turn (Anthropic).',
+    '',
+  ].join('\n');
+}
