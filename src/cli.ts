@@ -153,7 +153,7 @@ function usage(argv: string[]): number {
     const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
     if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
     const since = values.since ? new Date(values.since).toISOString() : undefined;
-    const summary = summarizeUsage(store.queryUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
+    const summary = summarizeUsage(store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
     const line = (label: string, g: typeof summary.total): string =>
       `${label.padEnd(34)} ${String(g.requests).padStart(8)} ${(g.flexShare * 100).toFixed(1).padStart(7)}% ` +
       `${g.spendUsd.toFixed(4).padStart(12)} ${g.savingUsd.toFixed(4).padStart(12)}\n`;

@@ -32,6 +32,8 @@ export interface Committed {
   startedAfterMs: number;
   /** Clock time at which the serving attempt proved it started (set once its `admitted` passes). */
   admittedAt: number | undefined;
+  /** Aborts the upstream attempt when the answer ends on our side before the stream completed. */
+  cancel(): void;
 }
 
 export interface OpenOptions {
@@ -91,6 +93,11 @@ async function* watchAdmission(
   }
 }
 
+function cancelAttempt(ctl: AbortController, unlink: () => void): void {
+  unlink();
+  if (!ctl.signal.aborted) ctl.abort(new Error('attempt cancelled'));
+}
+
 function linkedController(parent: AbortSignal): { ctl: AbortController; unlink: () => void } {
   const ctl = new AbortController();
   const onAbort = (): void => ctl.abort(parent.reason);
@@ -110,12 +117,19 @@ function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal)
  */
 export async function openDirect(options: OpenOptions, tier: RequestedTier, route: Route): Promise<Committed> {
   const started = options.clock.now();
-  const { ctl } = linkedController(options.clientSignal);
+  const { ctl, unlink } = linkedController(options.clientSignal);
   const it = iterate(options, tier, ctl.signal);
   const first = await it.next();
   const startedAfterMs = options.clock.now() - started;
   const buffered = first.done ? [] : [first.value];
-  const committed: Committed = { tier, route, events: replay(buffered, it), startedAfterMs, admittedAt: undefined };
+  const committed: Committed = {
+    tier,
+    route,
+    events: replay(buffered, it),
+    startedAfterMs,
+    admittedAt: undefined,
+    cancel: () => cancelAttempt(ctl, unlink),
+  };
   committed.events = watchAdmission(committed.events, () => {
     committed.admittedAt = options.clock.now();
     if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
@@ -185,6 +199,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
         flexAdmittedAfterMs: afterMs,
         startedAfterMs: afterMs,
         admittedAt: clock.now(),
+        cancel: () => cancelAttempt(ctl, unlink),
       };
       return { kind: 'committed', committed };
     }

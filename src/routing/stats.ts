@@ -87,8 +87,14 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
       const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
       if (samples.length < minSamples) return undefined;
       let fits = 0;
-      for (const s of samples) if (s.kind === 'admitted' && s.afterMs <= budgetMs) fits++;
-      return fits / samples.length;
+      let counted = 0;
+      for (const s of samples) {
+        // A timeout under a shorter budget says nothing about whether a longer one would admit.
+        if (s.kind === 'timeout' && s.budgetMs < budgetMs) continue;
+        counted++;
+        if (s.kind === 'admitted' && s.afterMs <= budgetMs) fits++;
+      }
+      return counted < minSamples ? undefined : fits / counted;
     },
     recordFlex(key, outcome) {
       ring(flex, key).push({ at: options.now(), value: outcome });

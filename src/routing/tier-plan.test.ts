@@ -50,3 +50,25 @@ describe('tier plan', () => {
     expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ kind: 'race', probe: false });
   });
 });
+
+describe('statistics over time (fake clock)', () => {
+  it('old refusals age out of the horizon, so traffic returns to flex after an outage', () => {
+    let now = 0;
+    const stats = createInProcessStats({ now: () => now, horizonMs: 60_000 });
+    const d = deps({ stats });
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    for (let i = 0; i < 20; i++) stats.recordFlex(key, { kind: 'refused' });
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ route: 'flex_skipped_predicted_miss' });
+    now = 61_000;
+    expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ kind: 'race', probe: false });
+  });
+
+  it('a model whose flex admits slower than the budget allows is skipped; short windows skip, long ones race', () => {
+    const stats = createInProcessStats({ now: () => 0 });
+    const d = deps({ stats });
+    const key = { provider: 'gemini' as const, model: 'gemini-2.5-flash' };
+    for (let i = 0; i < 20; i++) stats.recordFlex(key, { kind: 'admitted', afterMs: 20_000 + i * 100 });
+    expect(plan('gemini-2.5-flash', '00h-00m-10s', 'gemini', d)).toMatchObject({ route: 'flex_skipped_predicted_miss' });
+    expect(plan('gemini-2.5-flash', '00h-01m-00s', 'gemini', d)).toMatchObject({ kind: 'race' });
+  });
+});

@@ -54,6 +54,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const metrics = createMetrics();
   let shuttingDown = false;
   const inFlight = new Set<ServerResponse>();
+  /** Handlers still running (their ledger rows close when they finish). */
+  const handlers = new Set<Promise<void>>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = `req_${randomUUID().replaceAll('-', '')}`;
@@ -94,7 +96,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         res.destroy();
         return;
       }
-      drainThenClose(req, res);
+      drainThenClose(req);
       sendRendered(res, render(err, dialectFor(req, surface), surface, deps.config.publicUrl));
     }
   };
@@ -127,11 +129,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     throw new FlexError('not_found');
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
+    const running = handle(req, res).catch((err: unknown) => {
       deps.log.error({ err: redactSecrets(String(err)) }, 'unhandled error at the boundary');
       res.destroy();
     });
+    handlers.add(running);
+    void running.finally(() => handlers.delete(running));
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -160,6 +164,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         deps.log.warn({ open: inFlight.size }, 'shutdown grace period over; closing remaining requests');
         for (const res of inFlight) res.destroy();
       }
+      // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
+      await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 5_000).unref())]);
       server.closeAllConnections();
       await closed;
     },

@@ -103,7 +103,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
     ),
     orgLimiter: createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
-    ledger: new Ledger(store, catalog),
+    ledger: new Ledger(store, catalog, (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry')),
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
   };
@@ -111,7 +111,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const flushAtExit = (): void => deps.ledger.flush();
   process.on('exit', flushAtExit);
   const gateway = createGateway(deps);
-  const url = await gateway.listen(config.port, config.host);
+  let url: string;
+  try {
+    url = await gateway.listen(config.port, config.host);
+  } catch (err) {
+    // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
+    process.off('exit', flushAtExit);
+    await emulator?.close();
+    store.close();
+    throw err;
+  }
   return {
     url,
     gateway,
@@ -120,7 +129,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     async stop(graceMs = config.shutdownGraceMs) {
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
-      deps.ledger.flush();
+      deps.ledger.close();
       await emulator?.close();
       store.close();
     },

@@ -144,6 +144,8 @@ export async function handleGeneration(
     end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
     throw err;
   } finally {
+    // An answer that ended on our side before its upstream completed must not leave it running.
+    if (end.status !== 'completed') committedRef.current?.cancel();
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
     if (committedRef.current?.admittedAt !== undefined) end.admissionMs = committedRef.current.admittedAt - ctx.startedAt;
@@ -213,16 +215,22 @@ function writeBatched(res: ServerResponse, chunk: string): boolean {
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = (): void => {
-      res.off('drain', done);
-      signal.removeEventListener('abort', abort);
-      resolve();
-    };
-    const abort = (): void => {
-      res.off('drain', done);
+    const gone = (): void => {
+      cleanup();
       reject(signal.reason instanceof Error ? signal.reason : new Error('client disconnected'));
     };
+    const done = (): void => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = (): void => {
+      res.off('drain', done);
+      res.off('close', gone);
+      signal.removeEventListener('abort', gone);
+    };
+    if (signal.aborted || res.destroyed) return gone();
     res.on('drain', done);
-    signal.addEventListener('abort', abort, { once: true });
+    res.once('close', gone);
+    signal.addEventListener('abort', gone, { once: true });
   });
 }

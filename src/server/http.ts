@@ -56,20 +56,27 @@ function tooLarge(detail: string): FlexError {
 }
 
 /**
- * After an early answer (413, 401 …) the client may still be sending: keep reading and discarding
- * so it receives the answer instead of a reset, but not forever.
+ * After an early answer (413, 401 …) the client may still be sending. Closing now would reset the
+ * connection and the client would see the reset instead of the answer, so the rest of the body is
+ * read and discarded — up to a byte cap and a time limit, after which the socket is destroyed.
  */
-export function drainThenClose(req: IncomingMessage, res: ServerResponse, maxBytes = 64 * 1024 * 1024): void {
+export function drainThenClose(req: IncomingMessage, maxBytes = 64 * 1024 * 1024, maxMs = 10_000): void {
   if (req.complete) return;
-  res.setHeader('connection', 'close');
   let seen = 0;
+  const timer = setTimeout(() => req.socket.destroy(), maxMs);
+  timer.unref();
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > maxBytes) req.socket.destroy();
   });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
   req.resume();
 }
 
+/** The caller's address for per-address limits; IPv6 callers are grouped by their /64 network. */
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  const address = req.socket.remoteAddress ?? 'unknown';
+  if (!address.includes(':') || address.startsWith('::ffff:')) return address;
+  return `${address.split(':').slice(0, 4).join(':')}::/64`;
 }

@@ -17,8 +17,13 @@ export function resolveMasterKey(config: Config, log?: Logger): Buffer {
   const file = join(dirname(config.dbPath), 'master.key');
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-    log?.warn({ file }, 'FLEX_MASTER_KEY is not set: generated a master key file for sealing provider keys');
+    try {
+      // 'wx': two instances starting together must not write two different master keys.
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      log?.warn({ file }, 'FLEX_MASTER_KEY is not set: generated a master key file for sealing provider keys');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   return deriveKey(readFileSync(file, 'utf8').trim());
 }

@@ -10,6 +10,6 @@ export function handleUsage(deps: GatewayDeps, key: ApiKeyRecord, url: string): 
   if (since !== undefined && Number.isNaN(Date.parse(since))) {
     throw new FlexError('invalid_parameter', { param: 'since', detail: '`since` must be an ISO 8601 date, e.g. 2026-11-01.' });
   }
-  const rows = deps.store.queryUsage({ orgId: key.orgId, ...(since ? { since: new Date(since).toISOString() } : {}) });
+  const rows = deps.store.aggregateUsage({ orgId: key.orgId, ...(since ? { since: new Date(since).toISOString() } : {}) });
   return { object: 'usage.summary', organization: key.orgName, ...summarizeUsage(rows) };
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ProviderName } from '../canonical/types.js';
-import type { ApiKeyRecord, Organization, Store, UsageQuery, UsageRow } from './store.js';
+import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -63,6 +63,20 @@ function fromUsageRow(raw: Record<string, unknown>): UsageRow {
   return row as unknown as UsageRow;
 }
 
+function usageFilter(query: UsageQuery): { clause: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (query.since) {
+    where.push('created_at >= ?');
+    params.push(query.since);
+  }
+  if (query.orgId) {
+    where.push('org_id = ?');
+    params.push(query.orgId);
+  }
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -86,6 +100,9 @@ export function openSqliteStore(path: string): Store {
     revoke: db.prepare(
       'UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL',
     ),
+    countMatching: db.prepare<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM api_keys WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL',
+    ),
     countKeys: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys'),
     setProviderKey: db.prepare(
       `INSERT INTO provider_keys (org_id, provider, sealed, updated_at) VALUES (?, ?, ?, ?)
@@ -104,6 +121,7 @@ export function openSqliteStore(path: string): Store {
   };
 
   const now = (): string => new Date().toISOString();
+  const aggregates = new Map<string, Database.Statement<string[], UsageAggregate>>();
 
   return {
     ensureOrganization(name) {
@@ -126,7 +144,12 @@ export function openSqliteStore(path: string): Store {
       return row ? toKey(row) : undefined;
     },
     listApiKeys: (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
-    revokeApiKey: (idOrPrefix) => q.revoke.run(now(), idOrPrefix, idOrPrefix).changes,
+    revokeApiKey(idOrPrefix) {
+      // A prefix shared by several keys (possible across organizations) must not revoke them all.
+      const matches = q.countMatching.get(idOrPrefix, idOrPrefix)?.n ?? 0;
+      if (matches > 1) throw new Error(`${idOrPrefix} matches ${matches} active keys; revoke by key id instead`);
+      return q.revoke.run(now(), idOrPrefix, idOrPrefix).changes;
+    },
     countApiKeys: () => q.countKeys.get()?.n ?? 0,
     setProviderKey(orgId, provider: ProviderName, sealed) {
       q.setProviderKey.run(orgId, provider, sealed, now());
@@ -136,18 +159,19 @@ export function openSqliteStore(path: string): Store {
       for (const row of rows) q.upsertUsage.run(row);
     }),
     queryUsage(query: UsageQuery) {
-      const where: string[] = [];
-      const params: string[] = [];
-      if (query.since) {
-        where.push('created_at >= ?');
-        params.push(query.since);
-      }
-      if (query.orgId) {
-        where.push('org_id = ?');
-        params.push(query.orgId);
-      }
-      const sql = `SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
+      const { clause, params } = usageFilter(query);
+      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at`;
       return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
+    },
+    aggregateUsage(query: UsageQuery) {
+      const { clause, params } = usageFilter(query);
+      const sql = `SELECT model, route, COUNT(*) AS requests,
+          SUM(CASE WHEN served_tier = 'flex' THEN 1 ELSE 0 END) AS flexServed,
+          SUM(cost_usd) AS spendUsd, SUM(standard_cost_usd) AS standardSpendUsd, SUM(saving_usd) AS savingUsd
+        FROM usage ${clause} GROUP BY model, route ORDER BY model, route`;
+      const statement = aggregates.get(sql) ?? db.prepare<string[], UsageAggregate>(sql);
+      aggregates.set(sql, statement);
+      return statement.all(...params);
     },
     closeInterruptedUsage: () => q.closeInterrupted.run().changes,
     close: () => db.close(),

@@ -44,6 +44,17 @@ export interface UsageRow {
   createdAt: string;
 }
 
+/** Ledger totals for one (model, route) pair. */
+export interface UsageAggregate {
+  model: string;
+  route: string;
+  requests: number;
+  flexServed: number;
+  spendUsd: number;
+  standardSpendUsd: number;
+  savingUsd: number;
+}
+
 export interface UsageQuery {
   since?: string;
   orgId?: string;
@@ -63,6 +74,8 @@ export interface Store {
   /** Writes ledger rows (insert or replace by request id) in one transaction. */
   upsertUsage(rows: readonly UsageRow[]): void;
   queryUsage(query: UsageQuery): UsageRow[];
+  /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
+  aggregateUsage(query: UsageQuery): UsageAggregate[];
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
   closeInterruptedUsage(): number;
   close(): void;

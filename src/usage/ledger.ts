@@ -45,21 +45,36 @@ export const LEDGER_FLUSH_MS = 20;
 export class Ledger {
   private pending = new Map<string, UsageRow>();
   private scheduled = false;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
     private readonly catalog: ModelCatalog,
+    private readonly onError: (err: unknown) => void = () => undefined,
   ) {}
 
   flush(): void {
     this.scheduled = false;
-    if (this.pending.size === 0) return;
+    if (this.closed || this.pending.size === 0) return;
     const rows = [...this.pending.values()];
     this.pending = new Map();
-    this.store.upsertUsage(rows);
+    try {
+      this.store.upsertUsage(rows);
+    } catch (err) {
+      // Keep the rows (newer versions win) and try again on the next write or flush.
+      for (const row of rows) if (!this.pending.has(row.requestId)) this.pending.set(row.requestId, row);
+      this.onError(err);
+    }
+  }
+
+  /** Final flush; later writes are ignored (the store is about to close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   private write(row: UsageRow): void {
+    if (this.closed) return;
     this.pending.set(row.requestId, row);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -90,11 +105,11 @@ export class Ledger {
     return (end) => {
       if (closed) return;
       closed = true;
-      this.write(this.close(base, end));
+      this.write(this.closedRow(base, end));
     };
   }
 
-  private close(base: UsageRow, end: LedgerEntryEnd): UsageRow {
+  private closedRow(base: UsageRow, end: LedgerEntryEnd): UsageRow {
     const usage = end.usage;
     const cost = usage && end.servedTier ? costUsd(this.catalog, base.model, end.servedTier, usage) : 0;
     const standardCost = usage ? costUsd(this.catalog, base.model, 'standard', usage) : 0;

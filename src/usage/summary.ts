@@ -1,5 +1,5 @@
 // Summaries of the usage ledger for `flexinference usage` and GET /v1/usage.
-import type { UsageRow } from '../store/store.js';
+import type { UsageAggregate } from '../store/store.js';
 
 export interface UsageGroup {
   requests: number;
@@ -20,21 +20,21 @@ function emptyGroup(): UsageGroup {
   return { requests: 0, flexServed: 0, flexShare: 0, spendUsd: 0, standardSpendUsd: 0, savingUsd: 0 };
 }
 
-function add(group: UsageGroup, row: UsageRow): void {
-  group.requests++;
-  if (row.servedTier === 'flex') group.flexServed++;
-  group.spendUsd += row.costUsd;
-  group.standardSpendUsd += row.standardCostUsd;
-  group.savingUsd += row.savingUsd;
-  group.flexShare = group.flexServed / group.requests;
+function add(group: UsageGroup, a: UsageAggregate): void {
+  group.requests += a.requests;
+  group.flexServed += a.flexServed;
+  group.spendUsd += a.spendUsd;
+  group.standardSpendUsd += a.standardSpendUsd;
+  group.savingUsd += a.savingUsd;
+  group.flexShare = group.requests > 0 ? group.flexServed / group.requests : 0;
 }
 
-export function summarizeUsage(rows: readonly UsageRow[]): UsageSummary {
+export function summarizeUsage(aggregates: readonly UsageAggregate[]): UsageSummary {
   const summary: UsageSummary = { total: emptyGroup(), byModel: {}, byRoute: {} };
-  for (const row of rows) {
-    add(summary.total, row);
-    add((summary.byModel[row.model] ??= emptyGroup()), row);
-    add((summary.byRoute[row.route] ??= emptyGroup()), row);
+  for (const a of aggregates) {
+    add(summary.total, a);
+    add((summary.byModel[a.model] ??= emptyGroup()), a);
+    add((summary.byRoute[a.route] ??= emptyGroup()), a);
   }
   return summary;
 }

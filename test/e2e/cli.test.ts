@@ -67,3 +67,25 @@ describe('flexinference serve', () => {
     }
   });
 });
+
+describe('flexinference usage', () => {
+  it('prints requests, flex share, spend and saving by model and route', async () => {
+    const { openSqliteStore } = await import('../../src/store/sqlite.js');
+    const store = openSqliteStore(join(dir, 'cli.db'));
+    const org = store.ensureOrganization('acme');
+    const row = {
+      orgId: org.id, keyId: 'k', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini',
+      startWithin: '00h-00m-30s', status: 'completed', errorCode: null, admissionMs: 700, firstByteMs: 710,
+      durationMs: 900, inputTokens: 1000, cachedTokens: 0, outputTokens: 500, reasoningTokens: 0, createdAt: new Date().toISOString(),
+    };
+    store.upsertUsage([
+      { ...row, requestId: 'a', servedTier: 'flex', route: 'flex_admitted', costUsd: 0.001, standardCostUsd: 0.002, savingUsd: 0.001 },
+      { ...row, requestId: 'b', servedTier: 'standard', route: 'flex_timeout', costUsd: 0.002, standardCostUsd: 0.002, savingUsd: 0 },
+    ]);
+    store.close();
+    const out = (await cli('usage', '--org', 'acme', '--since', '2020-01-01')).stdout;
+    expect(out).toMatch(/total\s+2\s+50\.0%\s+0\.0030\s+0\.0010/);
+    expect(out).toMatch(/model gpt-5-mini\s+2/);
+    expect(out).toMatch(/route flex_timeout\s+1\s+0\.0%/);
+  });
+});

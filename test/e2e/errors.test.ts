@@ -78,6 +78,29 @@ describe('body', () => {
     const raw = await post(`${h.url}/v1/responses`, exact, { authorization: `Bearer ${h.key}` });
     expect(raw.status).toBe(200);
   });
+  it('request_too_large and 401 reach a client still uploading a large body (no reset instead of the answer)', async () => {
+    // A separate process uploads, as a real caller does; in-process clients hide the race.
+    const script = `
+      const big = Buffer.alloc(5_000_000, ' ');
+      const out = [];
+      for (let i = 0; i < 6; i++) {
+        for (const auth of [process.argv[2], 'Bearer bad']) {
+          try {
+            const res = await fetch(process.argv[1], { method: 'POST', body: big, headers: { authorization: auth, 'content-type': 'application/json' } });
+            out.push(res.status + ':' + (await res.json()).error.code);
+          } catch (err) { out.push('error:' + (err.cause?.code ?? err.message)); }
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const { execFile } = await import('node:child_process');
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script, `${h.url}/v1/responses`, `Bearer ${h.key}`], (err, out) => (err ? reject(new Error(err.message)) : resolve(out))),
+    );
+    const answers = JSON.parse(stdout) as string[];
+    tested.add('request_too_large');
+    expect(answers).toEqual(Array.from({ length: 6 }, () => ['413:request_too_large', '401:invalid_api_key']).flat());
+  });
+
   it('request_too_large on a chunked body, answered before the connection closes', async () => {
     const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(`${h.url}/v1/responses`, {
