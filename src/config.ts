@@ -28,6 +28,8 @@ export interface Config {
   orgRequestsPerSecond: number;
   /** Failed authentications per client address per minute before 429. */
   authFailuresPerMinute: number;
+  /** Behind a load balancer: take the client address from the first X-Forwarded-For hop. */
+  trustProxy: boolean;
   logLevel: string;
 }
 
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     shutdownGraceMs: int(env, 'FLEX_SHUTDOWN_GRACE_MS', 30_000),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
+    trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

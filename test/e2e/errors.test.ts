@@ -240,6 +240,18 @@ describe('configuration errors', () => {
     }
   });
 
+  it('behind a trusted proxy, the failed-auth limit applies per forwarded client address', async () => {
+    const limited = await startHarness({ env: { FLEX_AUTH_FAILURES_PER_MINUTE: '2', FLEX_TRUST_PROXY: '1' } });
+    try {
+      const from = (ip: string, auth: string) => post(`${limited.url}/v1/responses`, JSON.stringify(ok), { authorization: auth, 'x-forwarded-for': `${ip}, 10.0.0.1` });
+      for (let i = 0; i < 2; i++) expect((await from('203.0.113.7', 'Bearer wrong')).status).toBe(401);
+      expect((await from('203.0.113.7', `Bearer ${limited.key}`)).status).toBe(429);
+      expect((await from('198.51.100.9', `Bearer ${limited.key}`)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rate_limit_exceeded for an organization over its request rate (Retry-After 5)', async () => {
     const limited = await startHarness({ env: { FLEX_ORG_RPS: '1' } });
     try {
