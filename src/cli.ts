@@ -57,8 +57,18 @@ async function serve(argv: string[]): Promise<number> {
   }
   process.stdout.write(`  FlexInference listening on ${running.url}  (OpenAI SDK baseURL: ${running.url}/v1)\n\n`);
   log.info({ url: running.url, emulated }, 'listening');
+  const reloadCatalog = (): void => {
+    try {
+      running.catalog.reload();
+      log.info({ models: running.catalog.models.length }, 'model catalog reloaded');
+    } catch (err) {
+      log.error({ err: String(err) }, 'model catalog reload failed; keeping the previous catalog');
+    }
+  };
+  process.on('SIGHUP', reloadCatalog);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
+      process.off('SIGHUP', reloadCatalog);
       log.info({ signal }, 'shutting down: finishing in-flight requests');
       running.stop().then(resolve, (err: unknown) => {
         log.error({ err: String(err) }, 'shutdown failed');

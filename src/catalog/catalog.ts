@@ -23,6 +23,25 @@ export interface ModelCatalog {
   get(model: string): CatalogModel | undefined;
 }
 
+export interface ReloadableCatalog extends ModelCatalog {
+  /** Re-reads the file; on error the current catalog stays in use and the error is thrown. */
+  reload(): void;
+}
+
+/** A catalog that can be re-read while serving (the CLI reloads it on SIGHUP). */
+export function loadReloadableCatalog(path: string = DEFAULT_CATALOG_PATH): ReloadableCatalog {
+  let current = loadCatalog(path);
+  return {
+    get models() {
+      return current.models;
+    },
+    get: (model) => current.get(model),
+    reload() {
+      current = loadCatalog(path);
+    },
+  };
+}
+
 /** Provider by model name (PRODUCT.md §5): claude-* → Anthropic, gemini-* → Gemini, else OpenAI. */
 export function providerForModel(model: string): ProviderName {
   if (model.startsWith('claude-')) return 'anthropic';

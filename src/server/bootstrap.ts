@@ -3,7 +3,8 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { ProviderName } from '../canonical/types.js';
-import { loadCatalog } from '../catalog/catalog.js';
+import { loadReloadableCatalog } from '../catalog/catalog.js';
+import type { ReloadableCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
@@ -49,6 +50,7 @@ export interface StartOptions {
 
 export interface RunningGateway {
   url: string;
+  catalog: ReloadableCatalog;
   gateway: Gateway;
   deps: GatewayDeps;
   emulator: RunningEmulator | undefined;
@@ -81,7 +83,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
   const interrupted = store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
-  const catalog = loadCatalog(config.catalogPath);
+  const catalog = loadReloadableCatalog(config.catalogPath);
   const masterKey = resolveMasterKey(config, log);
   const deps: GatewayDeps = {
     config,
@@ -123,6 +125,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   return {
     url,
+    catalog,
     gateway,
     deps,
     emulator,
