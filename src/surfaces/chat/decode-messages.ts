@@ -4,19 +4,9 @@
 // An assistant message becomes a canonical message (text and refusal) followed by one
 // function_call item per tool call; a `tool` message becomes a function_call_output.
 import type { FunctionCallItem, InputContent, InputItem, InputMessage } from '../../canonical/types.js';
-import {
-  expectArray,
-  expectObject,
-  expectString,
-  invalid,
-  isUnset,
-  optDetail,
-  optString,
-  parseImageUrl,
-  rejectUnknownKeys,
-  unsupported,
-  type JsonObject,
-} from '../responses/fields.js';
+import { expectArray, expectObject, expectString, invalid, isUnset, optString, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { optDetail, parseImageUrl, rejectUnknownKeys } from '../responses/fields.js';
 
 export function decodeMessages(value: unknown): InputItem[] {
   const messages = expectArray(value, 'messages');

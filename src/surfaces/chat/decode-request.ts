@@ -5,20 +5,16 @@ import {
   expectArray,
   expectObject,
   expectOneOf,
-  expectSchema,
   expectString,
   invalid,
   isUnset,
   optBoolean,
-  optEffort,
-  optMetadata,
   optNumber,
   optString,
-  refuseServiceTier,
-  rejectUnknownKeys,
   unsupported,
-  type JsonObject,
-} from '../responses/fields.js';
+} from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { expectSchema, optEffort, optMetadata, refuseServiceTier, rejectUnknownKeys } from '../responses/fields.js';
 import { decodeMessages } from './decode-messages.js';
 import { REFUSED_FIELD_NAMES, refuseNonDefaultFields } from './refused-fields.js';
 

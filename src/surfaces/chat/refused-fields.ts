@@ -2,7 +2,8 @@
 // no counterpart in the canonical request, so carrying them to every provider is impossible and
 // dropping them would change the answer silently. Their defaults pass.
 // https://platform.openai.com/docs/api-reference/chat/create
-import { invalid, isObject, isUnset, unsupported, type JsonObject } from '../responses/fields.js';
+import { invalid, isObject, isUnset, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
 
 interface RefusedField {
   field: string;

@@ -10,19 +10,19 @@ import type {
 import { checkGenerationConfigFields } from './refused-fields.js';
 import {
   describe,
+  expectArray,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+  expectString,
   invalid,
   isObject,
   isUnset,
-  optionalString,
-  readArray,
-  readEnum,
-  readNumber,
-  readObject,
-  readPositiveInteger,
-  readString,
+  optString,
   unsupported,
-} from './read.js';
-import type { JsonObject } from './read.js';
+} from '../fields.js';
+import type { JsonObject } from '../fields.js';
 
 type GenerationSettings = Pick<
   CanonicalRequest,
@@ -30,22 +30,22 @@ type GenerationSettings = Pick<
 >;
 
 export function decodeTools(value: unknown): FunctionTool[] {
-  return readArray(value, 'tools').map((entry, i) => decodeTool(readObject(entry, `tools[${i}]`), `tools[${i}]`));
+  return expectArray(value, 'tools').map((entry, i) => decodeTool(expectObject(entry, `tools[${i}]`), `tools[${i}]`));
 }
 
 function decodeTool(tool: JsonObject, path: string): FunctionTool {
-  const type = readString(tool.type, `${path}.type`);
+  const type = expectString(tool.type, `${path}.type`);
   if (type !== 'function') {
     throw unsupported(`${path}.type`, `Tool type "${type}" is a built-in Google tool, which FlexInference does not carry; only "function" tools are supported.`);
   }
   const out: FunctionTool = {
     type: 'function',
-    name: readString(tool.name, `${path}.name`),
+    name: expectString(tool.name, `${path}.name`),
     parameters: isUnset(tool.parameters)
       ? { type: 'object', properties: {} }
-      : readObject(tool.parameters, `${path}.parameters`),
+      : expectObject(tool.parameters, `${path}.parameters`),
   };
-  const description = optionalString(tool, 'description', `${path}.description`);
+  const description = optString(tool.description, `${path}.description`);
   if (description !== undefined) out.description = description;
   return out;
 }
@@ -59,13 +59,13 @@ const MEDIA_FORMATS = new Set(['image', 'audio', 'video']);
  */
 export function decodeOutputFormat(body: JsonObject): OutputFormat | undefined {
   checkResponseModalities(body.response_modalities);
-  const mimeType = optionalString(body, 'response_mime_type', 'response_mime_type');
+  const mimeType = optString(body.response_mime_type, 'response_mime_type');
   if (isUnset(body.response_format)) return mimeType === undefined ? undefined : formatForMime(mimeType, undefined, 'response_mime_type');
   const entries = Array.isArray(body.response_format) ? body.response_format : [body.response_format];
   let format: OutputFormat | undefined;
   entries.forEach((entry, i) => {
     const path = Array.isArray(body.response_format) ? `response_format[${i}]` : 'response_format';
-    const obj = readObject(entry, path);
+    const obj = expectObject(entry, path);
     if (typeof obj.type === 'string' && MEDIA_FORMATS.has(obj.type)) {
       throw unsupported(`${path}.type`, `"${obj.type}" output is not supported: FlexInference carries text output only.`);
     }
@@ -75,8 +75,8 @@ export function decodeOutputFormat(body: JsonObject): OutputFormat | undefined {
 }
 
 function decodeTextEntry(entry: JsonObject, path: string): OutputFormat {
-  const mimeType = optionalString(entry, 'mime_type', `${path}.mime_type`) ?? 'text/plain';
-  const schema = isUnset(entry.schema) ? undefined : readObject(entry.schema, `${path}.schema`);
+  const mimeType = optString(entry.mime_type, `${path}.mime_type`) ?? 'text/plain';
+  const schema = isUnset(entry.schema) ? undefined : expectObject(entry.schema, `${path}.schema`);
   return formatForMime(mimeType, schema, `${path}.mime_type`);
 }
 
@@ -93,8 +93,8 @@ function jsonSchema(schema: JsonObject): OutputFormat {
 
 function checkResponseModalities(value: unknown): void {
   if (isUnset(value)) return;
-  readArray(value, 'response_modalities').forEach((m, i) => {
-    const modality = readString(m, `response_modalities[${i}]`);
+  expectArray(value, 'response_modalities').forEach((m, i) => {
+    const modality = expectString(m, `response_modalities[${i}]`);
     if (modality !== 'text') {
       throw unsupported(`response_modalities[${i}]`, `"${modality}" output is not supported: FlexInference carries text output only.`);
     }
@@ -104,13 +104,13 @@ function checkResponseModalities(value: unknown): void {
 const THINKING_LEVELS = ['minimal', 'low', 'medium', 'high'] as const;
 
 export function decodeGenerationConfig(value: unknown): GenerationSettings {
-  const config = readObject(value, 'generation_config');
+  const config = expectObject(value, 'generation_config');
   checkGenerationConfigFields(config);
   const out: GenerationSettings = {};
   const p = (key: string): string => `generation_config.${key}`;
-  if (!isUnset(config.max_output_tokens)) out.maxOutputTokens = readPositiveInteger(config.max_output_tokens, p('max_output_tokens'));
-  if (!isUnset(config.temperature)) out.temperature = readNumber(config.temperature, p('temperature'));
-  if (!isUnset(config.top_p)) out.topP = readNumber(config.top_p, p('top_p'));
+  if (!isUnset(config.max_output_tokens)) out.maxOutputTokens = expectInteger(config.max_output_tokens, p('max_output_tokens'), { min: 1 });
+  if (!isUnset(config.temperature)) out.temperature = expectNumber(config.temperature, p('temperature'));
+  if (!isUnset(config.top_p)) out.topP = expectNumber(config.top_p, p('top_p'));
   const reasoning = decodeReasoning(config);
   if (reasoning !== undefined) out.reasoning = reasoning;
   if (!isUnset(config.tool_choice)) out.toolChoice = decodeToolChoice(config.tool_choice);
@@ -121,10 +121,10 @@ export function decodeGenerationConfig(value: unknown): GenerationSettings {
 function decodeReasoning(config: JsonObject): ReasoningConfig | undefined {
   const reasoning: ReasoningConfig = {};
   if (!isUnset(config.thinking_level)) {
-    reasoning.effort = readEnum(config.thinking_level, THINKING_LEVELS, 'generation_config.thinking_level');
+    reasoning.effort = expectOneOf(config.thinking_level, 'generation_config.thinking_level', THINKING_LEVELS);
   }
   if (!isUnset(config.thinking_summaries)) {
-    const summaries = readEnum(config.thinking_summaries, ['auto', 'none'], 'generation_config.thinking_summaries');
+    const summaries = expectOneOf(config.thinking_summaries, 'generation_config.thinking_summaries', ['auto', 'none']);
     if (summaries === 'auto') reasoning.summary = 'auto';
   }
   return Object.keys(reasoning).length === 0 ? undefined : reasoning;
@@ -134,14 +134,14 @@ function decodeReasoning(config: JsonObject): ReasoningConfig | undefined {
 function decodeToolChoice(value: unknown): ToolChoice {
   const param = 'generation_config.tool_choice';
   if (typeof value === 'string') return modeChoice(value, param);
-  if (!isObject(value)) throw invalid(param, `\`${param}\` must be a string or an object, got ${describe(value)}.`);
-  const allowed = readObject(value.allowed_tools, `${param}.allowed_tools`);
-  const mode = isUnset(allowed.mode) ? 'auto' : readString(allowed.mode, `${param}.allowed_tools.mode`);
-  const tools = isUnset(allowed.tools) ? [] : readArray(allowed.tools, `${param}.allowed_tools.tools`);
+  if (!isObject(value)) throw invalid(param, `\`${param}\` must be a string or an object; got ${describe(value)}.`);
+  const allowed = expectObject(value.allowed_tools, `${param}.allowed_tools`);
+  const mode = isUnset(allowed.mode) ? 'auto' : expectString(allowed.mode, `${param}.allowed_tools.mode`);
+  const tools = isUnset(allowed.tools) ? [] : expectArray(allowed.tools, `${param}.allowed_tools.tools`);
   if (tools.length === 0) return modeChoice(mode, `${param}.allowed_tools.mode`);
   const first = tools[0];
   if (mode === 'any' && tools.length === 1) {
-    return { type: 'function', name: readString(first, `${param}.allowed_tools.tools[0]`) };
+    return { type: 'function', name: expectString(first, `${param}.allowed_tools.tools[0]`) };
   }
   throw unsupported(`${param}.allowed_tools`, 'Restricting the model to a subset of tools is not supported; only `mode: "any"` with exactly one tool (force that function) can be carried.');
 }

@@ -13,17 +13,17 @@ import type {
 import { decodeSignature } from './opaque.js';
 import {
   describe,
+  expectArray,
+  expectBoolean,
+  expectObject,
+  expectString,
   invalid,
   isObject,
   isUnset,
-  optionalString,
-  readArray,
-  readBoolean,
-  readObject,
-  readString,
+  optString,
   unsupported,
-} from './read.js';
-import type { JsonObject } from './read.js';
+} from '../fields.js';
+import type { JsonObject } from '../fields.js';
 
 export interface InputContext {
   warnings: string[];
@@ -42,7 +42,7 @@ export function decodeInput(value: unknown, ctx: InputContext): InputItem[] {
   if (typeof value === 'string') return [userMessage([{ type: 'text', text: value }])];
   if (isObject(value)) return [userMessage([decodeContent(value, 'input', ctx)])];
   if (!Array.isArray(value)) {
-    throw invalid('input', `\`input\` must be a string, a content object or an array, got ${describe(value)}.`);
+    throw invalid('input', `\`input\` must be a string, a content object or an array; got ${describe(value)}.`);
   }
   if (value.length === 0) throw invalid('input', '`input` must not be empty.');
   return decodeSequence(value, ctx);
@@ -54,8 +54,8 @@ function decodeSequence(elements: unknown[], ctx: InputContext): InputItem[] {
   let pending: InputContent[] = [];
   elements.forEach((element, i) => {
     const path = `input[${i}]`;
-    const obj = readObject(element, path);
-    const type = readString(obj.type, `${path}.type`);
+    const obj = expectObject(element, path);
+    const type = expectString(obj.type, `${path}.type`);
     if (CONTENT_TYPES.has(type)) {
       pending.push(decodeContent(obj, path, ctx));
       return;
@@ -94,9 +94,9 @@ function decodeUserInput(step: JsonObject, path: string, ctx: InputContext): Inp
   if (typeof step.content === 'string') return [userMessage([{ type: 'text', text: step.content }])];
   const items: InputItem[] = [];
   let pending: InputContent[] = [];
-  readArray(step.content, `${path}.content`).forEach((block, j) => {
+  expectArray(step.content, `${path}.content`).forEach((block, j) => {
     const blockPath = `${path}.content[${j}]`;
-    const obj = readObject(block, blockPath);
+    const obj = expectObject(block, blockPath);
     if (obj.type === 'function_result') {
       if (pending.length > 0) items.push(userMessage(pending));
       pending = [];
@@ -111,8 +111,8 @@ function decodeUserInput(step: JsonObject, path: string, ctx: InputContext): Inp
 
 function decodeModelOutput(step: JsonObject, path: string, ctx: InputContext): InputItem[] {
   if (isUnset(step.content)) return [];
-  const content = readArray(step.content, `${path}.content`).map((block, j) =>
-    decodeContent(readObject(block, `${path}.content[${j}]`), `${path}.content[${j}]`, ctx),
+  const content = expectArray(step.content, `${path}.content`).map((block, j) =>
+    decodeContent(expectObject(block, `${path}.content[${j}]`), `${path}.content[${j}]`, ctx),
   );
   if (content.length === 0) return [];
   const message: InputMessage = { type: 'message', role: 'assistant', content };
@@ -121,7 +121,7 @@ function decodeModelOutput(step: JsonObject, path: string, ctx: InputContext): I
 
 function decodeThought(step: JsonObject, path: string, ctx: InputContext): ReasoningItem {
   const summary = decodeSummary(step.summary, `${path}.summary`, ctx);
-  const signature = optionalString(step, 'signature', `${path}.signature`);
+  const signature = optString(step.signature, `${path}.signature`);
   const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
   const id = decoded?.itemId ?? `rs_input_${ctx.reasoningCount++}`;
   if (decoded === undefined) return { type: 'reasoning', id, summary };
@@ -137,20 +137,20 @@ function decodeThought(step: JsonObject, path: string, ctx: InputContext): Reaso
 function decodeSummary(value: unknown, path: string, ctx: InputContext): string[] {
   if (isUnset(value)) return [];
   const texts: string[] = [];
-  readArray(value, path).forEach((item, k) => {
-    const obj = readObject(item, `${path}[${k}]`);
-    if (obj.type === 'text') texts.push(readString(obj.text, `${path}[${k}].text`));
+  expectArray(value, path).forEach((item, k) => {
+    const obj = expectObject(item, `${path}[${k}]`);
+    if (obj.type === 'text') texts.push(expectString(obj.text, `${path}[${k}].text`));
     else ctx.warnings.push(`${path}[${k}]: a non-text thought summary item was dropped.`);
   });
   return texts;
 }
 
 function decodeFunctionCall(step: JsonObject, path: string): FunctionCallItem {
-  const callId = readString(step.id, `${path}.id`);
-  const name = readString(step.name, `${path}.name`);
-  const args = isUnset(step.arguments) ? {} : readObject(step.arguments, `${path}.arguments`);
+  const callId = expectString(step.id, `${path}.id`);
+  const name = expectString(step.name, `${path}.name`);
+  const args = isUnset(step.arguments) ? {} : expectObject(step.arguments, `${path}.arguments`);
   const item: FunctionCallItem = { type: 'function_call', id: callId, callId, name, arguments: JSON.stringify(args) };
-  const signature = optionalString(step, 'signature', `${path}.signature`);
+  const signature = optString(step.signature, `${path}.signature`);
   const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
   if (decoded !== undefined) item.opaque = decoded.opaque;
   return item;
@@ -159,10 +159,10 @@ function decodeFunctionCall(step: JsonObject, path: string): FunctionCallItem {
 function decodeFunctionResult(step: JsonObject, path: string, ctx: InputContext): FunctionCallOutputItem {
   const item: FunctionCallOutputItem = {
     type: 'function_call_output',
-    callId: readString(step.call_id, `${path}.call_id`),
+    callId: expectString(step.call_id, `${path}.call_id`),
     output: decodeResult(step.result, `${path}.result`, ctx),
   };
-  if (!isUnset(step.is_error)) item.isError = readBoolean(step.is_error, `${path}.is_error`);
+  if (!isUnset(step.is_error)) item.isError = expectBoolean(step.is_error, `${path}.is_error`);
   return item;
 }
 
@@ -170,18 +170,18 @@ function decodeFunctionResult(step: JsonObject, path: string, ctx: InputContext)
 function decodeResult(value: unknown, path: string, ctx: InputContext): string | InputContent[] {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    return value.map((block, k) => decodeContent(readObject(block, `${path}[${k}]`), `${path}[${k}]`, ctx));
+    return value.map((block, k) => decodeContent(expectObject(block, `${path}[${k}]`), `${path}[${k}]`, ctx));
   }
   if (isObject(value)) return JSON.stringify(value);
-  throw invalid(path, `\`${path}\` must be a string, an array of content or an object, got ${describe(value)}.`);
+  throw invalid(path, `\`${path}\` must be a string, an array of content or an object; got ${describe(value)}.`);
 }
 
 function decodeContent(block: JsonObject, path: string, ctx: InputContext): InputContent {
-  const type = readString(block.type, `${path}.type`);
+  const type = expectString(block.type, `${path}.type`);
   switch (type) {
     case 'text':
       if (!isUnset(block.annotations)) ctx.warnings.push(`${path}.annotations: citations on replayed text were dropped.`);
-      return { type: 'text', text: readString(block.text, `${path}.text`) };
+      return { type: 'text', text: expectString(block.text, `${path}.text`) };
     case 'image':
       return decodeImage(block, path, ctx);
     case 'audio':
@@ -195,9 +195,9 @@ function decodeContent(block: JsonObject, path: string, ctx: InputContext): Inpu
 
 function decodeImage(block: JsonObject, path: string, ctx: InputContext): InputContent {
   ctx.hasImages = true;
-  const data = optionalString(block, 'data', `${path}.data`);
-  const uri = optionalString(block, 'uri', `${path}.uri`);
-  const mimeType = optionalString(block, 'mime_type', `${path}.mime_type`);
+  const data = optString(block.data, `${path}.data`);
+  const uri = optString(block.uri, `${path}.uri`);
+  const mimeType = optString(block.mime_type, `${path}.mime_type`);
   const detail = decodeResolution(block.resolution, `${path}.resolution`, ctx);
   if (data !== undefined) {
     if (mimeType === undefined) throw invalid(`${path}.mime_type`, `\`${path}.mime_type\` is required with inline \`data\`.`);
@@ -209,7 +209,7 @@ function decodeImage(block: JsonObject, path: string, ctx: InputContext): InputC
 
 function decodeResolution(value: unknown, path: string, ctx: InputContext): { detail?: 'low' | 'high' } {
   if (isUnset(value)) return {};
-  const resolution = readString(value, path);
+  const resolution = expectString(value, path);
   if (resolution === 'low' || resolution === 'high') return { detail: resolution };
   ctx.warnings.push(`${path}: resolution "${resolution}" has no canonical counterpart; the provider default is used.`);
   return {};

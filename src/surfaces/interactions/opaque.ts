@@ -9,7 +9,7 @@
 //
 // Gemini signatures are base64 and never contain ':', so the prefix cannot collide with them.
 import type { OpaqueReasoning } from '../../canonical/types.js';
-import { invalid } from './read.js';
+import { invalid } from '../fields.js';
 
 const PREFIX = 'flexinf:';
 

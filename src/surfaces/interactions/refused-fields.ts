@@ -3,8 +3,8 @@
 // Field list: the @google/genai 2.x `CreateModelInteraction` / `GenerationConfig` types
 // (https://ai.google.dev/api/interactions-api).
 import { FlexError } from '../../errors/catalog.js';
-import { isUnset, unsupported } from './read.js';
-import type { JsonObject } from './read.js';
+import { isUnset, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
 
 /** Top-level fields decoded into the canonical request (or ignored by design, like start_within). */
 const DECODED_TOP_LEVEL = new Set([

@@ -1,18 +1,9 @@
 // Content blocks of /v1/messages → canonical input content (text, images, documents).
 // https://platform.claude.com/docs/en/api/messages (content block params)
 import type { ImageSource, InputContent } from '../../canonical/types.js';
-import {
-  expectArray,
-  expectObject,
-  expectString,
-  isUnset,
-  refuseCacheControl,
-  refuseUnknownKeys,
-  typeOf,
-  unsupported,
-  invalid,
-} from './fields.js';
-import type { JsonObject } from './fields.js';
+import { expectArray, expectObject, expectString, invalid, isUnset, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { refuseCacheControl, refuseUnknownKeys, typeOf } from './fields.js';
 
 export type Warn = (warning: string) => void;
 

@@ -12,19 +12,9 @@ import {
   decodeToolResultContent,
 } from './decode-content.js';
 import type { Warn } from './decode-content.js';
-import {
-  expectArray,
-  expectObject,
-  expectString,
-  invalid,
-  isObject,
-  optBoolean,
-  refuseCacheControl,
-  refuseUnknownKeys,
-  typeOf,
-  unsupported,
-} from './fields.js';
-import type { JsonObject } from './fields.js';
+import { expectArray, expectObject, expectString, invalid, isObject, optBoolean, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { refuseCacheControl, refuseUnknownKeys, typeOf } from './fields.js';
 import { decodeSignature } from './opaque-signature.js';
 
 type Role = 'user' | 'assistant' | 'system';

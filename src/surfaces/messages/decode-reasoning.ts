@@ -4,7 +4,8 @@
 // https://platform.claude.com/docs/en/build-with-claude/structured-outputs
 import type { OutputFormat, ReasoningConfig, ReasoningEffort } from '../../canonical/types.js';
 import type { Warn } from './decode-content.js';
-import { expectObject, expectString, invalid, isUnset, optNumber, refuseUnknownKeys, typeOf, unsupported } from './fields.js';
+import { expectObject, expectString, invalid, isUnset, optNumber, unsupported } from '../fields.js';
+import { refuseUnknownKeys, typeOf } from './fields.js';
 
 /** Anthropic's floor for a manual thinking budget. */
 const MIN_BUDGET_TOKENS = 1024;

@@ -8,8 +8,9 @@ import { FlexError } from '../../errors/catalog.js';
 import { decodeMessages, decodeSystem } from './decode-messages.js';
 import { combineReasoning, decodeOutputConfig, decodeOutputFormat, decodeThinking } from './decode-reasoning.js';
 import { decodeToolChoice, decodeTools } from './decode-tools.js';
-import { expectObject, invalid, isUnset, optBoolean, optNumber, optString, refuseUnknownKeys } from './fields.js';
-import type { JsonObject } from './fields.js';
+import { expectObject, invalid, isUnset, optBoolean, optNumber, optString } from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { refuseUnknownKeys } from './fields.js';
 import { refuseTopLevelFields } from './refused-fields.js';
 
 export interface DecodedMessagesRequest {

@@ -9,11 +9,9 @@ import {
   isUnset,
   optBoolean,
   optString,
-  refuseCacheControl,
-  refuseUnknownKeys,
-  typeOf,
   unsupported,
-} from './fields.js';
+} from '../fields.js';
+import { refuseCacheControl, refuseUnknownKeys, typeOf } from './fields.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'cache_control']);
 

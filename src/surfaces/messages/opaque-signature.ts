@@ -14,7 +14,7 @@
 //
 // Anthropic signatures are base64 and never contain ':', so the prefix cannot collide with them.
 import type { OpaqueReasoning, ProviderName } from '../../canonical/types.js';
-import { invalid } from './fields.js';
+import { invalid } from '../fields.js';
 
 const PREFIX = 'flexinf:';
 const CALL_SUFFIX = '-call';

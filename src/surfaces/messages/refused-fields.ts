@@ -1,8 +1,9 @@
 // Top-level fields of a /v1/messages body: which are carried, which are refused (PRODUCT.md §6).
 // https://platform.claude.com/docs/en/api/messages
 import { FlexError } from '../../errors/catalog.js';
-import { describe, isUnset, refuseCacheControl, unsupported } from './fields.js';
-import type { JsonObject } from './fields.js';
+import { describe, isUnset, unsupported } from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { refuseCacheControl } from './fields.js';
 
 /** Fields decoded into the canonical request (`start_within` is the server's, ignored here). */
 const CARRIED = new Set([

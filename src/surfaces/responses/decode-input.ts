@@ -16,13 +16,11 @@ import {
   expectString,
   invalid,
   isUnset,
-  optDetail,
   optString,
-  parseImageUrl,
-  rejectUnknownKeys,
   unsupported,
-  type JsonObject,
-} from './fields.js';
+} from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { optDetail, parseImageUrl, rejectUnknownKeys } from './fields.js';
 import { decodeOpaque } from './opaque-reasoning.js';
 
 export function decodeInput(value: unknown): InputItem[] {

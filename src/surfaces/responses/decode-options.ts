@@ -5,15 +5,13 @@ import {
   expectArray,
   expectObject,
   expectOneOf,
-  expectSchema,
   expectString,
   isUnset,
   optBoolean,
-  optEffort,
   optString,
-  rejectUnknownKeys,
   unsupported,
-} from './fields.js';
+} from '../fields.js';
+import { expectSchema, optEffort, rejectUnknownKeys } from './fields.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
 

@@ -14,14 +14,12 @@ import {
   invalid,
   isUnset,
   optBoolean,
-  optMetadata,
   optNumber,
   optString,
-  refuseServiceTier,
-  rejectUnknownKeys,
   unsupported,
-  type JsonObject,
-} from './fields.js';
+} from '../fields.js';
+import type { JsonObject } from '../fields.js';
+import { optMetadata, refuseServiceTier, rejectUnknownKeys } from './fields.js';
 
 export interface DecodedResponsesRequest {
   request: CanonicalRequest;

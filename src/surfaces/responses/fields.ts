@@ -1,90 +1,10 @@
-// Field readers for the two OpenAI dialects (Responses and Chat Completions). Each reader takes the
-// raw JSON value and the dotted path of the field, and throws a FlexError naming that path, so every
-// wrong type or shape reaches the caller as `invalid_parameter` with a precise `param`.
+// Field readers specific to the two OpenAI dialects (Responses and Chat Completions). The generic
+// readers (objects, strings, numbers, ...) are in ../fields.ts; these build on them and throw the
+// same `invalid_parameter` errors naming the exact `param`.
 import type { ImageSource, ReasoningEffort } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
-
-export type JsonObject = Record<string, unknown>;
-
-export function invalid(param: string, detail: string): FlexError {
-  return new FlexError('invalid_parameter', { param, detail });
-}
-
-export function unsupported(param: string, detail: string): FlexError {
-  return new FlexError('unsupported_parameter', { param, detail });
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Absent and JSON null mean "not set" in both OpenAI dialects. */
-export function isUnset(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value) ?? String(typeof value)}`;
-}
-
-export function expectObject(value: unknown, param: string): JsonObject {
-  if (!isObject(value)) throw invalid(param, `\`${param}\` must be an object; got ${describe(value)}.`);
-  return value;
-}
-
-export function expectArray(value: unknown, param: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(param, `\`${param}\` must be an array; got ${describe(value)}.`);
-  return value;
-}
-
-export function expectString(value: unknown, param: string): string {
-  if (typeof value !== 'string') throw invalid(param, `\`${param}\` must be a string; got ${describe(value)}.`);
-  return value;
-}
-
-export function optString(value: unknown, param: string): string | undefined {
-  return isUnset(value) ? undefined : expectString(value, param);
-}
-
-export function optBoolean(value: unknown, param: string): boolean | undefined {
-  if (isUnset(value)) return undefined;
-  if (typeof value !== 'boolean') throw invalid(param, `\`${param}\` must be true or false; got ${describe(value)}.`);
-  return value;
-}
-
-export interface NumberRule {
-  min?: number;
-  max?: number;
-  integer?: boolean;
-}
-
-export function optNumber(value: unknown, param: string, rule: NumberRule = {}): number | undefined {
-  if (isUnset(value)) return undefined;
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (!rule.integer || Number.isInteger(value)) &&
-    (rule.min === undefined || value >= rule.min) &&
-    (rule.max === undefined || value <= rule.max);
-  if (!ok) throw invalid(param, `\`${param}\` must be ${numberRuleText(rule)}; got ${describe(value)}.`);
-  return value;
-}
-
-function numberRuleText(rule: NumberRule): string {
-  const kind = rule.integer ? 'an integer' : 'a number';
-  if (rule.min !== undefined && rule.max !== undefined) return `${kind} from ${rule.min} to ${rule.max}`;
-  if (rule.min !== undefined) return `${kind} of at least ${rule.min}`;
-  return kind;
-}
-
-export function expectOneOf<T extends string>(value: unknown, param: string, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalid(param, `\`${param}\` must be one of ${allowed.map((a) => `"${a}"`).join(', ')}; got ${describe(value)}.`);
-}
+import { expectObject, expectOneOf, expectString, invalid, isUnset, unknownKeyCheck } from '../fields.js';
+import type { JsonObject } from '../fields.js';
 
 /** A JSON Schema (or any free-form JSON object) carried verbatim. */
 export function expectSchema(value: unknown, param: string): Record<string, unknown> {
@@ -112,14 +32,7 @@ export function optMetadata(value: unknown, param: string): Record<string, strin
 }
 
 /** Refuses any key of `obj` not in `known` (FlexInference never drops a field silently). */
-export function rejectUnknownKeys(obj: JsonObject, known: ReadonlySet<string>, prefix: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.has(key)) {
-      const param = prefix === '' ? key : `${prefix}.${key}`;
-      throw unsupported(param, `\`${param}\` is not a field FlexInference supports here.`);
-    }
-  }
-}
+export const rejectUnknownKeys = unknownKeyCheck('is not a field FlexInference supports here.');
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 

@@ -13,7 +13,7 @@
 // The prefix cannot collide with OpenAI's tokens (which are base64url and contain no ':'), and a
 // caller that replays output items as received gives back exactly the OpaqueReasoning it was sent.
 import type { OpaqueReasoning } from '../../canonical/types.js';
-import { invalid } from './fields.js';
+import { invalid } from '../fields.js';
 
 const PREFIX = 'flexinf:';
 
