@@ -5,10 +5,9 @@
 // Bad input must never produce a 500 or a hung connection: every request here carries a client
 // timeout, so a hang fails the test instead of stalling the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import type { Provider } from '../../src/providers/provider.js';
 import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { postChunked, startHarness } from './harness.js';
 
 interface Answer {
   status: number;
@@ -178,29 +177,7 @@ describe.each([messages, interactions])('$name: errors shared by every surface',
       d.expect(await call(Buffer.alloc(1_000_001, ' ')), 413, /at most 1,000,000 bytes/);
     });
     it('request_too_large → 413 on a chunked body, answered before the connection closes', async () => {
-      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(url(), {
-          method: 'POST',
-          headers: { ...auth(), 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-          signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-        });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', reject);
-        const chunk = Buffer.alloc(64 * 1024, ' ');
-        let sent = 0;
-        const pump = (): void => {
-          while (sent < 2_000_000) {
-            sent += chunk.length;
-            if (!req.write(chunk)) return void req.once('drain', pump);
-          }
-          req.end();
-        };
-        pump();
-      });
+      const answer = await postChunked(url(), auth(), 2_000_000, CLIENT_TIMEOUT_MS);
       expect(answer.status).toBe(413);
       const body = JSON.parse(answer.body) as unknown;
       if (d.name === 'messages') expect(body).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });

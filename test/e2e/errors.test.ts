@@ -1,11 +1,10 @@
 // One test per error code of the catalog through the real server, asserting status, code, param
 // and the OpenAI envelope (Anthropic and Google envelopes are covered beside their surfaces).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import type { Provider } from '../../src/providers/provider.js';
 import { ERROR_CODES } from '../../src/errors/catalog.js';
 import type { Harness } from './harness.js';
-import { post, startHarness } from './harness.js';
+import { post, postChunked, startHarness } from './harness.js';
 
 interface OpenAIError {
   error: { message: string; type: string; code: string; param: string | null; doc_url: string };
@@ -102,28 +101,7 @@ describe('body', () => {
   });
 
   it('request_too_large on a chunked body, answered before the connection closes', async () => {
-    const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${h.url}/v1/responses`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${h.key}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      const chunk = Buffer.alloc(64 * 1024, ' ');
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < 3_000_000) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    });
+    const result = await postChunked(`${h.url}/v1/responses`, { authorization: `Bearer ${h.key}` }, 3_000_000);
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body).error.code).toBe('request_too_large');
   });

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import pino from 'pino';
 import { createKey } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
@@ -68,4 +69,36 @@ export async function post(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/** Streams `totalBytes` of spaces as a chunked body (no Content-Length) and reads the answer. */
+export function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  totalBytes: number,
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < totalBytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
 }
