@@ -46,6 +46,8 @@ export interface OpenOptions {
   clock: Clock;
   stats: FlexStats;
   statsKey: StatsKey;
+  /** Told each routing decision as it is taken (before a fallback attempt opens). */
+  onRoute?: (route: Route) => void;
 }
 
 /** Raised inside the race when the flex budget runs out. */
@@ -145,9 +147,13 @@ export async function openCommitted(options: OpenOptions): Promise<Committed> {
   for (;;) {
     const outcome = await raceFlex(options, deadline - options.clock.now());
     if (outcome.kind === 'committed') return outcome.committed;
+    options.onRoute?.(outcome.route);
     if (!plan.retryUntilDeadline || outcome.route === 'flex_timeout') return openDirect(options, 'standard', outcome.route);
     await pause(options, Math.min(RETRY_BACKOFF_MS, deadline - options.clock.now()));
-    if (options.clock.now() >= deadline) return openDirect(options, 'standard', 'flex_timeout');
+    if (options.clock.now() >= deadline) {
+      options.onRoute?.('flex_timeout');
+      return openDirect(options, 'standard', 'flex_timeout');
+    }
   }
 }
 

@@ -1,14 +1,16 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CanonicalResponse, ProviderName, RequestedTier, ServedTier } from '../canonical/types.js';
+import type { CanonicalResponse, ProviderName, ServedTier } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
 import { assembleResponse } from '../routing/assemble.js';
-import type { Committed } from '../routing/flex-race.js';
+import type { Committed, OpenOptions } from '../routing/flex-race.js';
 import { openCommitted, openDirect } from '../routing/flex-race.js';
 import { parseStartWithin } from '../routing/start-within.js';
 import { planTier } from '../routing/tier-plan.js';
+import type { TierPlan } from '../routing/tier-plan.js';
+import type { StartWithin } from '../routing/start-within.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
@@ -50,23 +52,22 @@ function requireModel(body: Record<string, unknown>): string {
   return model;
 }
 
-function tierHeader(tier: RequestedTier): string {
-  return tier;
-}
-
 function servedTierOf(committed: Committed, response?: CanonicalResponse): ServedTier {
   if (response) return response.servedTier;
   return committed.tier === 'auto' ? 'standard' : committed.tier;
 }
 
-export async function handleGeneration(
-  deps: GatewayDeps,
-  surface: Surface,
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: RequestContext,
-): Promise<void> {
-  // Order: auth (done by the caller) → size → JSON → model → start_within → field rules → key.
+interface CheckedRequest {
+  model: string;
+  provider: ProviderName;
+  startWithin: StartWithin;
+  plan: TierPlan;
+  decoded: DecodedRequest;
+  apiKey: string;
+}
+
+/** The documented check order after auth: size → JSON → model → start_within → field rules → key. */
+async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
   const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
@@ -78,7 +79,17 @@ export async function handleGeneration(
   }
   const apiKey = deps.providerKeys.resolve(ctx.key.orgId, provider);
   if (apiKey === undefined) throw new FlexError(NO_KEY_CODE[provider]);
+  return { model, provider, startWithin, plan, decoded, apiKey };
+}
 
+export async function handleGeneration(
+  deps: GatewayDeps,
+  surface: Surface,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): Promise<void> {
+  const { model, provider, startWithin, plan, decoded, apiKey } = await checkRequest(deps, surface, req, ctx);
   const closeLedger = deps.ledger.open({
     requestId: ctx.requestId,
     orgId: ctx.key.orgId,
@@ -88,7 +99,7 @@ export async function handleGeneration(
     model,
     startWithin: startWithin.raw,
   });
-  const end: Omit<LedgerEntryEnd, 'durationMs'> = {
+  const end: LedgerProgress = {
     status: 'failed',
     servedTier: null,
     route: plan.kind === 'direct' ? plan.route : 'flex_race',
@@ -97,78 +108,83 @@ export async function handleGeneration(
     firstByteMs: null,
     usage: null,
   };
-  const committedRef: { current: Committed | undefined } = { current: undefined };
+  const attempt: { current: Committed | undefined } = { current: undefined };
+  const open: OpenOptions = {
+    provider: deps.providers[provider],
+    request: decoded.request,
+    apiKey,
+    plan,
+    clientSignal: ctx.clientSignal,
+    clock: deps.clock,
+    stats: deps.stats,
+    statsKey: { provider, model },
+    onRoute: (route) => (end.route = route),
+  };
   try {
-    const open = {
-      provider: deps.providers[provider],
-      request: decoded.request,
-      apiKey,
-      plan,
-      clientSignal: ctx.clientSignal,
-      clock: deps.clock,
-      stats: deps.stats,
-      statsKey: { provider, model },
-    };
-    let committed = await openCommitted(open);
-    committedRef.current = committed;
-    end.route = committed.route;
-    if (decoded.stream) {
-      await streamAnswer({ res, decoded, committed, ctx, end, deps });
-    } else {
-      let response: CanonicalResponse;
-      try {
-        response = await assembleResponse(committed.events);
-      } catch (err) {
-        // After commit, a non-streaming caller has seen nothing yet: re-run on standard.
-        if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err;
-        deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
-        committed = await openDirect(open, 'standard', 'flex_failed_after_admission');
-        committedRef.current = committed;
-        end.route = committed.route;
-        response = await assembleResponse(committed.events);
-      }
-      const servedTier = servedTierOf(committed, response);
-      const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(payload),
-        'x-flexinference-tier': tierHeader(committed.tier),
-        'x-flexinference-route': committed.route,
-      });
-      end.firstByteMs = deps.clock.now() - ctx.startedAt;
-      res.end(payload);
-      Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
-    }
+    attempt.current = await openCommitted(open);
+    end.route = attempt.current.route;
+    const args: AnswerArgs = { res, decoded, committed: attempt.current, ctx, end, deps };
+    if (decoded.stream) await streamAnswer(args);
+    else await jsonAnswer(args, open, attempt);
   } catch (err) {
     end.status = ctx.clientSignal.aborted ? 'disconnected' : 'failed';
     end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
     throw err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
-    if (end.status !== 'completed') committedRef.current?.cancel();
+    if (end.status !== 'completed') attempt.current?.cancel();
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
-    if (committedRef.current?.admittedAt !== undefined) end.admissionMs = committedRef.current.admittedAt - ctx.startedAt;
+    if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
 }
 
-interface StreamArgs {
+type LedgerProgress = Omit<LedgerEntryEnd, 'durationMs'>;
+
+interface AnswerArgs {
   res: ServerResponse;
   decoded: DecodedRequest;
   committed: Committed;
   ctx: RequestContext;
-  end: Omit<LedgerEntryEnd, 'durationMs'>;
+  end: LedgerProgress;
   deps: GatewayDeps;
 }
 
-async function streamAnswer({ res, decoded, committed, ctx, end, deps }: StreamArgs): Promise<void> {
+/** A non-streaming caller: assemble, then answer once. Nothing was sent yet if flex fails after commit. */
+async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { current: Committed | undefined }): Promise<void> {
+  const { res, decoded, ctx, end, deps } = args;
+  let committed = args.committed;
+  let response: CanonicalResponse;
+  try {
+    response = await assembleResponse(committed.events);
+  } catch (err) {
+    if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err;
+    deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
+    end.route = 'flex_failed_after_admission';
+    committed = attempt.current = await openDirect(open, 'standard', 'flex_failed_after_admission');
+    response = await assembleResponse(committed.events);
+  }
+  const servedTier = servedTierOf(committed, response);
+  const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-flexinference-tier': committed.tier,
+    'x-flexinference-route': committed.route,
+  });
+  end.firstByteMs = deps.clock.now() - ctx.startedAt;
+  res.end(payload);
+  Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
+}
+
+async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerArgs): Promise<void> {
   const servedTier = servedTierOf(committed);
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    'x-flexinference-tier': tierHeader(committed.tier),
+    'x-flexinference-tier': committed.tier,
     'x-flexinference-route': committed.route,
   });
   res.flushHeaders();

@@ -130,3 +130,18 @@ describe('usage ledger', () => {
     expect((await fetch(`${h.url}/v1/usage`)).status).toBe(401);
   });
 });
+
+describe('usage ledger, failed fallback', () => {
+  it('records the route taken even when the standard fallback itself fails', async () => {
+    const res = await post(
+      `${h.url}/v1/responses`,
+      // Both tiers answer 500: flex fails first (flex_error), then the standard fallback fails too.
+      JSON.stringify({ model: 'gpt-5-mini', input: '[emulate:error=500]', start_within: '00h-00m-30s' }),
+      { authorization: `Bearer ${h.key}` },
+    );
+    expect(res.status).toBe(500);
+    expect(rowFor(res.headers.get('x-request-id'))).toMatchObject({ status: 'failed', route: 'flex_error', errorCode: 'upstream_error' });
+    const tiers = h.emulator.requests.slice(-2).map((r) => r.tier);
+    expect(tiers).toEqual(['flex', 'default']);
+  });
+});
