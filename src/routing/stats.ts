@@ -77,11 +77,23 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     return r;
   };
 
+  // The reserve is read on every flex request but changes only with new samples (or as old ones
+  // age out): computed once per sample and per second rather than sorted per request.
+  const reserves = new Map<string, { value: number; at: number }>();
+  const computeReserve = (key: StatsKey, now: number): number => {
+    const samples = standard.get(id(key))?.since(now - horizonMs) ?? [];
+    if (samples.length < minSamples) return defaultReserveMs;
+    return percentile(samples.sort((a, b) => a - b), reservePercentile);
+  };
+
   return {
     standardReserveMs(key) {
-      const samples = standard.get(id(key))?.since(options.now() - horizonMs) ?? [];
-      if (samples.length < minSamples) return defaultReserveMs;
-      return percentile(samples.sort((a, b) => a - b), reservePercentile);
+      const now = options.now();
+      const cached = reserves.get(id(key));
+      if (cached && now - cached.at < 1_000) return cached.value;
+      const value = computeReserve(key, now);
+      reserves.set(id(key), { value, at: now });
+      return value;
     },
     flexAdmitProbability(key, budgetMs) {
       const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
@@ -101,6 +113,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     },
     recordStandardStart(key, afterMs) {
       ring(standard, key).push({ at: options.now(), value: afterMs });
+      reserves.delete(id(key));
     },
   };
 }
