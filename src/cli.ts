@@ -5,7 +5,7 @@ import { loadConfig } from './config.js';
 import { runEmulatorCli } from './emulator/index.js';
 import { startGateway } from './server/bootstrap.js';
 import { resolveMasterKey } from './server/provider-keys.js';
-import { displayPrefix, generateApiKey, hashApiKey } from './store/api-keys.js';
+import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
 import { seal } from './store/secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
@@ -16,7 +16,7 @@ const USAGE = `Usage: flexinference <command>
   serve [--port N] [--host H]            start the gateway (PORT, HOST, FLEX_DB, provider keys from env)
   keys create --org <org> [--name <n>]   create an API key; prints it once, alone on the last line
   keys list [--org <org>]                list keys (prefix, name, status)
-  keys revoke <key-id | prefix>          revoke a key
+  keys revoke <key-id | prefix | key>    revoke a key
   provider-keys set --org <org> --provider openai|gemini|anthropic [--key K]
                                          store an organization's provider key (sealed); reads stdin without --key
   emulator [--port N] [--seed S] [--profile calm|congested|outage|flapping|instant] [--time-scale X]
@@ -40,7 +40,15 @@ async function serve(argv: string[]): Promise<number> {
   if (values.port !== undefined) flags.port = values.port;
   if (values.host !== undefined) flags.host = values.host;
   const config = loadConfig(process.env, flags);
-  const running = await startGateway({ config });
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65_535) {
+    throw new Error(`the port must be a whole number from 0 to 65535 (got ${JSON.stringify(values.port ?? process.env.PORT)})`);
+  }
+  const running = await startGateway({ config }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${config.port} on ${config.host} is already in use; choose another with PORT=<n> or --port <n>`);
+    }
+    throw err;
+  });
   const { store, log } = running.deps;
   if (store.countApiKeys() === 0) {
     const key = createKey(store, 'default', 'first key');
@@ -55,7 +63,9 @@ async function serve(argv: string[]): Promise<number> {
         `  *** not to the real provider. Set OPENAI_API_KEY / GEMINI_API_KEY / ANTHROPIC_API_KEY to use real providers.\n\n`,
     );
   }
-  process.stdout.write(`  FlexInference listening on ${running.url}  (OpenAI SDK baseURL: ${running.url}/v1)\n\n`);
+  // A wildcard bind is reachable on loopback; show an address a browser or SDK can use.
+  const shown = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
+  process.stdout.write(`  FlexInference listening on ${shown}  (OpenAI SDK baseURL: ${shown}/v1)\n\n`);
   log.info({ url: running.url, emulated }, 'listening');
   const reloadCatalog = (): void => {
     try {
@@ -116,14 +126,20 @@ function keys(argv: string[]): number {
         return 0;
       });
     case 'revoke': {
-      const target = positionals[0];
-      if (!target) throw new Error('keys revoke needs a key id or prefix');
-      const n = withStore((store) => store.revokeApiKey(target));
-      process.stdout.write(n > 0 ? `Revoked ${n} key(s).\n` : `No active key matches ${target}.\n`);
+      const given = positionals[0];
+      if (!given) throw new Error('keys revoke needs a key id, the prefix shown by `keys list`, or the full key');
+      const n = withStore((store) => {
+        // A full key is looked up by its hash; ids and prefixes as they are.
+        const target = isWellFormedApiKey(given) ? store.findApiKeyByHash(hashApiKey(given))?.id : given;
+        return target === undefined ? 0 : store.revokeApiKey(target);
+      });
+      process.stdout.write(
+        n > 0 ? `Revoked ${n} key(s).\n` : `No active key matches ${displayPrefix(given)}…; use a key id or prefix from \`flexinference keys list\`.\n`,
+      );
       return n > 0 ? 0 : 1;
     }
     default:
-      process.stderr.write(USAGE);
+      process.stderr.write(`flexinference keys: unknown subcommand ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
       return 2;
   }
 }
@@ -141,8 +157,16 @@ async function providerKeys(argv: string[]): Promise<number> {
     options: { org: { type: 'string' }, provider: { type: 'string' }, key: { type: 'string' } },
   });
   const provider = values.provider as ProviderName | undefined;
-  if (sub !== 'set' || !values.org || !provider || !['openai', 'gemini', 'anthropic'].includes(provider)) {
-    process.stderr.write(USAGE);
+  const problem =
+    sub !== 'set'
+      ? `unknown subcommand ${JSON.stringify(sub ?? '')}`
+      : !values.org
+        ? 'missing --org <org>'
+        : !provider || !['openai', 'gemini', 'anthropic'].includes(provider)
+          ? `--provider must be openai, gemini or anthropic (got ${JSON.stringify(values.provider ?? '')})`
+          : undefined;
+  if (problem || !values.org || !provider) {
+    process.stderr.write(`flexinference provider-keys: ${problem ?? 'bad arguments'}\n\n${USAGE}`);
     return 2;
   }
   const secret = values.key ?? (await readStdin());
@@ -162,6 +186,9 @@ function usage(argv: string[]): number {
   return withStore((store) => {
     const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
     if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
+    if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
+      throw new Error(`--since must be an ISO 8601 date such as 2026-11-01 (got ${JSON.stringify(values.since)})`);
+    }
     const since = values.since ? new Date(values.since).toISOString() : undefined;
     const summary = summarizeUsage(store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
     const line = (label: string, g: typeof summary.total): string =>
@@ -198,8 +225,11 @@ export async function main(argv: string[]): Promise<number> {
       return usage(rest);
     case 'bench':
       return bench(rest);
-    default:
+    default: {
+      const help = command === undefined || command === 'help' || command === '--help';
+      if (!help) process.stderr.write(`flexinference: unknown command ${JSON.stringify(command)}\n\n`);
       process.stdout.write(USAGE);
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+      return help ? 0 : 2;
+    }
   }
 }

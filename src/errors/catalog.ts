@@ -36,8 +36,8 @@ export const ERROR_CATALOG = {
     status: 401,
     type: 'authentication_error',
     title: 'The API key is not valid.',
-    rule: 'Keys are flex_live_ followed by 24 lowercase hex characters and a 6-hex checksum, and must be active (not revoked).',
-    fix: 'Check the key for typos, or create a new one with `flexinference keys create --org <org>`.',
+    rule: 'A key must be well-formed (flex_live_ followed by 24 lowercase hex characters and a 6-hex checksum), known to this gateway, and not revoked.',
+    fix: 'Use an active key from your operator; `flexinference keys create --org <org>` creates one.',
   },
   rate_limit_exceeded: {
     status: 429,
@@ -81,7 +81,7 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: '`start_within` is missing.',
     rule: 'Every request must say how long it may wait to start: "default", "priority", "auto", or a duration "HHh-MMm-SSs" from 00h-00m-05s to 00h-10m-00s.',
-    fix: 'Add `start_within` as a top-level body field (an extra body property in the OpenAI SDK).',
+    fix: 'Add `start_within` as a top-level body field: an extra body property with the OpenAI and Anthropic SDKs, `extra_body` with @google/genai.',
     example: '"start_within": "00h-00m-30s"',
   },
   invalid_start_within: {
@@ -164,8 +164,8 @@ export const ERROR_CATALOG = {
     status: 404,
     type: 'invalid_request_error',
     title: 'No such route.',
-    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions and GET /v1/models.',
-    fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>).',
+    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions and GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors.',
+    fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>; @google/genai: baseUrl <host> with apiVersion "v1").',
   },
   method_not_allowed: {
     status: 405,

@@ -68,10 +68,13 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   if (provider === 'anthropic') {
     throw new FlexError('flex_unsupported_for_anthropic', { param: 'start_within' });
   }
-  if (!deps.catalog.get(model)?.flex_capable) {
+  const entry = deps.catalog.get(model);
+  if (!entry?.flex_capable) {
     throw new FlexError('model_not_flex_capable', {
       param: 'start_within',
-      detail: `The model ${JSON.stringify(model)} has no flex tier.`,
+      detail: entry
+        ? `The model ${JSON.stringify(model)} has no flex tier.`
+        : `The model ${JSON.stringify(model)} is not in the catalog, so it has no known flex tier (check the spelling; names match exactly).`,
     });
   }
   const key = { provider, model };

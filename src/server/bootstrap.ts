@@ -74,10 +74,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       profile: config.emulator.profile as never,
       timeScale: config.emulator.timeScale,
     });
-    for (const p of emulated) {
-      const baseUrl = p === 'openai' ? `${emulator.url}/v1` : emulator.url;
-      config[p] = { baseUrl, apiKey: EMULATOR_API_KEY, emulated: true };
-    }
+  }
+  const createProvider = (p: ProviderName, baseUrl: string): Provider =>
+    p === 'openai' ? createOpenAIProvider({ baseUrl }) : p === 'gemini' ? createGeminiProvider({ baseUrl }) : createAnthropicProvider({ baseUrl });
+  // Emulated providers still have their real endpoint: an organization that stores its own key
+  // for one of them reaches the real provider, not the emulator.
+  const emulatorProviders: Partial<Record<ProviderName, Provider>> = {};
+  if (emulator) {
+    for (const p of emulated) emulatorProviders[p] = createProvider(p, p === 'openai' ? `${emulator.url}/v1` : emulator.url);
   }
   // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
@@ -90,12 +94,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store,
     catalog,
     providers: {
-      openai: createOpenAIProvider({ baseUrl: config.openai.baseUrl }),
-      gemini: createGeminiProvider({ baseUrl: config.gemini.baseUrl }),
-      anthropic: createAnthropicProvider({ baseUrl: config.anthropic.baseUrl }),
+      openai: createProvider('openai', config.openai.baseUrl),
+      gemini: createProvider('gemini', config.gemini.baseUrl),
+      anthropic: createProvider('anthropic', config.anthropic.baseUrl),
       ...options.providers,
     },
-    providerKeys: createProviderKeyResolver(store, config, masterKey),
+    emulatorProviders,
+    providerKeys: createProviderKeyResolver(store, config, masterKey, EMULATOR_API_KEY),
     stats: options.stats ?? createInProcessStats({ now: () => clock.now() }),
     clock,
     random: options.random ?? Math.random,

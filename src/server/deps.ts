@@ -13,16 +13,28 @@ import type { Ledger } from '../usage/ledger.js';
 import type { Authenticator } from './auth.js';
 import type { RateLimiter } from './rate-limit.js';
 
+export interface ResolvedProviderKey {
+  apiKey: string;
+  /** True when no real key exists and the built-in emulator serves this provider. */
+  emulated: boolean;
+}
+
 export interface ProviderKeyResolver {
-  /** The organization's key, else the deployment-wide key; undefined when there is none. */
-  resolve(orgId: string, provider: ProviderName): string | undefined;
+  /**
+   * The organization's key, else the deployment-wide key, else the emulator's when the provider is
+   * emulated; undefined when there is none.
+   */
+  resolve(orgId: string, provider: ProviderName): ResolvedProviderKey | undefined;
 }
 
 export interface GatewayDeps {
   config: Config;
   store: Store;
   catalog: ModelCatalog;
+  /** Adapters for the configured (real) endpoints. */
   providers: Record<ProviderName, Provider>;
+  /** Adapters pointed at the built-in emulator, for providers with no key configured. */
+  emulatorProviders: Partial<Record<ProviderName, Provider>>;
   providerKeys: ProviderKeyResolver;
   stats: FlexStats;
   clock: Clock;

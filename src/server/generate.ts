@@ -11,6 +11,7 @@ import { parseStartWithin } from '../routing/start-within.js';
 import { planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
+import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
@@ -64,6 +65,7 @@ interface CheckedRequest {
   plan: TierPlan;
   decoded: DecodedRequest;
   apiKey: string;
+  upstream: Provider;
 }
 
 /** The documented check order after auth: size → JSON → model → start_within → field rules → key. */
@@ -75,11 +77,15 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const plan = planTier({ model, provider, startWithin }, deps);
   const decoded = surface.decode(body);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
-    throw new FlexError('missing_max_tokens', { param: surface.maxTokensParam });
+    throw new FlexError('missing_max_tokens', {
+      param: surface.maxTokensParam,
+      detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
+    });
   }
-  const apiKey = deps.providerKeys.resolve(ctx.key.orgId, provider);
-  if (apiKey === undefined) throw new FlexError(NO_KEY_CODE[provider]);
-  return { model, provider, startWithin, plan, decoded, apiKey };
+  const key = deps.providerKeys.resolve(ctx.key.orgId, provider);
+  const upstream = key?.emulated ? deps.emulatorProviders[provider] : deps.providers[provider];
+  if (key === undefined || upstream === undefined) throw new FlexError(NO_KEY_CODE[provider]);
+  return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };
 }
 
 export async function handleGeneration(
@@ -89,7 +95,7 @@ export async function handleGeneration(
   res: ServerResponse,
   ctx: RequestContext,
 ): Promise<void> {
-  const { model, provider, startWithin, plan, decoded, apiKey } = await checkRequest(deps, surface, req, ctx);
+  const { model, provider, startWithin, plan, decoded, apiKey, upstream } = await checkRequest(deps, surface, req, ctx);
   const closeLedger = deps.ledger.open({
     requestId: ctx.requestId,
     orgId: ctx.key.orgId,
@@ -110,7 +116,7 @@ export async function handleGeneration(
   };
   const attempt: { current: Committed | undefined } = { current: undefined };
   const open: OpenOptions = {
-    provider: deps.providers[provider],
+    provider: upstream,
     request: decoded.request,
     apiKey,
     plan,

@@ -28,20 +28,24 @@ export function resolveMasterKey(config: Config, log?: Logger): Buffer {
   return deriveKey(readFileSync(file, 'utf8').trim());
 }
 
-export function createProviderKeyResolver(store: Store, config: Config, masterKey: Buffer): ProviderKeyResolver {
+export function createProviderKeyResolver(store: Store, config: Config, masterKey: Buffer, emulatorKey: string): ProviderKeyResolver {
   // A sealed value always opens to the same key: remember it instead of decrypting per request.
   const opened = new Map<string, string>();
   return {
     resolve(orgId, provider) {
       const sealed = store.getProviderKey(orgId, provider);
-      if (sealed === undefined) return config[provider].apiKey;
+      if (sealed === undefined) {
+        const { apiKey, emulated } = config[provider];
+        if (apiKey !== undefined) return { apiKey, emulated: false };
+        return emulated ? { apiKey: emulatorKey, emulated: true } : undefined;
+      }
       let key = opened.get(sealed);
       if (key === undefined) {
         if (opened.size > 10_000) opened.clear();
         key = unseal(sealed, masterKey);
         opened.set(sealed, key);
       }
-      return key;
+      return { apiKey: key, emulated: false };
     },
   };
 }

@@ -89,3 +89,15 @@ describe('flexinference usage', () => {
     expect(out).toMatch(/route flex_timeout\s+1\s+0\.0%/);
   });
 });
+
+describe('flexinference mistakes', () => {
+  it('revoke accepts the full key; bad --since, ports and commands say what is wrong', async () => {
+    const key = (await cli('keys', 'create', '--org', 'typos')).stdout.trim().split('\n').at(-1)!;
+    expect((await cli('keys', 'revoke', key)).stdout).toMatch(/Revoked 1 key/);
+    const fail = (args: string[]) => cli(...args).then(() => '', (err: { stderr: string }) => err.stderr);
+    expect(await fail(['usage', '--since', 'yesterday'])).toMatch(/--since must be an ISO 8601 date/);
+    expect(await fail(['serve', '--port', 'abc'])).toMatch(/port must be a whole number/);
+    expect(await fail(['bogus'])).toMatch(/unknown command "bogus"/);
+    expect(await fail(['provider-keys', 'set', '--org', 'x', '--provider', 'azure', '--key', 'k'])).toMatch(/--provider must be openai, gemini or anthropic/);
+  });
+});
