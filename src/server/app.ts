@@ -24,6 +24,11 @@ export interface Gateway {
 
 type Dialect = 'openai' | 'anthropic' | 'google';
 
+/** True when the request was ended by the server (shutdown), not by the client leaving. */
+export function isServerAbort(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof FlexError;
+}
+
 /** Which envelope an error takes when no surface owns the path. */
 function dialectFor(req: IncomingMessage, surface: Surface | undefined): Dialect {
   if (surface?.name === 'messages') return 'anthropic';
@@ -53,7 +58,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
   const metrics = createMetrics();
   let shuttingDown = false;
-  const inFlight = new Set<ServerResponse>();
+  /** In-flight responses, each with the abort that ends its upstream work. */
+  const inFlight = new Map<ServerResponse, AbortController>();
   /** Handlers still running (their ledger rows close when they finish). */
   const handlers = new Set<Promise<void>>();
 
@@ -70,7 +76,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Unknown paths share one label: a caller must not be able to grow the series without bound.
       metrics.observe(surface?.name ?? (GET_ROUTES.has(path) ? path : 'other'), res.statusCode, deps.clock.now() - startedAt);
     });
-    inFlight.add(res);
+    inFlight.set(res, clientGone);
     try {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
@@ -87,7 +93,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         throw new FlexError('not_found', { detail: `No route for ${req.method ?? 'GET'} ${path.slice(0, 200)}.` });
       }
     } catch (thrown) {
-      if (clientGone.signal.aborted) return;
+      // A client that went away gets no answer; a server-side abort (shutdown) carries its FlexError.
+      if (clientGone.signal.aborted && !isServerAbort(clientGone.signal)) return;
       const err = toFlexError(thrown);
       if (err.code === 'internal_error') {
         deps.log.error({ requestId, err: redactSecrets(String((err.cause as Error | undefined)?.stack ?? err.cause)) }, 'internal error');
@@ -161,8 +168,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return 'drained';
       })();
       if ((await Promise.race([drained, deadline])) === 'timeout') {
-        deps.log.warn({ open: inFlight.size }, 'shutdown grace period over; closing remaining requests');
-        for (const res of inFlight) res.destroy();
+        deps.log.warn({ open: inFlight.size }, 'shutdown grace period over; ending remaining requests');
+        // Requests still waiting get a 503 (or an in-stream error) in their own dialect first.
+        for (const abort of inFlight.values()) {
+          abort.abort(new FlexError('upstream_unavailable', { status: 503, retryAfterSeconds: 5, detail: 'The gateway is shutting down and could not finish this request in time.' }));
+        }
+        await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+        for (const res of inFlight.keys()) res.destroy();
       }
       // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
       await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 5_000).unref())]);

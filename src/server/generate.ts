@@ -88,6 +88,11 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };
 }
 
+/** The client went away (as opposed to the server ending the request, e.g. at shutdown). */
+function clientLeft(ctx: RequestContext): boolean {
+  return ctx.clientSignal.aborted && !(ctx.clientSignal.reason instanceof FlexError);
+}
+
 export async function handleGeneration(
   deps: GatewayDeps,
   surface: Surface,
@@ -133,8 +138,9 @@ export async function handleGeneration(
     if (decoded.stream) await streamAnswer(args);
     else await jsonAnswer(args, open, attempt);
   } catch (err) {
-    end.status = ctx.clientSignal.aborted ? 'disconnected' : 'failed';
-    end.errorCode = ctx.clientSignal.aborted ? 'client_disconnected' : toFlexError(err).code;
+    const disconnected = clientLeft(ctx);
+    end.status = disconnected ? 'disconnected' : 'failed';
+    end.errorCode = disconnected ? 'client_disconnected' : toFlexError(err).code;
     throw err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
@@ -165,7 +171,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
   try {
     response = await assembleResponse(committed.events);
   } catch (err) {
-    if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err;
+    if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err; // no re-run after any abort
     deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
     end.route = 'flex_failed_after_admission';
     committed = attempt.current = await openDirect(open, 'standard', 'flex_failed_after_admission');
@@ -213,7 +219,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
     res.end(encoder.end());
     end.status = 'completed';
   } catch (err) {
-    if (ctx.clientSignal.aborted) throw err;
+    if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
     const flexErr = toFlexError(err);
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');

@@ -1,0 +1,33 @@
+// Requests still running when the shutdown grace period ends get an answer in their own dialect.
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { post, startHarness } from './harness.js';
+
+describe('shutdown past the grace period', () => {
+  it('a waiting non-streamed request gets 503 upstream_unavailable; a committed stream ends with an error event', async () => {
+    const h = await startHarness();
+    const headers = { authorization: `Bearer ${h.key}` };
+    const slow = (stream: boolean) =>
+      post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: 'slow [emulate:delay=20000]', start_within: 'default', stream }), headers);
+    const waiting = slow(false);
+    const streaming = slow(true);
+    await expect.poll(() => h.emulator.requests.length).toBe(2);
+    await h.gateway.stop(300);
+    const [json, sse] = await Promise.all([waiting, streaming]);
+    expect(json.status).toBe(503);
+    expect(json.headers.get('retry-after')).toBe('5');
+    expect((json.json as { error: { message: string; doc_url: string } }).error).toMatchObject({ doc_url: expect.stringMatching(/#upstream_unavailable$/) });
+    expect((json.json as { error: { message: string } }).error.message).toMatch(/shutting down/);
+    expect(sse.status).toBe(200);
+    expect(sse.text).toMatch(/event: error/);
+    expect(sse.text).toMatch(/shutting down/);
+    expect(sse.text).not.toMatch(/response\.completed/);
+    const store = openSqliteStore(h.gateway.deps.config.dbPath);
+    expect(store.queryUsage({}).map((r) => [r.status, r.errorCode])).toEqual([
+      ['failed', 'upstream_unavailable'],
+      ['failed', 'upstream_unavailable'],
+    ]);
+    store.close();
+    await h.emulator.close();
+  });
+});
