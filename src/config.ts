@@ -24,6 +24,8 @@ export interface Config {
   emulator: { profile: string; seed: number; timeScale: number };
   maxBodyBytes: number;
   shutdownGraceMs: number;
+  /** On SIGTERM, keep serving this long with /readyz at 503 before closing the listener. */
+  shutdownDrainMs: number;
   /** Requests per organization per second (token bucket), 0 = unlimited. */
   orgRequestsPerSecond: number;
   /** Failed authentications per client address per minute before 429. */
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     },
     maxBodyBytes: 1_000_000,
     shutdownGraceMs: int(env, 'FLEX_SHUTDOWN_GRACE_MS', 30_000),
+    shutdownDrainMs: int(env, 'FLEX_SHUTDOWN_DRAIN_MS', 0),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
     trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',

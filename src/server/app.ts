@@ -160,6 +160,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }),
     async shutdown(graceMs) {
       shuttingDown = true;
+      // Load balancers see /readyz answer 503 and stop routing here before the listener closes.
+      if (deps.config.shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, deps.config.shutdownDrainMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());

@@ -31,3 +31,21 @@ describe('shutdown past the grace period', () => {
     await h.emulator.close();
   });
 });
+
+describe('shutdown drain', () => {
+  it('answers /readyz with 503 while still serving during the drain delay', async () => {
+    const h = await startHarness({ env: { FLEX_SHUTDOWN_DRAIN_MS: '400' } });
+    try {
+      expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+      const stopping = h.gateway.stop(1_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await fetch(`${h.url}/readyz`)).status).toBe(503);
+      const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: 'hi', start_within: 'default' }), { authorization: `Bearer ${h.key}` });
+      expect(res.status).toBe(200);
+      await stopping;
+      await expect(fetch(`${h.url}/readyz`)).rejects.toThrow();
+    } finally {
+      await h.emulator.close();
+    }
+  });
+});
