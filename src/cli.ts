@@ -56,6 +56,14 @@ async function serve(argv: string[]): Promise<number> {
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
   }
+  for (const [name, value] of [['DATABASE_URL', config.databaseUrl], ['REDIS_URL', config.redisUrl]] as const) {
+    if (value === undefined) continue;
+    process.stdout.write(
+      `\n  *** ${name} is set, but this version keeps keys, usage and limits in SQLite (FLEX_DB) and in this process only.\n` +
+        `  *** Instances do NOT share state yet; run a single instance.\n`,
+    );
+    log.warn({ variable: name }, 'shared storage is not available in this version; using the embedded store');
+  }
   const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => running.deps.config[p].emulated);
   if (emulated.length > 0) {
     process.stdout.write(
