@@ -61,7 +61,7 @@ export function convertInput(items: readonly InputItem[]): ConvertedMessages {
 function addMessage(b: Builder, message: InputMessage): void {
   if (message.role === 'system' || message.role === 'developer') {
     const text = message.content.map((part) => contentText(b, part)).join('\n');
-    if (text !== '') b.system.push(text);
+    if (text.trim() !== '') b.system.push(text);
     return;
   }
   const blocks = message.content.flatMap((part) => contentBlock(b, part));
@@ -122,10 +122,9 @@ function turnFor(b: Builder, role: AnthropicMessage['role']): AnthropicMessage {
 function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | AnthropicImageBlock)[] {
   switch (part.type) {
     case 'text':
-      // Anthropic refuses empty text blocks.
-      return part.text === '' ? [] : [{ type: 'text', text: part.text }];
+      return textBlock(b, part.text);
     case 'refusal':
-      return part.refusal === '' ? [] : [{ type: 'text', text: part.refusal }];
+      return textBlock(b, part.refusal);
     case 'image':
       if (part.detail !== undefined && part.detail !== 'auto') {
         b.warnings.push(`input: image detail "${part.detail}" has no Anthropic equivalent and was ignored`);
@@ -140,6 +139,14 @@ function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | Ant
         },
       ];
   }
+}
+
+/** Anthropic refuses text blocks without non-whitespace text: empty ones are skipped, blank ones noted. */
+function textBlock(b: Builder, text: string): AnthropicTextBlock[] {
+  if (text.trim() !== '') return [{ type: 'text', text }];
+  const warning = 'input: whitespace-only text was dropped because Anthropic refuses text blocks without non-whitespace text';
+  if (text !== '' && !b.warnings.includes(warning)) b.warnings.push(warning);
+  return [];
 }
 
 function contentText(b: Builder, part: InputContent): string {

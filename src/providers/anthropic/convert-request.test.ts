@@ -12,7 +12,7 @@ const user = (text: string): InputItem => ({ type: 'message', role: 'user', cont
 const assistant = (text: string): InputItem => ({ type: 'message', role: 'assistant', content: [{ type: 'text', text }] });
 
 describe('convertRequest: envelope', () => {
-  it('always streams, maps the tier and copies sampling fields and the end-user id', () => {
+  it('always streams, maps the tier and copies temperature (not top_p beside it) and the end-user id', () => {
     const { body, warnings } = convertRequest(
       req({ input: [user('hi')], temperature: 0.2, topP: 0.9, user: 'user-42' }),
       'standard',
@@ -24,10 +24,10 @@ describe('convertRequest: envelope', () => {
       stream: true,
       service_tier: 'standard_only',
       temperature: 0.2,
-      top_p: 0.9,
       metadata: { user_id: 'user-42' },
     });
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('temperature and top_p together')]);
+    expect(convertRequest(req({ topP: 0.9 }), 'standard').body.top_p).toBe(0.9);
   });
 
   it.each([
@@ -110,6 +110,24 @@ describe('convertRequest: messages', () => {
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
     ]);
     expect(warnings).toEqual([expect.stringContaining('detail "low"')]);
+  });
+
+  it('drops whitespace-only text blocks and system texts, with one warning', () => {
+    const { body, warnings } = convertRequest(
+      req({
+        instructions: ' \n',
+        input: [
+          { type: 'message', role: 'system', content: [{ type: 'text', text: '\t' }] },
+          { type: 'message', role: 'user', content: [{ type: 'text', text: '  ' }, { type: 'text', text: 'hi' }] },
+          { type: 'message', role: 'assistant', content: [{ type: 'text', text: '\n\n' }] },
+          { type: 'message', role: 'user', content: [{ type: 'text', text: ' ' }] },
+        ],
+      }),
+      'standard',
+    );
+    expect(body.system).toBeUndefined();
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
+    expect(warnings).toEqual([expect.stringContaining('whitespace-only text')]);
   });
 
   it('replays a thinking tool loop exactly as recorded (test_anthropic_tool_with_thinking)', () => {
@@ -278,6 +296,59 @@ describe('convertRequest: messages', () => {
     );
     expect(body.messages[1]?.content[0]).toMatchObject({ type: 'tool_use', input: {} });
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('convertRequest: sampling with thinking', () => {
+  const reasoning = { effort: 'medium' } as const;
+
+  it.each([
+    ['claude-sonnet-4-5', reasoning],
+    ['claude-opus-4-7', { effort: 'high' }],
+  ] as const)('on %s sends only temperature 1 and top_p >= 0.95, with warnings', (model, thinking) => {
+    const dropped = convertRequest(req({ model, reasoning: thinking, temperature: 0.7, topP: 0.9 }), 'standard');
+    expect(dropped.body.thinking).toBeDefined();
+    expect(dropped.body.temperature).toBeUndefined();
+    expect(dropped.body.top_p).toBeUndefined();
+    expect(dropped.warnings).toEqual([expect.stringContaining('temperature 1'), expect.stringContaining('top_p >= 0.95')]);
+    const kept = convertRequest(req({ model, reasoning: thinking, temperature: 1 }), 'standard');
+    expect(kept.body.temperature).toBe(1);
+    expect(kept.warnings).toEqual([]);
+    expect(convertRequest(req({ model, reasoning: thinking, topP: 0.95 }), 'standard').body.top_p).toBe(0.95);
+  });
+
+  it('keeps sampling fields when thinking stayed off', () => {
+    const { body, warnings } = convertRequest(req({ reasoning: { effort: 'none' }, temperature: 0.3 }), 'standard');
+    expect(body.temperature).toBe(0.3);
+    expect(warnings).toEqual([]);
+  });
+
+  it('leaves thinking and effort off, with a warning, when the tool choice forces a tool', () => {
+    const tools = [{ type: 'function' as const, name: 'lookup', parameters: { type: 'object' } }];
+    for (const toolChoice of [{ type: 'required' }, { type: 'function', name: 'lookup' }] as const) {
+      const { body, warnings } = convertRequest(
+        req({ model: 'claude-opus-4-7', reasoning: { effort: 'high' }, tools, toolChoice, temperature: 0.2 }),
+        'standard',
+      );
+      expect(body.thinking).toBeUndefined();
+      expect(body.output_config).toBeUndefined();
+      expect(body.temperature).toBe(0.2);
+      expect(warnings).toEqual([expect.stringContaining('forces a tool call')]);
+    }
+    const auto = convertRequest(req({ reasoning, tools, toolChoice: { type: 'auto' } }), 'standard');
+    expect(auto.body.thinking).toBeDefined();
+  });
+
+  it('clamps an explicit thinking budget into [1024, max_tokens), or leaves thinking off, warning either way', () => {
+    const over = convertRequest(req({ model: 'claude-sonnet-4-0', reasoning: { budgetTokens: 8000 }, maxOutputTokens: 4096 }), 'standard');
+    expect(over.body.thinking).toEqual({ type: 'enabled', budget_tokens: 4095 });
+    expect(over.warnings).toEqual([expect.stringContaining('8000 was sent as 4095')]);
+    const under = convertRequest(req({ model: 'claude-sonnet-4-0', reasoning: { budgetTokens: 500 } }), 'standard');
+    expect(under.body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(under.warnings).toEqual([expect.stringContaining('500 was sent as 1024')]);
+    const none = convertRequest(req({ model: 'claude-sonnet-4-0', reasoning: { budgetTokens: 2000 }, maxOutputTokens: 1024 }), 'standard');
+    expect(none.body.thinking).toBeUndefined();
+    expect(none.warnings).toEqual([expect.stringContaining('thinking was not enabled')]);
   });
 });
 

@@ -10,6 +10,7 @@ import type {
 import { FlexError } from '../../errors/catalog.js';
 import { convertInput } from './convert-messages.js';
 import { modelTraits, type ModelTraits } from './model-traits.js';
+import { applySampling } from './sampling.js';
 import { thinkingParams } from './thinking-budget.js';
 import type {
   AnthropicMessage,
@@ -40,7 +41,7 @@ export function convertRequest(request: CanonicalRequest, tier: RequestedTier): 
     stream: true,
     service_tier: serviceTier(tier),
   };
-  const system = [request.instructions ?? '', ...input.system].filter((text) => text !== '').join('\n\n');
+  const system = [request.instructions ?? '', ...input.system].filter((text) => text.trim() !== '').join('\n\n');
   if (system !== '') body.system = system;
 
   const tools = request.tools ?? [];
@@ -52,24 +53,38 @@ export function convertRequest(request: CanonicalRequest, tier: RequestedTier): 
 
   const thinking = thinkingParams({ reasoning: request.reasoning, maxTokens, traits });
   warnings.push(...thinking.warnings);
+  let effort = thinking.effort;
   if (thinking.thinking) {
+    const forced = forcedToolUse(body.tool_choice);
     const unsigned = unsignedToolTurn(input.messages);
-    if (unsigned === undefined) body.thinking = thinking.thinking;
+    if (forced !== undefined) {
+      effort = undefined;
+      warnings.push(forced);
+    } else if (unsigned === undefined) body.thinking = thinking.thinking;
     else warnings.push(unsigned);
   }
   const outputConfig: AnthropicOutputConfig = {};
-  if (thinking.effort) outputConfig.effort = thinking.effort;
+  if (effort) outputConfig.effort = effort;
   const format = convertOutputFormat(request.output, traits, warnings);
   if (format) outputConfig.format = format;
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
 
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
+  applySampling(body, request, warnings);
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.metadata && Object.keys(request.metadata).length > 0) {
     warnings.push('metadata: Anthropic accepts only metadata.user_id; the other metadata keys were not sent');
   }
-  return { body, warnings };
+  return { body, warnings: [...new Set(warnings)] };
+}
+
+/**
+ * Anthropic refuses thinking with a forced tool ("Thinking may not be enabled when tool_choice
+ * forces tool use"), so the forced choice wins and thinking (and its effort) stays off.
+ * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#extended-thinking-with-tool-use
+ */
+function forcedToolUse(choice: AnthropicToolChoice | undefined): string | undefined {
+  if (choice?.type !== 'any' && choice?.type !== 'tool') return undefined;
+  return 'reasoning: thinking was not enabled because the tool choice forces a tool call, which Anthropic does not allow while thinking is on';
 }
 
 /**

@@ -104,6 +104,15 @@ describe('createAnthropicProvider: successful streams', () => {
     await collect(provider.stream(c));
     expect(c.request.warnings).toEqual(['earlier', expect.stringContaining('JSON-object')]);
   });
+
+  it('does not repeat a warning the request already carries (a retried call)', async () => {
+    upstream = await startFakeUpstream((res) => sendSse(res, chunksAsSse('anthropic-text.chunks.txt')));
+    const provider = createAnthropicProvider({ baseUrl: upstream.baseUrl });
+    const c = call({}, { output: { type: 'json_object' } });
+    await collect(provider.stream(c));
+    await collect(provider.stream(c));
+    expect(c.request.warnings).toEqual([expect.stringContaining('JSON-object')]);
+  });
 });
 
 describe('createAnthropicProvider: failures', () => {

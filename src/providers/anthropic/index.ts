@@ -41,7 +41,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
 async function* streamMessages(context: Context, call: ProviderCall): AsyncGenerator<CanonicalStreamEvent> {
   const { body, warnings } = convertRequest(call.request, call.tier);
-  if (warnings.length > 0) (call.request.warnings ??= []).push(...warnings);
+  if (warnings.length > 0) {
+    const target = (call.request.warnings ??= []);
+    target.push(...warnings.filter((warning) => !target.includes(warning)));
+  }
   const response = await send(context, call, JSON.stringify(body));
   if (response.statusCode >= 400) {
     const text = await readText(response.body);

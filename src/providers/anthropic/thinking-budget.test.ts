@@ -50,6 +50,16 @@ describe('thinkingParams', () => {
     expect(params('claude-sonnet-4-0', { budgetTokens: 3000, summary: 'auto' }).thinking).toEqual({ type: 'enabled', budget_tokens: 3000 });
   });
 
+  it('clamps an explicit budget to max_tokens - 1 with a warning, or skips thinking when that is below 1024', () => {
+    expect(params('claude-sonnet-4-0', { budgetTokens: 3000 }, 2000)).toEqual({
+      thinking: { type: 'enabled', budget_tokens: 1999 },
+      warnings: [expect.stringContaining('3000 was sent as 1999')],
+    });
+    const tooSmall = params('claude-sonnet-4-0', { budgetTokens: 3000 }, 1024);
+    expect(tooSmall.thinking).toBeUndefined();
+    expect(tooSmall.warnings).toEqual([expect.stringContaining('thinking was not enabled')]);
+  });
+
   it('asks for summarized thinking only where the model omits it by default and a summary is wanted', () => {
     expect(params('claude-opus-4-6', { effort: 'high', summary: 'auto' }).thinking).toEqual({ type: 'adaptive' });
     expect(params('claude-opus-4-7', { effort: 'high', summary: 'auto' }).thinking).toEqual({ type: 'adaptive', display: 'summarized' });

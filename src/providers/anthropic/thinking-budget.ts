@@ -44,7 +44,8 @@ export function thinkingParams(args: {
     return { thinking: { type: 'adaptive', ...display }, effort: anthropicEffort(level, traits), warnings: [] };
   }
 
-  const budget = budgetTokens ?? Math.min(EFFORT_BUDGET[effort ?? 'high'], maxTokens - 1);
+  // Anthropic wants MIN_BUDGET_TOKENS <= budget_tokens < max_tokens; an explicit budget is clamped.
+  const budget = Math.min(Math.max(budgetTokens ?? EFFORT_BUDGET[effort ?? 'high'], MIN_BUDGET_TOKENS), maxTokens - 1);
   if (budget < MIN_BUDGET_TOKENS) {
     return {
       warnings: [
@@ -52,11 +53,17 @@ export function thinkingParams(args: {
       ],
     };
   }
+  const warnings =
+    budgetTokens !== undefined && budget !== budgetTokens
+      ? [
+          `reasoning: Anthropic needs a thinking budget from ${MIN_BUDGET_TOKENS} to max output tokens - 1 (${maxTokens - 1}); the requested ${budgetTokens} was sent as ${budget}`,
+        ]
+      : [];
   const thinking: AnthropicThinking = { type: 'enabled', budget_tokens: budget, ...display };
   if (effort !== undefined && traits.effort) {
-    return { thinking, effort: anthropicEffort(effort, traits), warnings: [] };
+    return { thinking, effort: anthropicEffort(effort, traits), warnings };
   }
-  return { thinking, warnings: [] };
+  return { thinking, warnings };
 }
 
 /** Anthropic effort level for a canonical one, stepping down where the model lacks a level. */

@@ -92,14 +92,16 @@ function convertReasoning(item: ReasoningItem, out: ConvertedInput): void {
   });
 }
 
+/**
+ * The request-side FunctionCallStep has only arguments/id/name/type: a signature read from the
+ * stream is not sent back (thought signatures travel on `thought` steps, replayed above).
+ */
 function convertFunctionCall(item: FunctionCallItem, warnings: string[]): WireStep {
-  const signature = item.opaque?.provider === 'gemini' ? item.opaque.data : undefined;
   return {
     type: 'function_call',
     id: item.callId,
     name: item.name,
     arguments: parseArguments(item.arguments, warnings),
-    ...(signature ? { signature } : {}),
   };
 }
 

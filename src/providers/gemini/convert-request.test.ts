@@ -63,7 +63,7 @@ describe('convertRequest', () => {
           ],
         },
         { type: 'thought', signature: 'THOUGHT_SIG', summary: [{ type: 'text', text: 'Need the weather tool.' }] },
-        { type: 'function_call', id: '61nzpsv4', name: 'getWeather', arguments: { location: 'San Francisco' }, signature: 'CALL_SIG' },
+        { type: 'function_call', id: '61nzpsv4', name: 'getWeather', arguments: { location: 'San Francisco' } },
         { type: 'function_result', call_id: '61nzpsv4', name: 'getWeather', result: '{"temp":27,"sky":"sunny"}' },
         { type: 'model_output', content: [{ type: 'text', text: 'Sunny, 27°C.' }] },
         { type: 'user_input', content: [{ type: 'text', text: 'Thanks!' }] },
@@ -126,6 +126,18 @@ describe('convertRequest', () => {
     const request: CanonicalRequest = { model: 'gemini-3-flash-preview', input: [], reasoning: { effort } };
     expect(convertRequest(request, 'standard').generation_config).toEqual({ thinking_level: level });
     expect((request.warnings ?? []).length > 0).toBe(warns);
+  });
+
+  it.each([
+    ['gemini-3-pro-preview', 'minimal', 'low', 1],
+    ['gemini-3.1-pro-preview', 'none', 'low', 2],
+    ['gemini-2.5-pro', 'low', 'low', 0],
+    ['gemini-3-flash-preview', 'minimal', 'minimal', 0],
+  ] as const)('on %s sends effort %s as thinking_level %s', (model, effort, level, warningCount) => {
+    const request: CanonicalRequest = { model, input: [], reasoning: { effort } };
+    expect(convertRequest(request, 'standard').generation_config).toEqual({ thinking_level: level });
+    expect(request.warnings ?? []).toHaveLength(warningCount);
+    if (warningCount > 0) expect(request.warnings?.at(-1)).toContain('Pro models');
   });
 
   it('maps json_schema output to a JSON text response format', () => {

@@ -101,7 +101,7 @@ function convertGenerationConfig(
   if (request.maxOutputTokens !== undefined) config.max_output_tokens = request.maxOutputTokens;
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.top_p = request.topP;
-  const level = thinkingLevel(request.reasoning, warnings);
+  const level = proLevel(request.model, thinkingLevel(request.reasoning, warnings), warnings);
   if (level) config.thinking_level = level;
   if (request.reasoning?.summary) config.thinking_summaries = 'auto';
   const choice = toolChoice(request.toolChoice, hasTools, warnings);
@@ -133,6 +133,15 @@ function thinkingLevel(reasoning: ReasoningConfig | undefined, warnings: string[
     default:
       return assertNever(reasoning.effort);
   }
+}
+
+// Pro models (gemini-3-pro-preview, gemini-3.1-pro-…) refuse thinking_level "minimal".
+const PRO_MODEL = /^gemini-.*-pro/;
+
+function proLevel(model: string, level: WireThinkingLevel | undefined, warnings: string[]): WireThinkingLevel | undefined {
+  if (level !== 'minimal' || !PRO_MODEL.test(model)) return level;
+  pushOnce(warnings, 'gemini: thinking_level "minimal" is not available on Pro models; sent thinking_level "low"');
+  return 'low';
 }
 
 function toolChoice(choice: ToolChoice | undefined, hasTools: boolean, warnings: string[]): WireToolChoice | undefined {

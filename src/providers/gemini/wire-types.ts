@@ -46,8 +46,6 @@ export interface WireFunctionCallStep {
   id: string;
   name: string;
   arguments: Record<string, unknown>;
-  /** Thought signature Gemini attached to the call; must be replayed with it. */
-  signature?: string;
 }
 
 export interface WireFunctionResultStep {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CanonicalRequest } from '../../canonical/types.js';
-import { convertRequest, isReasoningModel, serviceTierFor } from './convert-request.js';
+import type { CanonicalRequest, ReasoningEffort } from '../../canonical/types.js';
+import { convertRequest, serviceTierFor } from './convert-request.js';
+import { isReasoningModel } from './model-rules.js';
 import { readCassette } from './test-support/fixtures.js';
 
 describe('convertRequest', () => {
@@ -93,7 +95,7 @@ describe('convertRequest', () => {
             { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0', detail: 'auto' },
           ],
         },
-        { type: 'reasoning', id: 'rs_1', encrypted_content: 'gAAAA', summary: [{ type: 'summary_text', text: 'thought' }] },
+        { type: 'reasoning', encrypted_content: 'gAAAA', summary: [{ type: 'summary_text', text: 'thought' }] },
         { type: 'message', role: 'assistant', phase: 'commentary', content: [{ type: 'output_text', text: 'Checking.', annotations: [] }] },
         { type: 'function_call', call_id: 'call_1', name: 'lookup', arguments: '{"q":1}' },
         { type: 'function_call_output', call_id: 'call_1', output: [{ type: 'input_text', text: 'found' }] },
@@ -104,17 +106,15 @@ describe('convertRequest', () => {
       text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } },
       reasoning: { effort: 'high', summary: 'auto' },
       max_output_tokens: 500,
-      temperature: 0.2,
-      top_p: 0.9,
       safety_identifier: 'user-123',
       metadata: { team: 'evals' },
       include: ['reasoning.encrypted_content'],
     });
-    expect(request.warnings).toHaveLength(2);
+    expect(request.warnings).toHaveLength(4);
     expect(request.warnings?.[0]).toMatch(/anthropic cannot be replayed/);
 
     convertRequest({ request, tier: 'flex' });
-    expect(request.warnings).toHaveLength(2);
+    expect(request.warnings).toHaveLength(4);
   });
 
   it('asks for encrypted reasoning only where reasoning can happen', () => {
@@ -123,8 +123,122 @@ describe('convertRequest', () => {
     expect(body.include).toBeUndefined();
     expect(body.store).toBe(false);
     expect(Object.keys(body).sort()).toEqual(['input', 'model', 'service_tier', 'store', 'stream']);
-    expect(convertRequest({ request: { ...plain, reasoning: { effort: 'low' } }, tier: 'auto' }).include).toEqual(['reasoning.encrypted_content']);
+    expect(convertRequest({ request: { ...plain, includeEncryptedReasoning: true }, tier: 'auto' }).include).toBeUndefined();
     expect(convertRequest({ request: { ...plain, model: 'o4-mini' }, tier: 'auto' }).include).toEqual(['reasoning.encrypted_content']);
+  });
+
+  it('drops reasoning settings and replayed reasoning for non-reasoning models, with warnings', () => {
+    const request: CanonicalRequest = {
+      model: 'gpt-4.1',
+      input: [{ type: 'reasoning', id: 'rs_1', summary: [], opaque: { provider: 'openai', data: 'gAAAA' } }],
+      reasoning: { effort: 'low' },
+      temperature: 0.3,
+    };
+    const body = convertRequest({ request, tier: 'auto' });
+    expect(body.reasoning).toBeUndefined();
+    expect(body.include).toBeUndefined();
+    expect(body.input).toEqual([]);
+    expect(body.temperature).toBe(0.3);
+    expect(request.warnings).toEqual([
+      'gpt-4.1 is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.',
+      'gpt-4.1 is not an OpenAI reasoning model; the reasoning settings were dropped.',
+    ]);
+    // Thinking explicitly off asks for nothing: no warning.
+    const off: CanonicalRequest = { model: 'gpt-4o', input: [], reasoning: { effort: 'none' } };
+    expect(convertRequest({ request: off, tier: 'auto' }).reasoning).toBeUndefined();
+    expect(off.warnings).toBeUndefined();
+  });
+
+  it('replays OpenAI reasoning without its id', () => {
+    const request: CanonicalRequest = {
+      model: 'gpt-5',
+      input: [{ type: 'reasoning', id: 'rs_1', summary: ['s'], opaque: { provider: 'openai', data: 'gAAAA' } }],
+    };
+    expect(convertRequest({ request, tier: 'auto' }).input).toEqual([
+      { type: 'reasoning', encrypted_content: 'gAAAA', summary: [{ type: 'summary_text', text: 's' }] },
+    ]);
+  });
+
+  it('drops temperature and top_p on reasoning models unless gpt-5.1+ runs with effort none', () => {
+    const sampled = (model: string, effort?: ReasoningEffort) => {
+      const request: CanonicalRequest = { model, input: [], temperature: 0.5, topP: 0.8, ...(effort ? { reasoning: { effort } } : {}) };
+      const body = convertRequest({ request, tier: 'auto' });
+      return { temperature: body.temperature, top_p: body.top_p, warnings: request.warnings ?? [] };
+    };
+    const dropped = sampled('gpt-5-mini', 'low');
+    expect(dropped).toMatchObject({ temperature: undefined, top_p: undefined });
+    expect(dropped.warnings).toEqual([
+      'gpt-5-mini supports only the default temperature; temperature was not sent.',
+      'gpt-5-mini supports only the default top_p; top_p was not sent.',
+    ]);
+    expect(sampled('o3')).toMatchObject({ temperature: undefined, top_p: undefined });
+    expect(sampled('gpt-5.1', 'low')).toMatchObject({ temperature: undefined, top_p: undefined });
+    expect(sampled('gpt-5', 'none')).toMatchObject({ temperature: undefined, top_p: undefined });
+    expect(sampled('gpt-5.1', 'none')).toEqual({ temperature: 0.5, top_p: 0.8, warnings: [] });
+    expect(sampled('gpt-5.4-mini', 'none')).toEqual({ temperature: 0.5, top_p: 0.8, warnings: [] });
+    expect(sampled('gpt-4o')).toEqual({ temperature: 0.5, top_p: 0.8, warnings: [] });
+  });
+
+  it.each<[string, ReasoningEffort, string | undefined]>([
+    ['gpt-5.1', 'minimal', 'low'],
+    ['gpt-5.2', 'minimal', 'low'],
+    ['gpt-5.4-nano', 'minimal', 'low'],
+    ['gpt-5.1', 'none', 'none'],
+    ['gpt-5', 'none', 'minimal'],
+    ['gpt-5-mini', 'none', 'minimal'],
+    ['gpt-5-nano', 'minimal', 'minimal'],
+    ['o3', 'none', 'low'],
+    ['o4-mini', 'minimal', 'low'],
+    ['gpt-5', 'xhigh', 'high'],
+    ['gpt-5-nano', 'xhigh', 'high'],
+    ['gpt-5.1', 'xhigh', 'high'],
+    ['o3', 'xhigh', 'high'],
+    ['o4-mini', 'xhigh', 'high'],
+    ['gpt-5.2', 'xhigh', 'xhigh'],
+    ['gpt-5.5', 'xhigh', 'xhigh'],
+    ['gpt-5.1-codex-max', 'xhigh', 'xhigh'],
+    ['gpt-5-pro', 'high', undefined],
+    ['o3-pro', 'low', undefined],
+  ])('sends %s effort %s as %s', (model, effort, sent) => {
+    const request: CanonicalRequest = { model, input: [], reasoning: { effort } };
+    expect(convertRequest({ request, tier: 'auto' }).reasoning?.effort).toBe(sent);
+    expect(request.warnings ?? []).toHaveLength(sent === effort ? 0 : 1);
+  });
+
+  it('sends summary concise as auto where only auto/detailed exist', () => {
+    for (const model of ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'o3', 'o4-mini']) {
+      const request: CanonicalRequest = { model, input: [], reasoning: { summary: 'concise' } };
+      expect(convertRequest({ request, tier: 'auto' }).reasoning).toEqual({ summary: 'auto' });
+      expect(request.warnings).toEqual([`${model} does not support reasoning summary 'concise'; 'auto' was used.`]);
+    }
+    const request: CanonicalRequest = { model: 'gpt-5.2', input: [], reasoning: { summary: 'concise' } };
+    expect(convertRequest({ request, tier: 'auto' }).reasoning).toEqual({ summary: 'concise' });
+    expect(request.warnings).toBeUndefined();
+  });
+
+  it('keeps ids and token limits within OpenAI bounds', () => {
+    const longId = 'x'.repeat(65);
+    const hash = createHash('sha256').update(longId).digest('hex');
+    const request: CanonicalRequest = {
+      model: 'gpt-5',
+      input: [
+        { type: 'function_call', id: 'fc_1', callId: longId, name: 'f', arguments: '{}' },
+        { type: 'function_call_output', callId: longId, output: 'ok' },
+        { type: 'function_call', id: 'fc_2', callId: 'y'.repeat(64), name: 'f', arguments: '{}' },
+      ],
+      user: longId,
+      maxOutputTokens: 5,
+    };
+    const body = convertRequest({ request, tier: 'auto' });
+    expect(hash).toHaveLength(64);
+    expect(body.safety_identifier).toBe(hash);
+    expect(body.input).toMatchObject([{ call_id: hash }, { call_id: hash }, { call_id: 'y'.repeat(64) }]);
+    expect(body.max_output_tokens).toBe(16);
+    expect(request.warnings).toHaveLength(3);
+    expect(convertRequest({ request: { model: 'gpt-5', input: [], user: 'u', maxOutputTokens: 16 }, tier: 'auto' })).toMatchObject({
+      safety_identifier: 'u',
+      max_output_tokens: 16,
+    });
   });
 
   it('picks an effort for a thinking budget when no effort was given', () => {

@@ -1,5 +1,6 @@
 // Canonical request → OpenAI Responses API request body.
 // https://platform.openai.com/docs/api-reference/responses/create
+import { createHash } from 'node:crypto';
 import type {
   CanonicalRequest,
   FunctionCallOutputItem,
@@ -8,7 +9,6 @@ import type {
   InputItem,
   InputMessage,
   OutputFormat,
-  ReasoningConfig,
   ReasoningItem,
   RequestedTier,
   ToolChoice,
@@ -22,6 +22,7 @@ import type {
   OpenAITextFormat,
   OpenAIToolChoice,
 } from './wire.js';
+import { allowsSampling, asksForReasoning, convertReasoning, isReasoningModel, type Warn } from './model-rules.js';
 
 export interface ConvertRequestInput {
   request: CanonicalRequest;
@@ -31,12 +32,13 @@ export interface ConvertRequestInput {
 /** Builds the upstream body. Lossy steps are pushed (once) onto `request.warnings`. */
 export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIResponsesRequest {
   const warn = warningSink(request);
+  const reasoningModel = isReasoningModel(request.model);
   const body: OpenAIResponsesRequest = {
     model: request.model,
     stream: true,
     service_tier: serviceTierFor(tier),
     store: false,
-    input: convertInput(request.input, warn),
+    input: convertInput(request.input, { warn, model: request.model, reasoningModel }),
   };
   if (request.instructions !== undefined) body.instructions = request.instructions;
   if (request.tools !== undefined && request.tools.length > 0) {
@@ -53,14 +55,56 @@ export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIRe
   if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   if (request.output !== undefined) body.text = { format: convertFormat(request.output) };
-  if (request.reasoning !== undefined) body.reasoning = convertReasoning(request.reasoning);
-  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.user !== undefined) body.safety_identifier = request.user;
+  if (request.reasoning !== undefined && reasoningModel) {
+    body.reasoning = convertReasoning(request.model, request.reasoning, warn);
+  } else if (request.reasoning !== undefined && asksForReasoning(request.reasoning)) {
+    warn(`${request.model} is not an OpenAI reasoning model; the reasoning settings were dropped.`);
+  }
+  if (request.maxOutputTokens !== undefined) body.max_output_tokens = maxOutputTokens(request.maxOutputTokens, warn);
+  const sampling = allowsSampling(request.model, body.reasoning?.effort);
+  if (request.temperature !== undefined) {
+    if (sampling) body.temperature = request.temperature;
+    else warn(`${request.model} supports only the default temperature; temperature was not sent.`);
+  }
+  if (request.topP !== undefined) {
+    if (sampling) body.top_p = request.topP;
+    else warn(`${request.model} supports only the default top_p; top_p was not sent.`);
+  }
+  if (request.user !== undefined) body.safety_identifier = safetyIdentifier(request.user, warn);
   if (request.metadata !== undefined) body.metadata = request.metadata;
-  if (wantsEncryptedReasoning(request)) body.include = ['reasoning.encrypted_content'];
+  // With `store: false` the reasoning of one turn reaches the next only as `encrypted_content`
+  // replayed in the items (https://platform.openai.com/docs/guides/reasoning#encrypted-reasoning-items).
+  // Other models reject it ("Encrypted content is not supported with this model"); they make no
+  // reasoning, so nothing is lost by leaving it out.
+  if (reasoningModel) body.include = ['reasoning.encrypted_content'];
   return body;
+}
+
+/** OpenAI's limits on a few request values; https://platform.openai.com/docs/api-reference/responses/create */
+const MIN_OUTPUT_TOKENS = 16;
+const MAX_ID_LENGTH = 64;
+
+function maxOutputTokens(requested: number, warn: Warn): number {
+  if (requested >= MIN_OUTPUT_TOKENS) return requested;
+  warn(`OpenAI requires max_output_tokens of at least ${MIN_OUTPUT_TOKENS}; ${requested} was raised to ${MIN_OUTPUT_TOKENS}.`);
+  return MIN_OUTPUT_TOKENS;
+}
+
+function safetyIdentifier(user: string, warn: Warn): string {
+  if (user.length <= MAX_ID_LENGTH) return user;
+  warn(`The end-user id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent as safety_identifier.`);
+  return sha256(user);
+}
+
+/** Over-long call ids become their SHA-256 (64 hex chars), the same for a call and its output. */
+function callId(id: string, warn: Warn): string {
+  if (id.length <= MAX_ID_LENGTH) return id;
+  warn(`A tool call id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent instead.`);
+  return sha256(id);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export function serviceTierFor(tier: RequestedTier): OpenAIServiceTier {
@@ -76,28 +120,6 @@ export function serviceTierFor(tier: RequestedTier): OpenAIServiceTier {
   }
 }
 
-// o-series, gpt-5 family and codex models reason; the gpt-5 "chat" aliases do not.
-const REASONING_MODEL = /^(o\d|gpt-5|codex)/;
-
-export function isReasoningModel(model: string): boolean {
-  return REASONING_MODEL.test(model) && !model.includes('-chat');
-}
-
-/**
- * With `store: false` the reasoning of one turn reaches the next only as `encrypted_content`
- * replayed in the items (https://platform.openai.com/docs/guides/reasoning#encrypted-reasoning-items).
- */
-function wantsEncryptedReasoning(request: CanonicalRequest): boolean {
-  return (
-    request.includeEncryptedReasoning === true ||
-    request.reasoning !== undefined ||
-    isReasoningModel(request.model) ||
-    request.input.some((item) => item.type === 'reasoning' && item.opaque?.provider === 'openai')
-  );
-}
-
-type Warn = (message: string) => void;
-
 function warningSink(request: CanonicalRequest): Warn {
   return (message) => {
     const warnings = (request.warnings ??= []);
@@ -106,16 +128,23 @@ function warningSink(request: CanonicalRequest): Warn {
   };
 }
 
-function convertInput(items: InputItem[], warn: Warn): OpenAIInputItem[] {
+interface InputContext {
+  warn: Warn;
+  model: string;
+  reasoningModel: boolean;
+}
+
+function convertInput(items: InputItem[], context: InputContext): OpenAIInputItem[] {
   const out: OpenAIInputItem[] = [];
   for (const item of items) {
-    const converted = convertItem(item, warn);
+    const converted = convertItem(item, context);
     if (converted !== undefined) out.push(converted);
   }
   return out;
 }
 
-function convertItem(item: InputItem, warn: Warn): OpenAIInputItem | undefined {
+function convertItem(item: InputItem, context: InputContext): OpenAIInputItem | undefined {
+  const { warn } = context;
   switch (item.type) {
     case 'message':
       if (item.role === 'assistant') return convertAssistant(item, warn);
@@ -124,14 +153,14 @@ function convertItem(item: InputItem, warn: Warn): OpenAIInputItem | undefined {
         role: item.role,
         content: item.content.map((part) => convertInputContent(part, warn)),
       };
-    // Item ids are not replayed (only reasoning needs its own): ids minted by other providers
-    // would fail OpenAI's id checks, and with store=false echoed ids can be looked up and missed.
+    // Item ids are never replayed, reasoning included: ids minted by other providers would fail
+    // OpenAI's id checks, and with store=false echoed ids can be looked up and missed.
     case 'function_call':
-      return { type: 'function_call', call_id: item.callId, name: item.name, arguments: item.arguments };
+      return { type: 'function_call', call_id: callId(item.callId, warn), name: item.name, arguments: item.arguments };
     case 'function_call_output':
       return convertToolOutput(item, warn);
     case 'reasoning':
-      return convertReasoningItem(item, warn);
+      return convertReasoningItem(item, context);
   }
 }
 
@@ -174,18 +203,23 @@ function convertToolOutput(item: FunctionCallOutputItem, warn: Warn): OpenAIInpu
     warn('OpenAI has no error flag on function_call_output; the tool output was sent as is.');
   }
   const output = typeof item.output === 'string' ? item.output : item.output.map((part) => convertInputContent(part, warn));
-  return { type: 'function_call_output', call_id: item.callId, output };
+  return { type: 'function_call_output', call_id: callId(item.callId, warn), output };
 }
 
-function convertReasoningItem(item: ReasoningItem, warn: Warn): OpenAIInputItem | undefined {
+function convertReasoningItem(item: ReasoningItem, { warn, model, reasoningModel }: InputContext): OpenAIInputItem | undefined {
   if (item.opaque?.provider !== 'openai') {
     const from = item.opaque?.provider ?? 'an unknown provider';
     warn(`Reasoning from ${from} cannot be replayed to OpenAI and was dropped.`);
     return undefined;
   }
+  if (!reasoningModel) {
+    warn(`${model} is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.`);
+    return undefined;
+  }
+  // Sent without its `rs_` id, as OpenAI's stateless Codex client does: with store=false an id'd
+  // reasoning item must be followed by its original (id'd) item, which replayed items are not.
   return {
     type: 'reasoning',
-    id: item.id,
     encrypted_content: item.opaque.data,
     summary: item.summary.map((text) => ({ type: 'summary_text', text })),
   };
@@ -216,20 +250,4 @@ function convertFormat(format: OutputFormat): OpenAITextFormat {
         ...(format.strict !== undefined ? { strict: format.strict } : {}),
       };
   }
-}
-
-function convertReasoning(reasoning: ReasoningConfig): { effort?: string; summary?: string } {
-  const effort = reasoning.effort ?? effortForBudget(reasoning.budgetTokens);
-  return {
-    ...(effort !== undefined ? { effort } : {}),
-    ...(reasoning.summary !== undefined ? { summary: reasoning.summary } : {}),
-  };
-}
-
-/** OpenAI takes an effort level, not a token budget; pick the nearest level for a budget. */
-function effortForBudget(budget: number | undefined): string | undefined {
-  if (budget === undefined) return undefined;
-  if (budget < 2048) return 'low';
-  if (budget < 16384) return 'medium';
-  return 'high';
 }

@@ -9,7 +9,8 @@ import { errorCode, httpError, malformedEventError, endedEarlyError, transportEr
 import { createOpenAIStreamParser, type OpenAIStreamParser } from './parse-stream.js';
 import { createSseJsonDecoder, type SseItem } from './sse.js';
 
-export { convertRequest, isReasoningModel, serviceTierFor } from './convert-request.js';
+export { convertRequest, serviceTierFor } from './convert-request.js';
+export { isReasoningModel } from './model-rules.js';
 export { createOpenAIStreamParser, type OpenAIStreamParser } from './parse-stream.js';
 
 export interface OpenAIProviderOptions {

@@ -69,8 +69,10 @@ export interface OpenAIFunctionCallOutput {
 
 export interface OpenAIReasoningInput {
   type: 'reasoning';
-  /** Must be the original `rs_` id: the encrypted content is bound to it. */
-  id: string;
+  /**
+   * No `id`: the encrypted content stands alone. With store=false an `rs_` id makes OpenAI demand
+   * the item that originally followed it ("provided without its required following item").
+   */
   encrypted_content: string;
   summary: { type: 'summary_text'; text: string }[];
 }
