@@ -70,27 +70,23 @@ function isCapacityRefusal(err: unknown): boolean {
   return err instanceof FlexError && (err.status === 429 || err.status === 503);
 }
 
+/**
+ * Replays the events read while deciding, then continues the upstream stream. One generator per
+ * attempt on the hot path; `onAdmitted` notes a direct attempt's real start (for the reserve).
+ */
 async function* replay(
   buffered: CanonicalStreamEvent[],
   rest: AsyncIterator<CanonicalStreamEvent>,
+  onAdmitted?: () => void,
 ): AsyncGenerator<CanonicalStreamEvent> {
-  yield* buffered;
+  for (const event of buffered) {
+    if (event.type === 'admitted') onAdmitted?.();
+    yield event;
+  }
   for (;;) {
     const r = await rest.next();
     if (r.done) return;
-    yield r.value;
-  }
-}
-
-/** Notes when a direct attempt's `admitted` passes: the tier's real start time, for the reserve. */
-async function* watchAdmission(
-  events: AsyncIterator<CanonicalStreamEvent>,
-  onAdmitted: () => void,
-): AsyncGenerator<CanonicalStreamEvent> {
-  for (;;) {
-    const r = await events.next();
-    if (r.done) return;
-    if (r.value.type === 'admitted') onAdmitted();
+    if (r.value.type === 'admitted') onAdmitted?.();
     yield r.value;
   }
 }
@@ -124,18 +120,18 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
   const first = await it.next();
   const startedAfterMs = options.clock.now() - started;
   const buffered = first.done ? [] : [first.value];
+  const onAdmitted = (): void => {
+    committed.admittedAt = options.clock.now();
+    if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
+  };
   const committed: Committed = {
     tier,
     route,
-    events: replay(buffered, it),
+    events: replay(buffered, it, onAdmitted),
     startedAfterMs,
     admittedAt: undefined,
     cancel: () => cancelAttempt(ctl, unlink),
   };
-  committed.events = watchAdmission(committed.events, () => {
-    committed.admittedAt = options.clock.now();
-    if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
-  });
   return committed;
 }
 

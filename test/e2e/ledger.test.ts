@@ -62,6 +62,9 @@ describe('usage ledger', () => {
     const { response } = await send('busy [emulate:flex_refuse]', '00h-00m-30s');
     const row = rowFor(response.headers.get('x-request-id'));
     expect(row).toMatchObject({ servedTier: 'standard', route: 'flex_unavailable', status: 'completed' });
+    // The standard attempt's own admission is timed (it feeds the learned reserve).
+    expect(row.admissionMs).toBeGreaterThanOrEqual(0);
+    expect(row.firstByteMs).not.toBeNull();
     expectCosts(row, 'standard');
     expect(row.savingUsd).toBe(0);
   });

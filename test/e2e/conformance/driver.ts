@@ -100,3 +100,4 @@ export function parseJsonArgs(text: string): unknown {
     return { unparsable: text };
   }
 }
+

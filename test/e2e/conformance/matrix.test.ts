@@ -7,12 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurfaceName } from '../../../src/canonical/types.js';
 import type { Harness } from '../harness.js';
 import { startHarness } from '../harness.js';
+import { createDrivers } from './drivers/index.js';
 import { runCell } from './cells.js';
 import type { SurfaceDriver } from './driver.js';
-import { chatDriver } from './drivers/chat.js';
-import { interactionsDriver } from './drivers/interactions.js';
-import { messagesDriver } from './drivers/messages.js';
-import { responsesDriver } from './drivers/responses.js';
 import type { CellResult } from './matrix.js';
 import { FEATURES, MODES, PROVIDERS, SURFACES } from './matrix.js';
 import { renderReport } from './report.js';
@@ -23,13 +20,7 @@ const results: CellResult[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  const target = { url: h.url, key: h.key };
-  drivers = {
-    responses: responsesDriver(target),
-    chat: chatDriver(target),
-    messages: messagesDriver(target),
-    interactions: interactionsDriver(target),
-  };
+  drivers = createDrivers({ url: h.url, key: h.key });
 });
 
 afterAll(async () => {

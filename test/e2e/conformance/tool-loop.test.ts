@@ -11,26 +11,17 @@ import type { Harness } from '../harness.js';
 import { startHarness } from '../harness.js';
 import { sent, type CellContext } from './cells.js';
 import type { SurfaceDriver, TurnResult } from './driver.js';
-import { chatDriver } from './drivers/chat.js';
-import { interactionsDriver } from './drivers/interactions.js';
-import { messagesDriver } from './drivers/messages.js';
-import { responsesDriver } from './drivers/responses.js';
 import type { Mode } from './matrix.js';
 import { MODES, PROVIDER_MODELS, WEATHER_RESULT } from './matrix.js';
 import type { UpstreamView } from './upstream.js';
+import { createDrivers } from './drivers/index.js';
 
 let h: Harness;
 let drivers: Record<SurfaceName, SurfaceDriver>;
 
 beforeAll(async () => {
   h = await startHarness();
-  const target = { url: h.url, key: h.key };
-  drivers = {
-    responses: responsesDriver(target),
-    chat: chatDriver(target),
-    messages: messagesDriver(target),
-    interactions: interactionsDriver(target),
-  };
+  drivers = createDrivers({ url: h.url, key: h.key });
 });
 afterAll(async () => {
   await h.close();
