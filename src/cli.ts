@@ -19,7 +19,7 @@ const USAGE = `Usage: flexinference <command>
   keys revoke <key-id | prefix | key>    revoke a key
   provider-keys set --org <org> --provider openai|gemini|anthropic [--key K]
                                          store an organization's provider key (sealed); reads stdin without --key
-  emulator [--port N] [--seed S] [--profile calm|congested|outage|flapping|instant] [--time-scale X]
+  emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
   bench overhead [--rps N] [--seconds S] gateway overhead vs direct-to-emulator

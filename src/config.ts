@@ -1,5 +1,7 @@
 // Environment (and CLI flags) → one typed config object.
 import { resolve } from 'node:path';
+import { PROFILE_NAMES } from './emulator/capacity.js';
+import type { CapacityProfileName } from './emulator/types.js';
 
 export interface ProviderEndpoint {
   baseUrl: string;
@@ -21,7 +23,7 @@ export interface Config {
   openai: ProviderEndpoint;
   gemini: ProviderEndpoint;
   anthropic: ProviderEndpoint;
-  emulator: { profile: string; seed: number; timeScale: number };
+  emulator: { profile: CapacityProfileName; seed: number; timeScale: number };
   maxBodyBytes: number;
   shutdownGraceMs: number;
   /** On SIGTERM, keep serving this long with /readyz at 503 before closing the listener. */
@@ -43,6 +45,13 @@ function int(env: Env, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+function emulatorProfile(env: Env): CapacityProfileName {
+  const raw = env.FLEX_EMULATOR_PROFILE || 'calm';
+  const profile = PROFILE_NAMES.find((p) => p === raw);
+  if (!profile) throw new Error(`FLEX_EMULATOR_PROFILE must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(raw)}`);
+  return profile;
 }
 
 function endpoint(env: Env, prefix: string, defaultBase: string): ProviderEndpoint {
@@ -68,9 +77,9 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     gemini: endpoint(env, 'GEMINI', 'https://generativelanguage.googleapis.com'),
     anthropic: endpoint(env, 'ANTHROPIC', 'https://api.anthropic.com'),
     emulator: {
-      profile: env.FLEX_EMULATOR_PROFILE ?? 'calm',
+      profile: emulatorProfile(env),
       seed: int(env, 'FLEX_EMULATOR_SEED', 1),
-      timeScale: Number(env.FLEX_EMULATOR_TIME_SCALE ?? 1),
+      timeScale: int(env, 'FLEX_EMULATOR_TIME_SCALE', 1),
     },
     maxBodyBytes: 1_000_000,
     shutdownGraceMs: int(env, 'FLEX_SHUTDOWN_GRACE_MS', 30_000),

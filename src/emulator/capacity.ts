@@ -6,6 +6,12 @@
 // (https://platform.openai.com/docs/guides/flex-processing); Gemini flex is best-effort and
 // sheddable, answering 503/429, with a latency target of minutes; standard tiers start within a few
 // hundred milliseconds to a couple of seconds. Anthropic sells no flex tier.
+//
+// `calm` models idle capacity: no tier has a queue, so a request starts as fast on flex as on
+// standard (the model's own start time, ~0.7 s p50, which matches the live flex figure), and flex
+// only refuses now and then. `slow-flex` keeps flex healthy but slower to start than standard on
+// every request (OpenAI flex 0.75 s against standard 0.35 s; Gemini flex seconds against standard
+// sub-second): what a policy costs in start latency when flex itself is slower.
 import type { Rng } from './rng.js';
 import type {
   CapacityOverride,
@@ -15,7 +21,7 @@ import type {
   TierClass,
 } from './types.js';
 
-export const PROFILE_NAMES: readonly CapacityProfileName[] = ['instant', 'calm', 'congested', 'outage', 'flapping'];
+export const PROFILE_NAMES: readonly CapacityProfileName[] = ['instant', 'calm', 'slow-flex', 'congested', 'outage', 'flapping'];
 
 /** Flapping alternates flex between available and outage every this many (scaled) milliseconds. */
 export const FLAP_PERIOD_MS = 10_000;
@@ -43,6 +49,24 @@ const INSTANT: ProfileTable = {
 
 const CALM: ProfileTable = {
   openai: {
+    flex: tier(700, 1_500, { refusalRate: 0.02, tokensPerSecond: 60 }),
+    standard: tier(700, 1_500, { tokensPerSecond: 100 }),
+    priority: tier(400, 900, { tokensPerSecond: 150 }),
+  },
+  gemini: {
+    flex: tier(800, 2_000, { refusalRate: 0.05, tokensPerSecond: 80 }),
+    standard: tier(800, 2_000, { tokensPerSecond: 120 }),
+    priority: tier(450, 1_000, { tokensPerSecond: 160 }),
+  },
+  anthropic: {
+    flex: tier(500, 1_500, { outage: true }),
+    standard: tier(500, 1_500, { tokensPerSecond: 80 }),
+    priority: tier(300, 900, { tokensPerSecond: 100 }),
+  },
+};
+
+const SLOW_FLEX: ProfileTable = {
+  openai: {
     flex: tier(750, 1_100, { refusalRate: 0.02, tokensPerSecond: 60 }),
     standard: tier(350, 800, { tokensPerSecond: 100 }),
     priority: tier(200, 450, { tokensPerSecond: 150 }),
@@ -52,11 +76,7 @@ const CALM: ProfileTable = {
     standard: tier(400, 1_500, { tokensPerSecond: 120 }),
     priority: tier(250, 700, { tokensPerSecond: 160 }),
   },
-  anthropic: {
-    flex: tier(500, 1_500, { outage: true }),
-    standard: tier(500, 1_500, { tokensPerSecond: 80 }),
-    priority: tier(300, 900, { tokensPerSecond: 100 }),
-  },
+  anthropic: CALM.anthropic,
 };
 
 const CONGESTED: ProfileTable = {
@@ -97,6 +117,8 @@ export function profileCapacity(args: {
       return INSTANT[args.api][args.tierClass];
     case 'calm':
       return CALM[args.api][args.tierClass];
+    case 'slow-flex':
+      return SLOW_FLEX[args.api][args.tierClass];
     case 'congested':
       return CONGESTED[args.api][args.tierClass];
     case 'outage':

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type EmulatedApi = 'openai' | 'gemini' | 'anthropic';
 
-export type CapacityProfileName = 'instant' | 'calm' | 'congested' | 'outage' | 'flapping';
+export type CapacityProfileName = 'instant' | 'calm' | 'slow-flex' | 'congested' | 'outage' | 'flapping';
 
 /** The tier family a request lands in, whatever the provider calls it. */
 export type TierClass = 'flex' | 'standard' | 'priority';

@@ -30,6 +30,8 @@ export interface Committed {
   flexAdmittedAfterMs?: number;
   /** Milliseconds from the start of this attempt to its first event. */
   startedAfterMs: number;
+  /** Clock time at which this attempt was opened. */
+  openedAt: number;
   /** Clock time at which the serving attempt proved it started (set once its `admitted` passes). */
   admittedAt: number | undefined;
   /** Aborts the upstream attempt when the answer ends on our side before the stream completed. */
@@ -129,6 +131,7 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
     route,
     events: replay(buffered, it, onAdmitted),
     startedAfterMs,
+    openedAt: started,
     admittedAt: undefined,
     cancel: () => cancelAttempt(ctl, unlink),
   };
@@ -200,6 +203,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
         events: replay(buffered, it),
         flexAdmittedAfterMs: afterMs,
         startedAfterMs: afterMs,
+        openedAt: started,
         admittedAt: clock.now(),
         cancel: () => cancelAttempt(ctl, unlink),
       };

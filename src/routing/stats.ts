@@ -13,13 +13,26 @@ export type FlexOutcome =
   | { kind: 'refused' }
   | { kind: 'error' };
 
+/**
+ * How long a served attempt took to finish: a standard attempt from being opened, a flex attempt
+ * from its admission (its generation time).
+ */
+export type CompletionSample = { tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number };
+
 export interface FlexStats {
   /** Expected time for the standard tier of this model to start: what the race reserves. */
   standardReserveMs(key: StatsKey): number;
+  /**
+   * What a non-streamed caller's race reserves: its first byte is the whole answer, so the
+   * fallback must have time to finish on standard, and a late flex admission time to finish on
+   * flex. The larger of the two recent high percentiles (the start default before there is data).
+   */
+  completionReserveMs(key: StatsKey): number;
   /** Chance that flex starts within `budgetMs`, from recent traffic; undefined without enough data. */
   flexAdmitProbability(key: StatsKey, budgetMs: number): number | undefined;
   recordFlex(key: StatsKey, outcome: FlexOutcome): void;
   recordStandardStart(key: StatsKey, afterMs: number): void;
+  recordCompletion(key: StatsKey, sample: CompletionSample): void;
 }
 
 export interface InProcessStatsOptions {
@@ -70,6 +83,8 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
   const reservePercentile = options.reservePercentile ?? 0.99;
   const flex = new Map<string, Ring<FlexOutcome>>();
   const standard = new Map<string, Ring<number>>();
+  const standardCompletion = new Map<string, Ring<number>>();
+  const flexGeneration = new Map<string, Ring<number>>();
   const id = (key: StatsKey): string => `${key.provider}\u0000${key.model}`;
   const ring = <T>(map: Map<string, Ring<T>>, key: StatsKey): Ring<T> => {
     let r = map.get(id(key));
@@ -77,24 +92,37 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     return r;
   };
 
-  // The reserve is read on every flex request but changes only with new samples (or as old ones
-  // age out): computed once per sample and per second rather than sorted per request.
-  const reserves = new Map<string, { value: number; at: number }>();
-  const computeReserve = (key: StatsKey, now: number): number => {
-    const samples = standard.get(id(key))?.since(now - horizonMs) ?? [];
-    if (samples.length < minSamples) return defaultReserveMs;
+  /** The reserve percentile of recent samples, or undefined with too few of them. */
+  const high = (map: Map<string, Ring<number>>, key: StatsKey, now: number): number | undefined => {
+    const samples = map.get(id(key))?.since(now - horizonMs) ?? [];
+    if (samples.length < minSamples) return undefined;
     return percentile(samples.sort((a, b) => a - b), reservePercentile);
   };
 
+  // Reserves are read on every flex request but change only with new samples (or as old ones age
+  // out): computed once per sample and per second rather than sorted per request.
+  const cached = (compute: (key: StatsKey, now: number) => number): { get: (key: StatsKey) => number; invalidate: (key: StatsKey) => boolean } => {
+    const values = new Map<string, { value: number; at: number }>();
+    return {
+      get: (key: StatsKey): number => {
+        const now = options.now();
+        const hit = values.get(id(key));
+        if (hit && now - hit.at < 1_000) return hit.value;
+        const value = compute(key, now);
+        values.set(id(key), { value, at: now });
+        return value;
+      },
+      invalidate: (key: StatsKey): boolean => values.delete(id(key)),
+    };
+  };
+  const startReserve = cached((key, now) => high(standard, key, now) ?? defaultReserveMs);
+  const completionReserve = cached((key, now) =>
+    Math.max(high(standardCompletion, key, now) ?? defaultReserveMs, high(flexGeneration, key, now) ?? 0, startReserve.get(key)),
+  );
+
   return {
-    standardReserveMs(key) {
-      const now = options.now();
-      const cached = reserves.get(id(key));
-      if (cached && now - cached.at < 1_000) return cached.value;
-      const value = computeReserve(key, now);
-      reserves.set(id(key), { value, at: now });
-      return value;
-    },
+    standardReserveMs: startReserve.get,
+    completionReserveMs: completionReserve.get,
     flexAdmitProbability(key, budgetMs) {
       const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
       if (samples.length < minSamples) return undefined;
@@ -113,7 +141,13 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     },
     recordStandardStart(key, afterMs) {
       ring(standard, key).push({ at: options.now(), value: afterMs });
-      reserves.delete(id(key));
+      startReserve.invalidate(key);
+      completionReserve.invalidate(key);
+    },
+    recordCompletion(key, sample) {
+      if (sample.tier === 'standard') ring(standardCompletion, key).push({ at: options.now(), value: sample.afterOpenMs });
+      else ring(flexGeneration, key).push({ at: options.now(), value: sample.afterAdmissionMs });
+      completionReserve.invalidate(key);
     },
   };
 }

@@ -12,7 +12,7 @@ function deps(overrides: Partial<PlanDeps> = {}, now = 0): PlanDeps {
 }
 
 const plan = (model: string, sw: string, provider: 'openai' | 'gemini' | 'anthropic', d = deps()) =>
-  planTier({ model, provider, startWithin: parseStartWithin(sw) }, d);
+  planTier({ model, provider, startWithin: parseStartWithin(sw), stream: true }, d);
 
 describe('tier plan', () => {
   it('runs words directly on their tier, for any model', () => {
@@ -48,6 +48,43 @@ describe('tier plan', () => {
     // Recovery: admissions push the probability back up and flex returns.
     for (let i = 0; i < 200; i++) d.stats.recordFlex(key, { kind: 'admitted', afterMs: 800 });
     expect(plan('gpt-5-mini', '00h-00m-30s', 'openai', d)).toMatchObject({ kind: 'race', probe: false });
+  });
+});
+
+describe('non-streamed callers: the first byte is the whole answer', () => {
+  const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+  const nonStreamed = (sw: string, d: PlanDeps) =>
+    planTier({ model: 'gpt-5-mini', provider: 'openai', startWithin: parseStartWithin(sw), stream: false }, d);
+  const learned = (standardFinishMs: number, flexGenerationMs?: number): PlanDeps => {
+    const d = deps();
+    for (let i = 0; i < 20; i++) {
+      d.stats.recordStandardStart(key, 500);
+      d.stats.recordCompletion(key, { tier: 'standard', afterOpenMs: standardFinishMs });
+      if (flexGenerationMs !== undefined) d.stats.recordCompletion(key, { tier: 'flex', afterAdmissionMs: flexGenerationMs });
+    }
+    return d;
+  };
+
+  it('uses the conservative default before there is data, like a streamed caller', () => {
+    expect(nonStreamed('00h-00m-30s', deps())).toMatchObject({ kind: 'race', reserveMs: 3_000, flexBudgetMs: 27_000 });
+  });
+
+  it('reserves the time standard takes to finish, while a streamed caller reserves only its start', () => {
+    const d = learned(2_000);
+    expect(nonStreamed('00h-00m-10s', d)).toMatchObject({ kind: 'race', reserveMs: 2_000, flexBudgetMs: 8_000 });
+    expect(plan('gpt-5-mini', '00h-00m-10s', 'openai', d)).toMatchObject({ kind: 'race', reserveMs: 500, flexBudgetMs: 9_500 });
+  });
+
+  it('reserves a slower flex generation too, so a late flex admission still finishes in time', () => {
+    expect(nonStreamed('00h-00m-10s', learned(2_000, 3_500))).toMatchObject({ reserveMs: 3_500, flexBudgetMs: 6_500 });
+  });
+
+  it('keeps the start promise when even standard usually finishes after the window', () => {
+    expect(nonStreamed('00h-00m-05s', learned(8_000))).toMatchObject({ kind: 'race', reserveMs: 500, flexBudgetMs: 4_500 });
+  });
+
+  it('skips flex when finishing on standard leaves flex no useful budget', () => {
+    expect(nonStreamed('00h-00m-05s', learned(4_900))).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
   });
 });
 

@@ -31,11 +31,13 @@ export interface PlanInput {
   model: string;
   provider: ProviderName;
   startWithin: StartWithin;
+  /** A non-streamed caller's first byte is the whole answer, so its race reserves time to finish. */
+  stream: boolean;
 }
 
 /**
- * - `deadline-aware` (FlexInference): flex gets the window minus the standard reserve; predicted
- *   misses skip flex, with a small probing share.
+ * - `deadline-aware` (FlexInference): flex gets the window minus the standard reserve (for a
+ *   non-streamed caller, the time to finish); predicted misses skip flex, with a small probing share.
  * - `wait-full-window` (the hosted original): flex gets the whole window, then standard starts.
  * - `flex-unbounded` (benchmark oracle measurement only): flex gets the longest window allowed and
  *   refusals are retried, so the earliest time flex could have started is observed.
@@ -85,7 +87,14 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   if (deps.policy === 'flex-unbounded') {
     return { kind: 'race', windowMs, flexBudgetMs: MAX_WINDOW_MS, reserveMs: 0, probe: false, retryUntilDeadline: true };
   }
-  const reserveMs = Math.min(deps.stats.standardReserveMs(key), windowMs);
+  let reserveMs = deps.stats.standardReserveMs(key);
+  if (!input.stream) {
+    // Reserve the time to finish when finishing within the window is possible at all; when even
+    // standard usually takes longer than the window, the start is the promise that can be kept.
+    const completionMs = deps.stats.completionReserveMs(key);
+    if (completionMs <= windowMs) reserveMs = Math.max(reserveMs, completionMs);
+  }
+  reserveMs = Math.min(reserveMs, windowMs);
   const flexBudgetMs = windowMs - reserveMs;
   const probability = deps.stats.flexAdmitProbability(key, flexBudgetMs);
   const predictedMiss =

@@ -71,7 +71,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       port: 0,
       host: '127.0.0.1',
       seed: config.emulator.seed,
-      profile: config.emulator.profile as never,
+      profile: config.emulator.profile,
       timeScale: config.emulator.timeScale,
     });
   }

@@ -11,6 +11,7 @@ import { parseStartWithin } from '../routing/start-within.js';
 import { planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
+import type { StatsKey } from '../routing/stats.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
@@ -74,7 +75,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
   const startWithin = parseStartWithin(body.start_within);
-  const plan = planTier({ model, provider, startWithin }, deps);
+  const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
@@ -148,7 +149,17 @@ export async function handleGeneration(
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
     if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
+    if (end.status === 'completed' && attempt.current) recordCompletion(deps, { provider, model }, attempt.current);
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
+  }
+}
+
+/** Teaches the statistics how long answers take to finish (what non-streamed races reserve). */
+function recordCompletion(deps: GatewayDeps, key: StatsKey, served: Committed): void {
+  const now = deps.clock.now();
+  if (served.tier === 'standard') deps.stats.recordCompletion(key, { tier: 'standard', afterOpenMs: now - served.openedAt });
+  else if (served.tier === 'flex' && served.admittedAt !== undefined) {
+    deps.stats.recordCompletion(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt });
   }
 }
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageRow } from '../store/store.js';
+import type { Outcome } from './flex.js';
+import { figures, oracleFigures } from './flex.js';
+import type { Job } from './workload.js';
+
+const job = (id: number, windowMs = 5_000): Job => ({ id, arrivalMs: 0, model: 'gpt-5-mini', startWithin: '00h-00m-05s', windowMs, stream: true });
+
+function outcome(id: number, tier: 'flex' | 'default', admissionMs: number, firstByteMs: number, status = 200): Outcome {
+  const standardCostUsd = 1;
+  const row: UsageRow = {
+    requestId: `r${id}`,
+    orgId: 'o',
+    keyId: 'k',
+    surface: 'responses',
+    provider: 'openai',
+    model: 'gpt-5-mini',
+    startWithin: '00h-00m-05s',
+    servedTier: tier,
+    route: tier === 'flex' ? 'flex_admitted' : 'flex_timeout',
+    status: status === 200 ? 'completed' : 'failed',
+    errorCode: null,
+    admissionMs,
+    firstByteMs,
+    durationMs: firstByteMs + 100,
+    inputTokens: 10,
+    cachedTokens: 0,
+    outputTokens: 10,
+    reasoningTokens: 0,
+    costUsd: tier === 'flex' ? 0.5 : standardCostUsd,
+    standardCostUsd,
+    savingUsd: tier === 'flex' ? 0.5 : 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+  return { job: job(id), row, status, firstByteMs };
+}
+
+describe('flex bench figures', () => {
+  it('counts a deadline hit by the first byte at the client, not by the upstream start', () => {
+    const f = figures([
+      outcome(1, 'flex', 1_000, 1_200),
+      outcome(2, 'flex', 4_900, 5_300), // started in time, but the caller saw its first byte late
+      outcome(3, 'default', 4_000, 4_500),
+      outcome(4, 'default', 400, 450, 502),
+    ]);
+    expect(f.deadlineHit).toBe(2 / 4);
+    expect(f.errors).toBe(1);
+    expect(f.flexShare).toBe(2 / 3);
+    expect(f.savingPct).toBeCloseTo((1 / 3) * 100, 6);
+  });
+
+  it('gives the oracle flex only when flex started within the window, and the standard start otherwise', () => {
+    const oracle = [outcome(1, 'flex', 800, 850), outcome(2, 'flex', 9_000, 9_050), outcome(3, 'flex', 700, 750)];
+    const baseline = [outcome(1, 'default', 300, 320), outcome(2, 'default', 600, 620), outcome(3, 'default', 500, 520)];
+    const f = oracleFigures(oracle, baseline);
+    expect(f.flexShare).toBe(2 / 3);
+    expect(f.savingPct).toBeCloseTo((1 / 3) * 100, 6);
+    expect(f.deadlineHit).toBe(1);
+    expect(f.p50StartMs).toBe(700);
+  });
+});
