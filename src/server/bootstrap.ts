@@ -24,6 +24,7 @@ import { chatSurface } from '../surfaces/chat/index.js';
 import { interactionsSurface } from '../surfaces/interactions/index.js';
 import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
+import { journalPath, openJournal, replayJournals } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
@@ -85,6 +86,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
+  const replayed = replayJournals(config.dbPath, store);
+  if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
   const interrupted = store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadReloadableCatalog(config.catalogPath);
@@ -110,12 +113,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
     ),
     orgLimiter: createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
-    ledger: new Ledger(store, catalog, (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry')),
+    ledger: new Ledger(
+      store,
+      catalog,
+      (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry'),
+      openJournal(journalPath(config.dbPath)),
+    ),
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
   };
   // A crash still records what the ledger holds: better-sqlite3 is synchronous, so this works at exit.
-  const flushAtExit = (): void => deps.ledger.flush();
+  const flushAtExit = (): void => deps.ledger.close();
   process.on('exit', flushAtExit);
   const gateway = createGateway(deps);
   let url: string;
@@ -124,6 +132,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (err) {
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
+    deps.ledger.close();
     await emulator?.close();
     store.close();
     throw err;

@@ -4,6 +4,7 @@ import type { ProviderName, ServedTier, Usage } from '../canonical/types.js';
 import type { ModelCatalog } from '../catalog/catalog.js';
 import { priceFor } from '../catalog/catalog.js';
 import type { Store, UsageRow } from '../store/store.js';
+import type { LedgerJournal } from './journal.js';
 
 export interface LedgerEntryStart {
   requestId: string;
@@ -37,8 +38,10 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
 /**
  * Rows are written in group commits: every row opened or closed within a short interval goes to the
  * store in one transaction, and a request that opens and closes within it costs a single row
- * write. The hot path pays one transaction per interval instead of two per request. `flush()` runs
- * on shutdown and at process exit; only a hard kill can lose the rows of the last interval.
+ * write. The hot path pays one transaction per interval instead of two per request. Each row is
+ * first appended to the crash journal (one synchronous file write), which is emptied after every
+ * commit and replayed at the next start, so a hard kill loses no row. `flush()` also runs on
+ * shutdown and at process exit.
  */
 export const LEDGER_FLUSH_MS = 20;
 
@@ -51,6 +54,7 @@ export class Ledger {
     private readonly store: Store,
     private readonly catalog: ModelCatalog,
     private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly journal?: LedgerJournal,
   ) {}
 
   flush(): void {
@@ -60,6 +64,7 @@ export class Ledger {
     this.pending = new Map();
     try {
       this.store.upsertUsage(rows);
+      this.journal?.clear();
     } catch (err) {
       // Keep the rows (newer versions win) and try again on the next write or flush.
       for (const row of rows) if (!this.pending.has(row.requestId)) this.pending.set(row.requestId, row);
@@ -71,10 +76,17 @@ export class Ledger {
   close(): void {
     this.flush();
     this.closed = true;
+    // Rows that could not be committed stay in the journal for the next start.
+    if (this.pending.size === 0) this.journal?.close();
   }
 
   private write(row: UsageRow): void {
     if (this.closed) return;
+    try {
+      this.journal?.append(row);
+    } catch (err) {
+      this.onError(err); // the row still goes to the store with the next commit
+    }
     this.pending.set(row.requestId, row);
     if (this.scheduled) return;
     this.scheduled = true;

@@ -1,7 +1,7 @@
 // The command line as an operator uses it: keys, first start, and a graceful SIGTERM.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,52 @@ describe('flexinference serve', () => {
       const answer = await inFlight;
       expect(answer.status).toBe('completed');
       expect(await exited).toBe(0);
+    } finally {
+      await server.stop();
+      await emulator.close();
+    }
+  });
+});
+
+describe('flexinference serve, killed hard', () => {
+  it('loses no row: the request answered just before the kill is completed, the cut-off ones interrupted', async () => {
+    const emulator = await startEmulator({ port: 0, profile: 'instant' });
+    const db = join(dir, 'killed.db');
+    const serverEnv = { FLEX_DB: db, FLEX_MASTER_KEY: 'cli-test', OPENAI_BASE_URL: `${emulator.url}/v1`, OPENAI_API_KEY: 'k', LOG_LEVEL: 'warn' };
+    const server = await spawnCli(['serve', '--port', '0'], serverEnv);
+    const { openSqliteStore } = await import('../../src/store/sqlite.js');
+    try {
+      const key = /(flex_live_[0-9a-f]{30})/.exec(server.output())?.[1];
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const body = (input: string, startWithin: string): string => JSON.stringify({ model: 'gpt-5-mini', input, start_within: startWithin });
+      const cutOff = new AbortController();
+      const running = fetch(`${server.url}/v1/responses`, { method: 'POST', headers, signal: cutOff.signal, body: body('slow [emulate:delay=5000]', 'default') }).catch(() => undefined);
+      const answered = await fetch(`${server.url}/v1/responses`, { method: 'POST', headers, body: body('quick', '00h-00m-30s') });
+      expect(answered.status).toBe(200);
+      await answered.text();
+      // Started a moment ago, so its opening row may not be committed yet either.
+      const justStarted = fetch(`${server.url}/v1/responses`, { method: 'POST', headers, signal: cutOff.signal, body: body('late [emulate:delay=5000]', 'default') }).catch(() => undefined);
+      // Kill as soon as it reaches the provider: well inside the ledger's 20 ms group commit.
+      while (emulator.requests.length < 3) await new Promise((r) => setImmediate(r));
+      const exited = new Promise((resolve) => server.process.once('exit', resolve));
+      server.process.kill('SIGKILL'); // no flush, no exit handler
+      await exited;
+      cutOff.abort();
+      await Promise.all([running, justStarted]);
+
+      const restarted = await spawnCli(['serve', '--port', '0'], serverEnv);
+      await restarted.stop();
+      const store = openSqliteStore(db);
+      try {
+        const rows = store.queryUsage({});
+        const answeredRow = rows.find((r) => r.requestId === answered.headers.get('x-request-id'));
+        expect(answeredRow).toMatchObject({ status: 'completed', servedTier: 'flex', route: 'flex_admitted' });
+        expect(answeredRow?.outputTokens).toBeGreaterThan(0);
+        expect(rows.filter((r) => r !== answeredRow).map((r) => r.status)).toEqual(['interrupted', 'interrupted']);
+      } finally {
+        store.close();
+      }
+      expect(readdirSync(dir).filter((f) => f.startsWith('killed.db-ledger-'))).toEqual([]);
     } finally {
       await server.stop();
       await emulator.close();
