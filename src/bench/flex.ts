@@ -88,9 +88,8 @@ async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], fa
             stream: job.stream,
           }),
         });
-        // The gateway sends nothing before the tier is decided, then the status line and the first
-        // bytes together: headers arriving is the first byte (for a non-streamed caller, the whole
-        // answer).
+        // The gateway sends nothing before the tier is decided: the response headers are its first
+        // bytes (a stream's, at commit; a non-streamed caller's, with the whole answer).
         const firstByteMs = (performance.now() - sentAt) * factor;
         const requestId = res.headers['x-request-id'];
         await res.body.dump({ limit: Infinity });
@@ -150,13 +149,13 @@ export function figures(outcomes: Outcome[]): PassFigures {
 /**
  * The oracle serves flex whenever flex could have started within the window. Its pass gives flex
  * an unbounded wait, so each request's real flex admission time is observed; a request admitted
- * within its window counts at flex price and starts then, any other at standard price, starting
- * when the same request started in the all-standard pass. Nothing real runs this policy (it needs
- * to know each flex start in advance); it bounds what any policy could save and how fast it could
- * start while saving that much.
+ * within its window counts at flex price with that pass's start and first byte, any other at
+ * standard price with the same request's start and first byte from the all-standard pass. Nothing
+ * real runs this policy (it needs to know each flex start in advance); it bounds what any policy
+ * could save and how fast it could start while saving that much.
  */
 export function oracleFigures(oracle: Outcome[], baseline: Outcome[]): PassFigures {
-  const standardStart = new Map(baseline.map((o) => [o.job.id, o.row?.status === 'completed' ? o.row.admissionMs : null]));
+  const onStandard = new Map(baseline.map((o) => [o.job.id, o]));
   let standard = 0;
   let spent = 0;
   let flex = 0;
@@ -171,9 +170,9 @@ export function oracleFigures(oracle: Outcome[], baseline: Outcome[]): PassFigur
     const flexInTime = row.servedTier === 'flex' && (row.admissionMs ?? Infinity) <= o.job.windowMs;
     spent += flexInTime ? row.costUsd : row.standardCostUsd;
     if (flexInTime) flex++;
-    const start = flexInTime ? (row.admissionMs ?? Infinity) : (standardStart.get(o.job.id) ?? Infinity);
-    starts.push(start);
-    if (start <= o.job.windowMs) hits++;
+    const served = flexInTime ? o : onStandard.get(o.job.id);
+    starts.push(served?.row?.status === 'completed' ? (served.row.admissionMs ?? Infinity) : Infinity);
+    if (served?.status === 200 && served.firstByteMs <= o.job.windowMs) hits++;
   }
   starts.sort((a, b) => a - b);
   return {

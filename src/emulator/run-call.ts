@@ -55,11 +55,11 @@ export async function runCall(c: CallArgs): Promise<RequestOutcome> {
     elapsedMs: Date.now() - c.state.startedAt,
     timeScale: options.timeScale,
   });
-  // Keyed by the request, not its tier: the same call draws the same quantile of each tier's
-  // delay distribution (a request's own start time is shared; the tier changes the distribution).
-  // Comparing policies then measures the policy, not which random numbers each pass happened to
-  // draw. The n-th repeat of a call (a retry, a fallback) draws afresh.
-  const rng = c.state.rngFor(c.dialect.api, ask.model, ask.lastUserText);
+  // Keyed by the request, not its tier: the first call of a request on any tier draws the same
+  // quantile of that tier's delay distribution (a request's own start time is shared; the tier
+  // changes the distribution). Comparing policies then measures the policy, not which random
+  // numbers each pass happened to draw. A repeat on the same tier (a retry) draws afresh.
+  const rng = c.state.rngFor([c.dialect.api, ask.model, ask.lastUserText], ask.tier);
   const draw = drawCapacity(capacity, rng, options.timeScale);
   const isFlex = ask.tierClass === 'flex';
   const errorStatus = script.errorStatus ?? (isFlex ? script.flexErrorStatus : undefined);

@@ -10,9 +10,10 @@ export interface InternalState extends EmulatorState {
   /**
    * A generator for one request. Identical requests get successive draws of the same sequence,
    * so a run's delays and refusals depend on the seed and on each key's request order only, not
-   * on how concurrent requests interleave.
+   * on how concurrent requests interleave. Repeats are counted per `scope` (a tier, say) while the
+   * draw depends on the key and the count only: the first call in each scope draws the same.
    */
-  rngFor(...key: (string | number)[]): Rng;
+  rngFor(key: readonly (string | number)[], scope?: string): Rng;
   /** Appends to the request log, dropping the oldest entries beyond `logLimit`. */
   log(entry: EmulatorRequestLog): void;
   /** Registers a request in flight; the returned function unregisters it. */
@@ -44,10 +45,11 @@ export function createState(options: EmulatorOptions = {}): InternalState {
       }
       inFlight.clear();
     },
-    rngFor(...key) {
+    rngFor(key, scope = '') {
       const base = hashParts(resolved.seed, ...key);
-      const n = counters.get(base) ?? 0;
-      counters.set(base, n + 1);
+      const counter = hashParts(base, scope);
+      const n = counters.get(counter) ?? 0;
+      counters.set(counter, n + 1);
       return createRng(hashParts(base, n));
     },
     log(entry) {

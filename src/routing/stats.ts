@@ -14,8 +14,8 @@ export type FlexOutcome =
   | { kind: 'error' };
 
 /**
- * How long a served attempt took to finish: a standard attempt from being opened, a flex attempt
- * from its admission (its generation time).
+ * How long a non-streamed answer took to finish: a standard attempt from being opened, a flex
+ * attempt from its admission (its generation time).
  */
 export type CompletionSample = { tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number };
 
@@ -23,11 +23,11 @@ export interface FlexStats {
   /** Expected time for the standard tier of this model to start: what the race reserves. */
   standardReserveMs(key: StatsKey): number;
   /**
-   * What a non-streamed caller's race reserves: its first byte is the whole answer, so the
-   * fallback must have time to finish on standard, and a late flex admission time to finish on
-   * flex. The larger of the two recent high percentiles (the start default before there is data).
+   * How long a non-streamed answer takes to finish, as recent high percentiles: on standard from
+   * the attempt's opening (the start default before there is data), and on flex from admission
+   * (0 before there is data). A non-streamed caller's first byte is the whole answer.
    */
-  completionReserveMs(key: StatsKey): number;
+  finishReserveMs(key: StatsKey): { standardMs: number; flexGenerationMs: number };
   /** Chance that flex starts within `budgetMs`, from recent traffic; undefined without enough data. */
   flexAdmitProbability(key: StatsKey, budgetMs: number): number | undefined;
   recordFlex(key: StatsKey, outcome: FlexOutcome): void;
@@ -116,13 +116,12 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     };
   };
   const startReserve = cached((key, now) => high(standard, key, now) ?? defaultReserveMs);
-  const completionReserve = cached((key, now) =>
-    Math.max(high(standardCompletion, key, now) ?? defaultReserveMs, high(flexGeneration, key, now) ?? 0, startReserve.get(key)),
-  );
+  const standardFinish = cached((key, now) => high(standardCompletion, key, now) ?? defaultReserveMs);
+  const flexFinish = cached((key, now) => high(flexGeneration, key, now) ?? 0);
 
   return {
     standardReserveMs: startReserve.get,
-    completionReserveMs: completionReserve.get,
+    finishReserveMs: (key) => ({ standardMs: standardFinish.get(key), flexGenerationMs: flexFinish.get(key) }),
     flexAdmitProbability(key, budgetMs) {
       const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
       if (samples.length < minSamples) return undefined;
@@ -142,12 +141,15 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     recordStandardStart(key, afterMs) {
       ring(standard, key).push({ at: options.now(), value: afterMs });
       startReserve.invalidate(key);
-      completionReserve.invalidate(key);
     },
     recordCompletion(key, sample) {
-      if (sample.tier === 'standard') ring(standardCompletion, key).push({ at: options.now(), value: sample.afterOpenMs });
-      else ring(flexGeneration, key).push({ at: options.now(), value: sample.afterAdmissionMs });
-      completionReserve.invalidate(key);
+      if (sample.tier === 'standard') {
+        ring(standardCompletion, key).push({ at: options.now(), value: sample.afterOpenMs });
+        standardFinish.invalidate(key);
+      } else {
+        ring(flexGeneration, key).push({ at: options.now(), value: sample.afterAdmissionMs });
+        flexFinish.invalidate(key);
+      }
     },
   };
 }

@@ -79,6 +79,10 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
     expect(nonStreamed('00h-00m-10s', learned(2_000, 3_500))).toMatchObject({ reserveMs: 3_500, flexBudgetMs: 6_500 });
   });
 
+  it('skips flex when flex generation alone outlasts the window while standard finishes in time', () => {
+    expect(nonStreamed('00h-00m-10s', learned(2_000, 12_000))).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+  });
+
   it('keeps the start promise when even standard usually finishes after the window', () => {
     expect(nonStreamed('00h-00m-05s', learned(8_000))).toMatchObject({ kind: 'race', reserveMs: 500, flexBudgetMs: 4_500 });
   });

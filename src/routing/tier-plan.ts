@@ -89,10 +89,12 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   }
   let reserveMs = deps.stats.standardReserveMs(key);
   if (!input.stream) {
-    // Reserve the time to finish when finishing within the window is possible at all; when even
-    // standard usually takes longer than the window, the start is the promise that can be kept.
-    const completionMs = deps.stats.completionReserveMs(key);
-    if (completionMs <= windowMs) reserveMs = Math.max(reserveMs, completionMs);
+    // A non-streamed caller's first byte is the whole answer: a fallback must have time to finish
+    // on standard, and a late flex admission time to finish on flex (when flex generation alone
+    // cannot fit, the budget runs out and flex is skipped). When even standard usually finishes
+    // after the window, no tier can keep that deadline, and the start is the promise kept.
+    const finish = deps.stats.finishReserveMs(key);
+    if (finish.standardMs <= windowMs) reserveMs = Math.max(reserveMs, finish.standardMs, finish.flexGenerationMs);
   }
   reserveMs = Math.min(reserveMs, windowMs);
   const flexBudgetMs = windowMs - reserveMs;

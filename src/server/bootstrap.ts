@@ -25,6 +25,7 @@ import { interactionsSurface } from '../surfaces/interactions/index.js';
 import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
 import { journalPath, openJournal, replayJournals } from '../usage/journal.js';
+import type { LedgerJournal } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
@@ -61,6 +62,13 @@ export interface RunningGateway {
 
 const PROVIDERS: readonly ProviderName[] = ['openai', 'gemini', 'anthropic'];
 
+/** Replays the journals of gateways that died, then opens this one's. */
+function openLedgerJournal(dbPath: string, store: Store, log: Logger): LedgerJournal {
+  const replayed = replayJournals(dbPath, store, log);
+  if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
+  return openJournal(journalPath(dbPath));
+}
+
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const config = { ...options.config };
   const log = options.log ?? pino({ level: config.logLevel });
@@ -86,8 +94,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
-  const replayed = replayJournals(config.dbPath, store);
-  if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
+  // The crash journal lives next to the database this gateway opened (not an injected store).
+  const journal = options.store ? undefined : openLedgerJournal(config.dbPath, store, log);
   const interrupted = store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadReloadableCatalog(config.catalogPath);
@@ -117,7 +125,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       store,
       catalog,
       (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry'),
-      openJournal(journalPath(config.dbPath)),
+      journal,
     ),
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],

@@ -64,11 +64,16 @@ export class Ledger {
     this.pending = new Map();
     try {
       this.store.upsertUsage(rows);
-      this.journal?.clear();
     } catch (err) {
       // Keep the rows (newer versions win) and try again on the next write or flush.
       for (const row of rows) if (!this.pending.has(row.requestId)) this.pending.set(row.requestId, row);
       this.onError(err);
+      return;
+    }
+    try {
+      this.journal?.clear();
+    } catch (err) {
+      this.onError(err); // the rows are committed; the journal only replays them again
     }
   }
 
@@ -77,7 +82,12 @@ export class Ledger {
     this.flush();
     this.closed = true;
     // Rows that could not be committed stay in the journal for the next start.
-    if (this.pending.size === 0) this.journal?.close();
+    if (this.pending.size > 0) return;
+    try {
+      this.journal?.close();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   private write(row: UsageRow): void {
