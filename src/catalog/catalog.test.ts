@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CATALOG_PATH, loadCatalog, loadReloadableCatalog, priceFor, providerForModel } from './catalog.js';
@@ -19,7 +19,9 @@ describe('model catalog', () => {
   });
 
   it('reloads from its file, and keeps the old catalog when the new file is broken', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'flexinf-cat-')), 'models.json');
+    const dir = mkdtempSync(join(tmpdir(), 'flexinf-cat-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'models.json');
     writeFileSync(path, readFileSync(DEFAULT_CATALOG_PATH));
     const catalog = loadReloadableCatalog(path);
     expect(catalog.get('my-model')).toBeUndefined();

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-keys.js';
@@ -22,7 +22,9 @@ describe('api keys', () => {
 
 describe('sqlite store', () => {
   it('stores only a hash, finds by hash, lists and revokes; survives reopening', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'flexinf-')), 'db.sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'flexinf-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'db.sqlite');
     const store = openSqliteStore(path);
     const org = store.ensureOrganization('acme');
     expect(store.ensureOrganization('acme').id).toBe(org.id);

@@ -13,6 +13,8 @@ import { startGateway } from '../../src/server/bootstrap.js';
 
 export interface Harness {
   url: string;
+  /** Temporary directory holding the database; close() removes it. */
+  dir: string;
   key: string;
   emulator: RunningEmulator;
   gateway: RunningGateway;
@@ -43,6 +45,7 @@ export async function startHarness(
   const key = createKey(gateway.deps.store, 'e2e', 'test');
   return {
     url: gateway.url,
+    dir,
     key,
     emulator,
     gateway,

@@ -1,4 +1,5 @@
 // Requests still running when the shutdown grace period ends get an answer in their own dialect.
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { post, startHarness } from './harness.js';
@@ -29,6 +30,7 @@ describe('shutdown past the grace period', () => {
     ]);
     store.close();
     await h.emulator.close();
+    rmSync(h.dir, { recursive: true, force: true }); // the gateway is stopped already
   });
 });
 
@@ -46,6 +48,7 @@ describe('shutdown drain', () => {
       await expect(fetch(`${h.url}/readyz`)).rejects.toThrow();
     } finally {
       await h.emulator.close();
+      rmSync(h.dir, { recursive: true, force: true });
     }
   });
 });
