@@ -1,8 +1,12 @@
-// Prometheus metrics for GET /metrics.
+// Prometheus metrics for GET /metrics: HTTP traffic, and every ledger row's routing decision,
+// served tier, spend and saving.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UsageRow } from '../store/store.js';
 
 export interface Metrics {
   observe(route: string, status: number, durationMs: number): void;
+  /** One closed ledger row. `catalogued` says whether its model may be a label value. */
+  observeRequest(row: UsageRow, catalogued: boolean): void;
   render(): Promise<string>;
   contentType: string;
 }
@@ -23,10 +27,44 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600],
     registers: [registry],
   });
+  const generations = new Counter({
+    name: 'flexinference_requests_total',
+    help: 'Generation requests by provider, model, routing decision, served tier and outcome.',
+    labelNames: ['provider', 'model', 'route', 'tier', 'status'] as const,
+    registers: [registry],
+  });
+  const spend = new Counter({
+    name: 'flexinference_spend_usd_total',
+    help: 'Cost at the served tier (catalog prices), in US dollars.',
+    labelNames: ['provider', 'model', 'tier'] as const,
+    registers: [registry],
+  });
+  const saving = new Counter({
+    name: 'flexinference_saving_usd_total',
+    help: 'Cost had the request run on standard, minus its cost, in US dollars.',
+    labelNames: ['provider', 'model'] as const,
+    registers: [registry],
+  });
+  const admission = new Histogram({
+    name: 'flexinference_admission_seconds',
+    help: 'Time from request start to the provider starting the serving attempt.',
+    labelNames: ['provider', 'tier'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
   return {
     observe(route, status, durationMs) {
       requests.inc({ route, status: String(status) });
       duration.observe({ route }, durationMs / 1000);
+    },
+    observeRequest(row, catalogued) {
+      // Any model name passes through on `default`: only catalogued ones become label values.
+      const model = catalogued ? row.model : 'other';
+      const tier = row.servedTier ?? 'none';
+      generations.inc({ provider: row.provider, model, route: row.route, tier, status: row.status });
+      if (row.costUsd > 0) spend.inc({ provider: row.provider, model, tier }, row.costUsd);
+      if (row.savingUsd > 0) saving.inc({ provider: row.provider, model }, row.savingUsd);
+      if (row.admissionMs !== null) admission.observe({ provider: row.provider, tier }, row.admissionMs / 1000);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

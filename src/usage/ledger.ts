@@ -49,6 +49,7 @@ export class Ledger {
   private pending = new Map<string, UsageRow>();
   private scheduled = false;
   private closed = false;
+  private readonly closedListeners: ((row: UsageRow) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -75,6 +76,11 @@ export class Ledger {
     } catch (err) {
       this.onError(err); // the rows are committed; the journal only replays them again
     }
+  }
+
+  /** Calls `listener` with every row as its request ends (metrics). */
+  onClosed(listener: (row: UsageRow) => void): void {
+    this.closedListeners.push(listener);
   }
 
   /** Final flush; later writes are ignored (the store is about to close). */
@@ -127,7 +133,9 @@ export class Ledger {
     return (end) => {
       if (closed) return;
       closed = true;
-      this.write(this.closedRow(base, end));
+      const row = this.closedRow(base, end);
+      this.write(row);
+      for (const listener of this.closedListeners) listener(row);
     };
   }
 

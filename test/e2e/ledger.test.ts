@@ -148,3 +148,36 @@ describe('usage ledger, failed fallback', () => {
     expect(tiers).toEqual(['flex', 'default']);
   });
 });
+
+describe('metrics from the ledger', () => {
+  /** The value of one sample line of /metrics, 0 when absent. */
+  async function sample(name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  }
+  const flexServed = 'provider="openai",model="gpt-5-mini",route="flex_admitted",tier="flex",status="completed"';
+
+  it('counts each request by route and tier, adds its spend and saving, and keeps uncatalogued models to one label', async () => {
+    const before = {
+      flex: await sample('flexinference_requests_total', flexServed),
+      spend: await sample('flexinference_spend_usd_total', 'provider="openai",model="gpt-5-mini",tier="flex"'),
+      saving: await sample('flexinference_saving_usd_total', 'provider="openai",model="gpt-5-mini"'),
+      other: await sample('flexinference_requests_total', 'provider="openai",model="other",route="direct",tier="standard",status="completed"'),
+    };
+    const { response } = await send('count me', '00h-00m-30s');
+    const row = rowFor(response.headers.get('x-request-id'));
+    expect(await sample('flexinference_requests_total', flexServed)).toBe(before.flex + 1);
+    expect(await sample('flexinference_spend_usd_total', 'provider="openai",model="gpt-5-mini",tier="flex"')).toBeCloseTo(before.spend + row.costUsd, 12);
+    expect(await sample('flexinference_saving_usd_total', 'provider="openai",model="gpt-5-mini"')).toBeCloseTo(before.saving + row.savingUsd, 12);
+
+    const uncatalogued = await post(
+      `${h.url}/v1/responses`,
+      JSON.stringify({ model: 'my-finetune-7f3a', input: 'hi', start_within: 'default' }),
+      { authorization: `Bearer ${h.key}` },
+    );
+    expect(uncatalogued.status).toBe(200);
+    expect(await sample('flexinference_requests_total', 'provider="openai",model="other",route="direct",tier="standard",status="completed"')).toBe(before.other + 1);
+    expect(await (await fetch(`${h.url}/metrics`)).text()).not.toContain('my-finetune-7f3a');
+  });
+});
