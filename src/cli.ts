@@ -50,6 +50,28 @@ async function serve(argv: string[]): Promise<number> {
     throw err;
   });
   const { store, log } = running.deps;
+  // Signal handlers first: a supervisor may send SIGTERM as soon as it reads the announcement.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGHUP', reloadCatalog);
+      log.info({ signal }, 'shutting down: finishing in-flight requests');
+      running.stop().then(resolve, (err: unknown) => {
+        log.error({ err: String(err) }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  const reloadCatalog = (): void => {
+    try {
+      running.catalog.reload();
+      log.info({ models: running.catalog.models.length }, 'model catalog reloaded');
+    } catch (err) {
+      log.error({ err: String(err) }, 'model catalog reload failed; keeping the previous catalog');
+    }
+  };
+  process.on('SIGHUP', reloadCatalog);
   if (store.countApiKeys() === 0) {
     const key = createKey(store, 'default', 'first key');
     process.stdout.write(
@@ -75,27 +97,7 @@ async function serve(argv: string[]): Promise<number> {
   const shown = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
   process.stdout.write(`  FlexInference listening on ${shown}  (OpenAI SDK baseURL: ${shown}/v1)\n\n`);
   log.info({ url: running.url, emulated }, 'listening');
-  const reloadCatalog = (): void => {
-    try {
-      running.catalog.reload();
-      log.info({ models: running.catalog.models.length }, 'model catalog reloaded');
-    } catch (err) {
-      log.error({ err: String(err) }, 'model catalog reload failed; keeping the previous catalog');
-    }
-  };
-  process.on('SIGHUP', reloadCatalog);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGHUP', reloadCatalog);
-      log.info({ signal }, 'shutting down: finishing in-flight requests');
-      running.stop().then(resolve, (err: unknown) => {
-        log.error({ err: String(err) }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await stopped;
   return 0;
 }
 

@@ -172,7 +172,7 @@ export function oracleFigures(oracle: Outcome[], baseline: Outcome[]): PassFigur
     if (flexInTime) flex++;
     const served = flexInTime ? o : onStandard.get(o.job.id);
     starts.push(served?.row?.status === 'completed' ? (served.row.admissionMs ?? Infinity) : Infinity);
-    if (served?.status === 200 && served.firstByteMs <= o.job.windowMs) hits++;
+    if (served?.status === 200 && served.row?.status === 'completed' && served.firstByteMs <= o.job.windowMs) hits++;
   }
   starts.sort((a, b) => a - b);
   return {

@@ -57,7 +57,7 @@ const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/d
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
   const metrics = createMetrics();
-  deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
+  const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
   const inFlight = new Map<ServerResponse, AbortController>();
@@ -182,6 +182,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
       await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 5_000).unref())]);
       server.closeAllConnections();
+      unsubscribeMetrics();
       await closed;
     },
   };

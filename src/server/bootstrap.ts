@@ -24,8 +24,7 @@ import { chatSurface } from '../surfaces/chat/index.js';
 import { interactionsSurface } from '../surfaces/interactions/index.js';
 import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
-import { journalPath, openJournal, replayJournals } from '../usage/journal.js';
-import type { LedgerJournal } from '../usage/journal.js';
+import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, openJournal, replayJournals } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
@@ -62,11 +61,20 @@ export interface RunningGateway {
 
 const PROVIDERS: readonly ProviderName[] = ['openai', 'gemini', 'anthropic'];
 
-/** Replays the journals of gateways that died, then opens this one's. */
-function openLedgerJournal(dbPath: string, store: Store, log: Logger): LedgerJournal {
-  const replayed = replayJournals(dbPath, store, log);
-  if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
-  return openJournal(journalPath(dbPath));
+/**
+ * Replays the journals of gateways that died. Journals that may still have a live writer get one
+ * more look once they would be stale; the returned function cancels that.
+ */
+function recoverLedgerJournals(dbPath: string, store: Store, log: Logger): () => void {
+  const replay = (): number => {
+    const { replayed, waiting } = replayJournals(dbPath, store, log);
+    if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
+    return waiting;
+  };
+  if (replay() === 0) return () => undefined;
+  const timer = setTimeout(replay, JOURNAL_STALE_MS + JOURNAL_HEARTBEAT_MS);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -94,12 +102,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
-  // The crash journal lives next to the database this gateway opened (not an injected store).
-  const journal = options.store ? undefined : openLedgerJournal(config.dbPath, store, log);
+  // First the journals (their closing rows are newer than what the store holds), then the rows
+  // that are still open are what crashes cut off.
+  const recovery = options.store ? undefined : recoverLedgerJournals(config.dbPath, store, log);
   const interrupted = store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadReloadableCatalog(config.catalogPath);
   const masterKey = resolveMasterKey(config, log);
+  // The crash journal lives next to the database this gateway opened (not an injected store).
+  const journal = options.store ? undefined : openJournal(config.dbPath);
   const deps: GatewayDeps = {
     config,
     store,
@@ -140,6 +151,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (err) {
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
+    recovery?.();
     deps.ledger.close();
     await emulator?.close();
     store.close();
@@ -152,6 +164,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     deps,
     emulator,
     async stop(graceMs = config.shutdownGraceMs) {
+      recovery?.();
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
       deps.ledger.close();

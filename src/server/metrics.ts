@@ -39,9 +39,9 @@ export function createMetrics(): Metrics {
     labelNames: ['provider', 'model', 'tier'] as const,
     registers: [registry],
   });
-  const saving = new Counter({
-    name: 'flexinference_saving_usd_total',
-    help: 'Cost had the request run on standard, minus its cost, in US dollars.',
+  const standardCost = new Counter({
+    name: 'flexinference_standard_cost_usd_total',
+    help: 'What the requests would have cost on standard, in US dollars (saving = this minus spend).',
     labelNames: ['provider', 'model'] as const,
     registers: [registry],
   });
@@ -62,9 +62,11 @@ export function createMetrics(): Metrics {
       const model = catalogued ? row.model : 'other';
       const tier = row.servedTier ?? 'none';
       generations.inc({ provider: row.provider, model, route: row.route, tier, status: row.status });
-      if (row.costUsd > 0) spend.inc({ provider: row.provider, model, tier }, row.costUsd);
-      if (row.savingUsd > 0) saving.inc({ provider: row.provider, model }, row.savingUsd);
-      if (row.admissionMs !== null) admission.observe({ provider: row.provider, tier }, row.admissionMs / 1000);
+      if (row.costUsd > 0 && Number.isFinite(row.costUsd)) spend.inc({ provider: row.provider, model, tier }, row.costUsd);
+      if (row.standardCostUsd > 0 && Number.isFinite(row.standardCostUsd)) standardCost.inc({ provider: row.provider, model }, row.standardCostUsd);
+      if (row.admissionMs !== null && Number.isFinite(row.admissionMs)) {
+        admission.observe({ provider: row.provider, tier }, Math.max(0, row.admissionMs) / 1000);
+      }
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

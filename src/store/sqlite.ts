@@ -115,6 +115,14 @@ export function openSqliteStore(path: string): Store {
       `INSERT OR REPLACE INTO usage (${USAGE_COLUMNS.map(([, c]) => c).join(', ')})
        VALUES (${USAGE_COLUMNS.map(([p]) => `@${p}`).join(', ')})`,
     ),
+    // Recovery never overwrites a row its ledger closed (journal rows may be older), only rows
+    // still open or closed as interrupted by an earlier recovery.
+    recoverUsage: db.prepare(
+      `INSERT INTO usage (${USAGE_COLUMNS.map(([, c]) => c).join(', ')})
+       VALUES (${USAGE_COLUMNS.map(([p]) => `@${p}`).join(', ')})
+       ON CONFLICT (request_id) DO UPDATE SET ${USAGE_COLUMNS.slice(1).map(([, c]) => `${c} = excluded.${c}`).join(', ')}
+       WHERE usage.status IN ('in_progress', 'interrupted')`,
+    ),
     closeInterrupted: db.prepare(
       `UPDATE usage SET status = 'interrupted', error_code = COALESCE(error_code, 'interrupted') WHERE status = 'in_progress'`,
     ),
@@ -157,6 +165,9 @@ export function openSqliteStore(path: string): Store {
     getProviderKey: (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
     upsertUsage: db.transaction((rows: readonly UsageRow[]) => {
       for (const row of rows) q.upsertUsage.run(row);
+    }),
+    recoverUsage: db.transaction((rows: readonly UsageRow[]) => {
+      for (const row of rows) q.recoverUsage.run(row);
     }),
     queryUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);

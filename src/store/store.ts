@@ -73,6 +73,8 @@ export interface Store {
   getProviderKey(orgId: string, provider: ProviderName): string | undefined;
   /** Writes ledger rows (insert or replace by request id) in one transaction. */
   upsertUsage(rows: readonly UsageRow[]): void;
+  /** Writes recovered ledger rows, except over rows their ledger already closed. */
+  recoverUsage(rows: readonly UsageRow[]): void;
   queryUsage(query: UsageQuery): UsageRow[];
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
   aggregateUsage(query: UsageQuery): UsageAggregate[];

@@ -1,12 +1,12 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store, UsageRow } from '../store/store.js';
-import { journalPath, openJournal, replayJournals } from './journal.js';
-import type { LedgerJournal } from './journal.js';
+import type { JournalHeader, LedgerJournal } from './journal.js';
+import { JOURNAL_STALE_MS, journalHeader, journalPath, openJournal, replayJournals } from './journal.js';
 import { Ledger } from './ledger.js';
 
 let dir: string;
@@ -29,107 +29,162 @@ const row = (requestId: string, status: string, outputTokens = 0): UsageRow => (
   outputTokens, reasoningTokens: 0, costUsd: 0, standardCostUsd: 0, savingUsd: 0, createdAt: '2026-11-26T12:00:00.000Z',
 });
 
-const bootId = (): string => {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-/** A process id that is not running: well above the kernel's pid limit. */
-const DEAD = { journal: 1 as const, host: hostname(), boot: bootId(), pid: 2 ** 30 };
-const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('gateway.db-ledger-'));
+/** A gateway on this host whose process is gone: its id is well above the kernel's pid limit. */
+const deadHere = (): JournalHeader => ({ ...journalHeader(), pid: 2 ** 30 });
+const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('gateway.db-ledger-')).sort();
+const statuses = (): [string, string][] => store.queryUsage({}).map((r) => [r.requestId, r.status]);
 
 /** What a hard kill leaves: the journal's file as it was, no longer open in any process. */
-function leftBehind(journal: LedgerJournal, path: string): void {
+function leftBehind(journal: LedgerJournal, header: JournalHeader): string {
+  const path = journalPath(dbPath, header);
   const text = readFileSync(path, 'utf8');
   journal.close();
   writeFileSync(path, text);
+  return path;
+}
+
+function ageFile(path: string, ms: number): void {
+  const then = new Date(Date.now() - ms);
+  utimesSync(path, then, then);
 }
 
 describe('ledger crash journal', () => {
-  it("replays a dead process's rows, the later row for a request winning, and removes the file", () => {
-    const path = journalPath(dbPath);
-    const journal = openJournal(path, DEAD);
+  it("replays a dead gateway's rows (the last per request wins, open ones become interrupted) and removes the file", () => {
+    const header = deadHere();
+    const journal = openJournal(dbPath, header);
     journal.append(row('a', 'in_progress'));
     journal.append(row('b', 'in_progress'));
     journal.append(row('a', 'completed', 42));
-    leftBehind(journal, path);
-    expect(replayJournals(dbPath, store)).toBe(2);
+    leftBehind(journal, header);
+    expect(replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
     const rows = new Map(store.queryUsage({}).map((r) => [r.requestId, r]));
     expect(rows.get('a')).toMatchObject({ status: 'completed', outputTokens: 42 });
-    expect(rows.get('b')?.status).toBe('in_progress');
+    expect(rows.get('b')).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
     expect(journals()).toEqual([]);
   });
 
-  it('after a commit empties the journal, later rows still land right after its header (no hole)', () => {
-    const path = journalPath(dbPath);
-    const journal = openJournal(path, DEAD);
+  it('a commit empties the journal but keeps its header; later rows follow it with no hole', () => {
+    const header = deadHere();
+    const journal = openJournal(dbPath, header);
     journal.append(row('a', 'completed', 1));
     journal.clear();
     journal.append(row('b', 'completed', 2));
-    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(DEAD)}\n${JSON.stringify(row('b', 'completed', 2))}\n`);
-    leftBehind(journal, path);
-    expect(replayJournals(dbPath, store)).toBe(1);
+    const path = leftBehind(journal, header);
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(header)}\n${JSON.stringify(row('b', 'completed', 2))}\n`);
+    expect(replayJournals(dbPath, store).replayed).toBe(1);
   });
 
-  it('skips a torn line and a row of the wrong shape', () => {
-    const path = journalPath(dbPath);
-    writeFileSync(path, `${JSON.stringify(DEAD)}\n${JSON.stringify(row('a', 'in_progress'))}\n${JSON.stringify({ requestId: 'x' })}\n`);
-    appendFileSync(path, JSON.stringify(row('a', 'completed', 5)).slice(0, 40));
-    expect(replayJournals(dbPath, store)).toBe(1);
-    expect(store.queryUsage({}).map((r) => [r.requestId, r.status])).toEqual([['a', 'in_progress']]);
+  it('skips torn lines and rows of the wrong shape, and says how many', () => {
+    const header = deadHere();
+    const path = journalPath(dbPath, header);
+    writeFileSync(path, [JSON.stringify(header), JSON.stringify(row('a', 'completed', 1)), JSON.stringify({ requestId: 'x' }), JSON.stringify(row('b', 'completed', 5)).slice(0, 40)].join('\n'));
+    const warnings: object[] = [];
+    expect(replayJournals(dbPath, store, { warn: (fields) => warnings.push(fields) }).replayed).toBe(1);
+    expect(statuses()).toEqual([['a', 'completed']]);
+    expect(warnings).toEqual([{ journal: path, lines: 2 }]);
   });
 
-  it('leaves alone the journals of running processes, of this process, and of other hosts', () => {
-    const live = journalPath(dbPath);
-    writeFileSync(live, `${JSON.stringify({ ...DEAD, pid: process.ppid })}\n${JSON.stringify(row('c', 'completed', 1))}\n`);
-    const elsewhere = journalPath(dbPath);
-    writeFileSync(elsewhere, `${JSON.stringify({ ...DEAD, host: `not-${hostname()}` })}\n${JSON.stringify(row('d', 'completed', 1))}\n`);
-    const ours = openJournal(journalPath(dbPath)); // another gateway in this very process
+  it('leaves alone journals that may have a live writer (a running process here, a fresh one from another host) and those of this process', () => {
+    const live = { ...journalHeader(), pid: process.ppid };
+    writeFileSync(journalPath(dbPath, live), `${JSON.stringify(live)}\n${JSON.stringify(row('c', 'completed', 1))}\n`);
+    const foreign = { ...journalHeader(), host: `not-${hostname()}`, pid: 1 };
+    writeFileSync(journalPath(dbPath, foreign), `${JSON.stringify(foreign)}\n${JSON.stringify(row('d', 'completed', 1))}\n`);
+    const ours = openJournal(dbPath);
     ours.append(row('e', 'completed', 1));
-    expect(replayJournals(dbPath, store)).toBe(0);
-    expect(store.queryUsage({})).toEqual([]);
-    expect(journals()).toHaveLength(3);
+    const headerless = join(dir, 'gateway.db-ledger-0000.jsonl');
+    writeFileSync(headerless, `${JSON.stringify(row('f', 'completed', 1))}\n`);
+    expect(replayJournals(dbPath, store)).toEqual({ replayed: 0, waiting: 2 });
+    expect(statuses()).toEqual([]);
+    expect(journals()).toHaveLength(4);
+    // Untouched past the stale limit, the other host's journal is taken over, and so is the one
+    // whose process id is now another running process's.
+    ageFile(journalPath(dbPath, foreign), JOURNAL_STALE_MS + 1_000);
+    ageFile(journalPath(dbPath, live), JOURNAL_STALE_MS + 1_000);
+    expect(replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
+    expect(statuses()).toEqual([['c', 'completed'], ['d', 'completed']]);
     ours.close();
   });
 
-  it('replays a journal once when two gateways start together, and sets aside one it cannot replay', () => {
-    const path = journalPath(dbPath);
-    writeFileSync(path, `${JSON.stringify(DEAD)}\n${JSON.stringify(row('a', 'completed', 3))}\n`);
-    expect(replayJournals(dbPath, store) + replayJournals(dbPath, store)).toBe(1);
-    const broken = journalPath(dbPath);
-    writeFileSync(broken, `${JSON.stringify(DEAD)}\n${JSON.stringify(row('b', 'completed', 3))}\n`);
-    const failing = { upsertUsage: () => { throw new Error('disk full'); } };
-    const warnings: string[] = [];
-    expect(replayJournals(dbPath, failing, { warn: (_f, msg) => warnings.push(msg) })).toBe(0);
-    expect(existsSync(`${broken}.bad`)).toBe(true);
-    expect(warnings).toEqual(['usage journal could not be replayed; kept for inspection']);
+  it('takes over a claim abandoned by a crash during replay, but not a fresh one', () => {
+    const header = deadHere();
+    const path = journalPath(dbPath, header);
+    writeFileSync(path, `${JSON.stringify(header)}\n${JSON.stringify(row('a', 'completed', 3))}\n`);
+    const claim = `${path}.replaying-0123456789abcdef`;
+    renameSync(path, claim);
+    expect(replayJournals(dbPath, store).replayed).toBe(0);
+    ageFile(claim, JOURNAL_STALE_MS + 1_000);
+    expect(replayJournals(dbPath, store).replayed).toBe(1);
+    expect(journals()).toEqual([]);
   });
 
-  it('through the ledger: rows reach the journal before the store, a commit empties it, a clean close removes it', () => {
-    const path = journalPath(dbPath);
-    const ledger = new Ledger(store, loadCatalog(), () => undefined, openJournal(path, DEAD));
-    const close = ledger.open({ requestId: 'r1', orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai', model: 'gpt-5-mini', startWithin: '00h-00m-30s' });
-    close({ status: 'completed', servedTier: 'flex', route: 'flex_admitted', errorCode: null, admissionMs: 700, firstByteMs: 710, durationMs: 900, usage: null });
+  it('puts a journal back when the store refuses it, and replays it next time', () => {
+    const header = deadHere();
+    const path = journalPath(dbPath, header);
+    writeFileSync(path, `${JSON.stringify(header)}\n${JSON.stringify(row('b', 'completed', 3))}\n`);
+    const warnings: string[] = [];
+    const refusing = { recoverUsage: () => { throw new Error('database is locked'); } };
+    expect(replayJournals(dbPath, refusing, { warn: (_f, msg) => warnings.push(msg) }).replayed).toBe(0);
+    expect(warnings).toEqual(['usage journal could not be replayed; kept for the next attempt']);
+    expect(journals()).toEqual([path.slice(dir.length + 1)]);
+    expect(replayJournals(dbPath, store).replayed).toBe(1);
+  });
+
+  it('never replaces a row its ledger closed, but completes one an earlier start marked interrupted', () => {
+    store.upsertUsage([row('a', 'completed', 9), row('b', 'in_progress')]);
+    store.closeInterruptedUsage(); // a start that ran before this journal could be replayed
+    const header = deadHere();
+    writeFileSync(journalPath(dbPath, header), `${JSON.stringify(header)}\n${JSON.stringify(row('a', 'in_progress'))}\n${JSON.stringify(row('b', 'completed', 4))}\n`);
+    replayJournals(dbPath, store);
+    expect(store.queryUsage({}).map((r) => [r.requestId, r.status, r.outputTokens])).toEqual([['a', 'completed', 9], ['b', 'completed', 4]]);
+  });
+});
+
+describe('ledger with its journal', () => {
+  const start = (requestId: string) => ({ requestId, orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini', startWithin: '00h-00m-30s' });
+  const done = { status: 'completed' as const, servedTier: 'flex' as const, route: 'flex_admitted', errorCode: null, admissionMs: 700, firstByteMs: 710, durationMs: 900, usage: null };
+
+  it('journals rows before the store; a commit empties the journal; a clean close removes it', () => {
+    const header = deadHere();
+    const path = journalPath(dbPath, header);
+    const ledger = new Ledger(store, loadCatalog(), () => undefined, openJournal(dbPath, header));
+    ledger.open(start('r1'))(done);
     expect(store.queryUsage({})).toEqual([]); // not committed yet…
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3); // …but journaled: header, open, close
     ledger.flush();
-    expect(store.queryUsage({}).map((r) => r.status)).toEqual(['completed']);
-    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(DEAD)}\n`);
+    expect(statuses()).toEqual([['r1', 'completed']]);
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(header)}\n`);
     ledger.close();
     expect(existsSync(path)).toBe(false);
   });
 
   it('a ledger that cannot commit keeps its journal at close, for the next start', () => {
-    const path = journalPath(dbPath);
-    const failing = { ...store, upsertUsage: () => { throw new Error('disk full'); } };
-    const journal = openJournal(path, DEAD);
-    const ledger = new Ledger(failing, loadCatalog(), () => undefined, journal);
-    ledger.open({ requestId: 'r2', orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai', model: 'gpt-5-mini', startWithin: 'default' });
+    const header = deadHere();
+    const journal = openJournal(dbPath, header);
+    const refusing = { ...store, upsertUsage: () => { throw new Error('disk full'); } };
+    const ledger = new Ledger(refusing, loadCatalog(), () => undefined, journal);
+    ledger.open(start('r2'));
     ledger.close();
-    expect(existsSync(path)).toBe(true);
-    leftBehind(journal, path); // the process then exits
-    expect(replayJournals(dbPath, store)).toBe(1);
+    expect(existsSync(journalPath(dbPath, header))).toBe(true);
+    leftBehind(journal, header); // the process then exits
+    expect(replayJournals(dbPath, store).replayed).toBe(1);
+    expect(statuses()).toEqual([['r2', 'interrupted']]);
+  });
+
+  it('a throwing listener neither breaks the close nor the other listeners; none hears rows after close', () => {
+    const errors: unknown[] = [];
+    const ledger = new Ledger(store, loadCatalog(), (err) => errors.push(err));
+    const heard: string[] = [];
+    ledger.onClosed(() => {
+      throw new Error('bad metric');
+    });
+    const unsubscribe = ledger.onClosed((r) => heard.push(r.requestId));
+    expect(() => ledger.open(start('r3'))(done)).not.toThrow();
+    expect(heard).toEqual(['r3']);
+    expect(errors).toHaveLength(1);
+    const late = ledger.open(start('r4'));
+    ledger.close();
+    late(done);
+    unsubscribe();
+    expect(heard).toEqual(['r3']);
   });
 });

@@ -1,10 +1,22 @@
-// The ledger's crash journal: every row the ledger writes is first appended to a per-process file
+// The ledger's crash journal: every row the ledger writes is first appended to a per-gateway file
 // with one synchronous write (a few microseconds; the operating system keeps it when the process
-// is killed), then group-committed to the store. A successful commit empties the journal. At the
-// next start, the journals of processes that are gone are replayed into the store, so a hard kill
-// loses no row: not a completed request's, and not the opening row of one cut off mid-way.
+// is killed), then group-committed to the store. A successful commit empties the journal. Journals
+// whose writer is gone are replayed into the store, so a hard kill loses no row: not a completed
+// request's, and not the opening row of one cut off mid-way (it is recorded as interrupted).
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  ftruncateSync,
+  futimesSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Store, UsageRow } from '../store/store.js';
@@ -17,57 +29,80 @@ export interface LedgerJournal {
   close(): void;
 }
 
-/** Who wrote a journal: its first line. */
-interface JournalHeader {
+/** Who writes a journal: its first line. */
+export interface JournalHeader {
   journal: 1;
+  /** This journal's own random id. */
+  id: string;
   host: string;
   boot: string;
   pid: number;
 }
 
+/** A live journal's file is touched this often, even when idle. */
+export const JOURNAL_HEARTBEAT_MS = 5_000;
+/** A journal untouched this long has no live writer (used where the writer's process cannot be checked). */
+export const JOURNAL_STALE_MS = 30_000;
+
 const SUFFIX = '.jsonl';
+const CLAIMED = '.replaying-';
 const prefixFor = (dbPath: string): string => `${basename(dbPath)}-ledger-`;
 
-/** Journals this process has open (several gateways may run in one process, as in tests). */
+/** Ids of the journals open in this process (several gateways may run in one process). */
 const openHere = new Set<string>();
 
 function bootId(): string {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
-    return ''; // not Linux: the process id alone decides
+    return ''; // not Linux: liveness falls back to the heartbeat
   }
 }
 
-function ownHeader(): JournalHeader {
-  return { journal: 1, host: hostname(), boot: bootId(), pid: process.pid };
+export function journalHeader(): JournalHeader {
+  return { journal: 1, id: randomBytes(8).toString('hex'), host: hostname(), boot: bootId(), pid: process.pid };
 }
 
-/** A new journal file next to the database, unique to this gateway. */
-export function journalPath(dbPath: string): string {
-  return join(dirname(dbPath), `${prefixFor(dbPath)}${randomBytes(6).toString('hex')}${SUFFIX}`);
+/** A new journal file next to the database. */
+export function journalPath(dbPath: string, header: JournalHeader): string {
+  return join(dirname(dbPath), `${prefixFor(dbPath)}${header.id}${SUFFIX}`);
 }
 
-export function openJournal(path: string, header: JournalHeader = ownHeader()): LedgerJournal {
-  // Appending: after a truncation the next line goes to the new end, not the old offset.
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND, 0o600);
+/**
+ * Creates the journal with its header in place (written under a temporary name, then renamed, so
+ * no one ever sees it without one) and touches it every few seconds while it is open.
+ */
+export function openJournal(dbPath: string, header: JournalHeader = journalHeader()): LedgerJournal {
+  const path = journalPath(dbPath, header);
   const headerLine = `${JSON.stringify(header)}\n`;
+  const headerBytes = Buffer.byteLength(headerLine);
+  // Appending: after a truncation the next line goes to the new end, not the old offset.
+  const fd = openSync(`${path}.tmp`, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND, 0o600);
   writeSync(fd, headerLine);
-  openHere.add(path);
+  renameSync(`${path}.tmp`, path);
+  openHere.add(header.id);
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    try {
+      futimesSync(fd, now, now);
+    } catch {
+      // The next heartbeat tries again; a missed one only matters after JOURNAL_STALE_MS.
+    }
+  }, JOURNAL_HEARTBEAT_MS);
+  heartbeat.unref();
   let open = true;
   return {
     append(row) {
       if (open) writeSync(fd, `${JSON.stringify(row)}\n`);
     },
     clear() {
-      if (!open) return;
-      ftruncateSync(fd, 0);
-      writeSync(fd, headerLine);
+      if (open) ftruncateSync(fd, headerBytes); // the header stays
     },
     close() {
       if (!open) return;
       open = false;
-      openHere.delete(path);
+      clearInterval(heartbeat);
+      openHere.delete(header.id);
       closeSync(fd);
       try {
         unlinkSync(path);
@@ -90,7 +125,9 @@ function processAlive(pid: number): boolean {
 function parseHeader(line: string | undefined): JournalHeader | undefined {
   try {
     const h = JSON.parse(line ?? '') as Partial<JournalHeader>;
-    if (h.journal === 1 && typeof h.host === 'string' && typeof h.boot === 'string' && typeof h.pid === 'number') return h as JournalHeader;
+    if (h.journal === 1 && typeof h.id === 'string' && typeof h.host === 'string' && typeof h.boot === 'string' && typeof h.pid === 'number') {
+      return h as JournalHeader;
+    }
   } catch {
     // not a header
   }
@@ -98,15 +135,17 @@ function parseHeader(line: string | undefined): JournalHeader | undefined {
 }
 
 /**
- * Whether the writer of a journal is gone. Only a journal written on this host can be judged:
- * from another boot, or by a process id that is not running (or is ours, while the file is not one
- * of our open journals: an earlier process with the same id).
+ * Whether a journal's writer is gone. On this host and boot, a writer whose process has exited is
+ * gone at once (a process with our own id that is not one of our journals is an earlier process
+ * that had it). Anywhere, a journal untouched for JOURNAL_STALE_MS is gone: its writer would have
+ * touched it, so a process now running under the old id (ids are reused) or a writer in another
+ * container on the same volume no longer keeps it. Otherwise it may be alive: look again later.
  */
-function writerGone(path: string, header: JournalHeader, own: JournalHeader): boolean | 'unknown' {
-  if (openHere.has(path)) return false;
-  if (header.host !== own.host) return 'unknown';
-  if (header.boot !== own.boot) return true;
-  return header.pid === own.pid || !processAlive(header.pid);
+function writerState(header: JournalHeader, touchedMs: number, own: JournalHeader): 'ours' | 'gone' | 'maybe-alive' {
+  if (openHere.has(header.id)) return 'ours';
+  const here = header.host === own.host && header.boot !== '' && header.boot === own.boot;
+  if (here && (header.pid === own.pid || !processAlive(header.pid))) return 'gone';
+  return Date.now() - touchedMs > JOURNAL_STALE_MS ? 'gone' : 'maybe-alive';
 }
 
 const ROW_FIELDS = {
@@ -127,62 +166,87 @@ function isUsageRow(value: unknown): value is UsageRow {
   });
 }
 
+/** A row its dead writer left open was cut off: it is recorded as interrupted. */
+function asRecovered(row: UsageRow): UsageRow {
+  return row.status === 'in_progress' ? { ...row, status: 'interrupted', errorCode: row.errorCode ?? 'interrupted' } : row;
+}
+
 export interface ReplayLog {
   warn(fields: object, msg: string): void;
 }
 
+export interface ReplayResult {
+  /** Rows written to the store. */
+  replayed: number;
+  /** Journals that may still have a live writer: worth another look after JOURNAL_STALE_MS. */
+  waiting: number;
+}
+
 /**
- * Runs at start. Replays the journals whose writers are gone into the store (a later row for the
- * same request replaces an earlier one) and removes them; returns the rows replayed. Each journal
- * is claimed by renaming it first, so two gateways starting together replay it once. A line torn
- * by the kill is skipped; a journal that cannot be replayed is renamed `.bad` and reported, and
- * the start goes on.
+ * Replays the journals whose writers are gone into the store and removes them. Each is claimed by
+ * renaming it first, so two gateways replay a journal once; a claim abandoned by a crash is taken
+ * over once stale. The last row per request wins; a row still open is recorded as interrupted, and
+ * no recovered row replaces one the store already holds as closed. Lines torn by the kill are
+ * skipped (and counted in the log). When the store refuses the rows, the journal is put back for
+ * the next attempt and the start goes on.
  */
-export function replayJournals(dbPath: string, store: Pick<Store, 'upsertUsage'>, log?: ReplayLog): number {
+export function replayJournals(dbPath: string, store: Pick<Store, 'recoverUsage'>, log?: ReplayLog): ReplayResult {
   const dir = dirname(dbPath);
   const prefix = prefixFor(dbPath);
-  const own = ownHeader();
-  let replayed = 0;
+  const own = journalHeader();
+  const result: ReplayResult = { replayed: 0, waiting: 0 };
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix) || !name.endsWith(SUFFIX)) continue;
+    if (!name.startsWith(prefix)) continue;
+    const claimedAt = name.indexOf(`${SUFFIX}${CLAIMED}`);
+    if (!name.endsWith(SUFFIX) && claimedAt < 0) continue;
+    const original = join(dir, claimedAt < 0 ? name : name.slice(0, claimedAt + SUFFIX.length));
     const path = join(dir, name);
-    let text: string;
     try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      continue; // claimed by another gateway meanwhile
-    }
-    const [first, ...lines] = text.split('\n');
-    const header = parseHeader(first);
-    const gone = header ? writerGone(path, header, own) : true; // no header: torn at creation
-    if (gone === 'unknown') {
-      log?.warn({ journal: path, host: header?.host }, 'usage journal written on another host left alone');
-      continue;
-    }
-    if (!gone) continue;
-    const claimed = `${path}.replaying-${process.pid}`;
-    try {
-      renameSync(path, claimed);
-    } catch {
-      continue; // claimed by another gateway
-    }
-    const rows = new Map<string, UsageRow>();
-    for (const line of lines) {
-      try {
-        const row: unknown = JSON.parse(line);
-        if (isUsageRow(row)) rows.set(row.requestId, row);
-      } catch {
-        // A line cut short by the kill: the row before it (if any) stands.
+      const touchedMs = statSync(path).mtimeMs;
+      const text = readFileSync(path, 'utf8');
+      const header = parseHeader(text.slice(0, Math.max(0, text.indexOf('\n'))));
+      if (!header) {
+        log?.warn({ journal: path }, 'usage journal without a header left alone');
+        continue;
       }
-    }
-    try {
-      store.upsertUsage([...rows.values()]);
+      // A claim is renamed by a replay that runs start to finish: one left stale was abandoned.
+      const state = claimedAt < 0 ? writerState(header, touchedMs, own) : Date.now() - touchedMs > JOURNAL_STALE_MS ? 'gone' : 'maybe-alive';
+      if (state !== 'gone') {
+        if (state === 'maybe-alive') result.waiting++;
+        continue;
+      }
+      const claimed = `${original}${CLAIMED}${own.id}`;
+      try {
+        renameSync(path, claimed);
+      } catch {
+        continue; // another gateway claimed it first
+      }
+      const rows = new Map<string, UsageRow>();
+      let torn = 0;
+      // Re-read after the claim: a writer judged gone cannot add to it, but read what is there now.
+      for (const line of readFileSync(claimed, 'utf8').split('\n').slice(1)) {
+        if (line === '') continue;
+        try {
+          const row: unknown = JSON.parse(line);
+          if (isUsageRow(row)) rows.set(row.requestId, asRecovered(row));
+          else torn++;
+        } catch {
+          torn++;
+        }
+      }
+      try {
+        store.recoverUsage([...rows.values()]);
+      } catch (err) {
+        renameSync(claimed, original);
+        log?.warn({ journal: original, err: String(err) }, 'usage journal could not be replayed; kept for the next attempt');
+        continue;
+      }
       unlinkSync(claimed);
-      replayed += rows.size;
+      result.replayed += rows.size;
+      if (torn > 0) log?.warn({ journal: original, lines: torn }, 'usage journal lines cut short or malformed were skipped');
     } catch (err) {
-      renameSync(claimed, `${path}.bad`);
-      log?.warn({ journal: `${path}.bad`, err: String(err) }, 'usage journal could not be replayed; kept for inspection');
+      log?.warn({ journal: path, err: String(err) }, 'usage journal could not be read; left for the next attempt');
     }
   }
-  return replayed;
+  return result;
 }

@@ -78,9 +78,13 @@ export class Ledger {
     }
   }
 
-  /** Calls `listener` with every row as its request ends (metrics). */
-  onClosed(listener: (row: UsageRow) => void): void {
+  /** Calls `listener` with every row as its request ends (metrics); returns the unsubscribe. */
+  onClosed(listener: (row: UsageRow) => void): () => void {
     this.closedListeners.push(listener);
+    return () => {
+      const i = this.closedListeners.indexOf(listener);
+      if (i >= 0) this.closedListeners.splice(i, 1);
+    };
   }
 
   /** Final flush; later writes are ignored (the store is about to close). */
@@ -133,9 +137,16 @@ export class Ledger {
     return (end) => {
       if (closed) return;
       closed = true;
+      if (this.closed) return; // the store is closing: the row is not recorded, so not reported
       const row = this.closedRow(base, end);
       this.write(row);
-      for (const listener of this.closedListeners) listener(row);
+      for (const listener of this.closedListeners) {
+        try {
+          listener(row);
+        } catch (err) {
+          this.onError(err); // a listener must not break the request or the other listeners
+        }
+      }
     };
   }
 

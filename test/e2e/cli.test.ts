@@ -1,7 +1,7 @@
 // The command line as an operator uses it: keys, first start, and a graceful SIGTERM.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,7 +106,8 @@ describe('flexinference serve, killed hard', () => {
       } finally {
         store.close();
       }
-      expect(readdirSync(dir).filter((f) => f.startsWith('killed.db-ledger-'))).toEqual([]);
+      const left = readdirSync(dir).filter((f) => f.startsWith('killed.db-ledger-'));
+      expect(left.map((f) => `${f}: ${readFileSync(join(dir, f), 'utf8')}`)).toEqual([]);
     } finally {
       await server.stop();
       await emulator.close();

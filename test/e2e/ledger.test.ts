@@ -158,18 +158,18 @@ describe('metrics from the ledger', () => {
   }
   const flexServed = 'provider="openai",model="gpt-5-mini",route="flex_admitted",tier="flex",status="completed"';
 
-  it('counts each request by route and tier, adds its spend and saving, and keeps uncatalogued models to one label', async () => {
+  it('counts each request by route and tier, adds its spend and standard cost, and keeps uncatalogued models to one label', async () => {
     const before = {
       flex: await sample('flexinference_requests_total', flexServed),
       spend: await sample('flexinference_spend_usd_total', 'provider="openai",model="gpt-5-mini",tier="flex"'),
-      saving: await sample('flexinference_saving_usd_total', 'provider="openai",model="gpt-5-mini"'),
+      standard: await sample('flexinference_standard_cost_usd_total', 'provider="openai",model="gpt-5-mini"'),
       other: await sample('flexinference_requests_total', 'provider="openai",model="other",route="direct",tier="standard",status="completed"'),
     };
     const { response } = await send('count me', '00h-00m-30s');
     const row = rowFor(response.headers.get('x-request-id'));
     expect(await sample('flexinference_requests_total', flexServed)).toBe(before.flex + 1);
     expect(await sample('flexinference_spend_usd_total', 'provider="openai",model="gpt-5-mini",tier="flex"')).toBeCloseTo(before.spend + row.costUsd, 12);
-    expect(await sample('flexinference_saving_usd_total', 'provider="openai",model="gpt-5-mini"')).toBeCloseTo(before.saving + row.savingUsd, 12);
+    expect(await sample('flexinference_standard_cost_usd_total', 'provider="openai",model="gpt-5-mini"')).toBeCloseTo(before.standard + row.standardCostUsd, 12);
 
     const uncatalogued = await post(
       `${h.url}/v1/responses`,
