@@ -17,7 +17,7 @@ export type FlexOutcome =
  * How long a non-streamed answer took to finish: a standard attempt from being opened, a flex
  * attempt from its admission (its generation time).
  */
-export type CompletionSample = { tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number };
+export type FinishSample = { tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number };
 
 export interface FlexStats {
   /** Expected time for the standard tier of this model to start: what the race reserves. */
@@ -32,7 +32,7 @@ export interface FlexStats {
   flexAdmitProbability(key: StatsKey, budgetMs: number): number | undefined;
   recordFlex(key: StatsKey, outcome: FlexOutcome): void;
   recordStandardStart(key: StatsKey, afterMs: number): void;
-  recordCompletion(key: StatsKey, sample: CompletionSample): void;
+  recordFinish(key: StatsKey, sample: FinishSample): void;
 }
 
 export interface InProcessStatsOptions {
@@ -83,7 +83,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
   const reservePercentile = options.reservePercentile ?? 0.99;
   const flex = new Map<string, Ring<FlexOutcome>>();
   const standard = new Map<string, Ring<number>>();
-  const standardCompletion = new Map<string, Ring<number>>();
+  const standardFinishes = new Map<string, Ring<number>>();
   const flexGeneration = new Map<string, Ring<number>>();
   const id = (key: StatsKey): string => `${key.provider}\u0000${key.model}`;
   const ring = <T>(map: Map<string, Ring<T>>, key: StatsKey): Ring<T> => {
@@ -116,7 +116,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     };
   };
   const startReserve = cached((key, now) => high(standard, key, now) ?? defaultReserveMs);
-  const standardFinish = cached((key, now) => high(standardCompletion, key, now) ?? defaultReserveMs);
+  const standardFinish = cached((key, now) => high(standardFinishes, key, now) ?? defaultReserveMs);
   const flexFinish = cached((key, now) => high(flexGeneration, key, now) ?? 0);
 
   return {
@@ -142,9 +142,9 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
       ring(standard, key).push({ at: options.now(), value: afterMs });
       startReserve.invalidate(key);
     },
-    recordCompletion(key, sample) {
+    recordFinish(key, sample) {
       if (sample.tier === 'standard') {
-        ring(standardCompletion, key).push({ at: options.now(), value: sample.afterOpenMs });
+        ring(standardFinishes, key).push({ at: options.now(), value: sample.afterOpenMs });
         standardFinish.invalidate(key);
       } else {
         ring(flexGeneration, key).push({ at: options.now(), value: sample.afterAdmissionMs });

@@ -59,8 +59,8 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
     const d = deps();
     for (let i = 0; i < 20; i++) {
       d.stats.recordStandardStart(key, 500);
-      d.stats.recordCompletion(key, { tier: 'standard', afterOpenMs: standardFinishMs });
-      if (flexGenerationMs !== undefined) d.stats.recordCompletion(key, { tier: 'flex', afterAdmissionMs: flexGenerationMs });
+      d.stats.recordFinish(key, { tier: 'standard', afterOpenMs: standardFinishMs });
+      if (flexGenerationMs !== undefined) d.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: flexGenerationMs });
     }
     return d;
   };

@@ -149,7 +149,7 @@ export async function handleGeneration(
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
     if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
-    if (end.status === 'completed' && !decoded.stream && attempt.current) recordFinish(deps, { provider, model }, attempt.current);
+    if (end.status === 'completed' && !decoded.stream && attempt.current) learnFinishTime(deps, { provider, model }, attempt.current);
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
 }
@@ -158,11 +158,11 @@ export async function handleGeneration(
  * Teaches the statistics how long non-streamed answers take to finish (what their races reserve).
  * Streamed answers are left out: their end also waits for the client to read.
  */
-function recordFinish(deps: GatewayDeps, key: StatsKey, served: Committed): void {
+function learnFinishTime(deps: GatewayDeps, key: StatsKey, served: Committed): void {
   const now = deps.clock.now();
-  if (served.tier === 'standard') deps.stats.recordCompletion(key, { tier: 'standard', afterOpenMs: now - served.openedAt });
+  if (served.tier === 'standard') deps.stats.recordFinish(key, { tier: 'standard', afterOpenMs: now - served.openedAt });
   else if (served.tier === 'flex' && served.admittedAt !== undefined) {
-    deps.stats.recordCompletion(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt });
+    deps.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt });
   }
 }
 

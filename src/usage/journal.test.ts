@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store, UsageRow } from '../store/store.js';
 import type { JournalHeader, LedgerJournal } from './journal.js';
-import { JOURNAL_STALE_MS, journalHeader, journalPath, openJournal, replayJournals } from './journal.js';
+import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, journalHeader, journalPath, openJournal, replayJournals } from './journal.js';
 import { Ledger } from './ledger.js';
 
 let dir: string;
@@ -32,7 +32,8 @@ const row = (requestId: string, status: string, outputTokens = 0): UsageRow => (
 /** A gateway on this host whose process is gone: its id is well above the kernel's pid limit. */
 const deadHere = (): JournalHeader => ({ ...journalHeader(), pid: 2 ** 30 });
 const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('gateway.db-ledger-')).sort();
-const statuses = (): [string, string][] => store.queryUsage({}).map((r) => [r.requestId, r.status]);
+const statuses = (): [string, string][] =>
+  store.queryUsage({}).map((r): [string, string] => [r.requestId, r.status]).sort(([a], [b]) => a.localeCompare(b));
 
 /** What a hard kill leaves: the journal's file as it was, no longer open in any process. */
 function leftBehind(journal: LedgerJournal, header: JournalHeader): string {
@@ -105,6 +106,20 @@ describe('ledger crash journal', () => {
     ours.close();
   });
 
+  it('a live journal is touched while idle, so it never looks stale to another host', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const journal = openJournal(dbPath);
+      const path = readdirSync(dir).map((f) => join(dir, f)).find((f) => f.endsWith('.jsonl'))!;
+      ageFile(path, JOURNAL_STALE_MS + 1_000);
+      vi.advanceTimersByTime(JOURNAL_HEARTBEAT_MS);
+      expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(JOURNAL_STALE_MS);
+      journal.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('takes over a claim abandoned by a crash during replay, but not a fresh one', () => {
     const header = deadHere();
     const path = journalPath(dbPath, header);
@@ -135,7 +150,7 @@ describe('ledger crash journal', () => {
     const header = deadHere();
     writeFileSync(journalPath(dbPath, header), `${JSON.stringify(header)}\n${JSON.stringify(row('a', 'in_progress'))}\n${JSON.stringify(row('b', 'completed', 4))}\n`);
     replayJournals(dbPath, store);
-    expect(store.queryUsage({}).map((r) => [r.requestId, r.status, r.outputTokens])).toEqual([['a', 'completed', 9], ['b', 'completed', 4]]);
+    expect(store.queryUsage({}).map((r) => [r.requestId, r.status, r.outputTokens]).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual([['a', 'completed', 9], ['b', 'completed', 4]]);
   });
 });
 
