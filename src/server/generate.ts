@@ -8,7 +8,7 @@ import { assembleResponse } from '../routing/assemble.js';
 import type { Committed, OpenOptions } from '../routing/flex-race.js';
 import { openCommitted, openDirect } from '../routing/flex-race.js';
 import { parseStartWithin } from '../routing/start-within.js';
-import { planTier } from '../routing/tier-plan.js';
+import { checkTierChoice, planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
 import type { StatsKey } from '../routing/stats.js';
@@ -75,8 +75,10 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
   const startWithin = parseStartWithin(body.start_within);
-  const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
+  checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
+  const outputLimit = decoded.request.maxOutputTokens;
+  const plan = planTier({ model, provider, startWithin, stream: body.stream === true, ...(outputLimit === undefined ? {} : { outputLimit }) }, deps);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
@@ -131,6 +133,7 @@ export async function handleGeneration(
     stats: deps.stats,
     statsKey: { provider, model },
     onRoute: (route) => (end.route = route),
+    random: deps.random,
   };
   try {
     attempt.current = await openCommitted(open);
@@ -149,7 +152,9 @@ export async function handleGeneration(
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
     if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
-    if (end.status === 'completed' && !decoded.stream && attempt.current) learnFinishTime(deps, { provider, model }, attempt.current);
+    if (end.status === 'completed' && !decoded.stream && attempt.current) {
+      learnFinishTime(deps, { provider, model }, attempt.current, decoded.request.maxOutputTokens);
+    }
     closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
 }
@@ -158,11 +163,12 @@ export async function handleGeneration(
  * Teaches the statistics how long non-streamed answers take to finish (what their races reserve).
  * Streamed answers are left out: their end also waits for the client to read.
  */
-function learnFinishTime(deps: GatewayDeps, key: StatsKey, served: Committed): void {
+function learnFinishTime(deps: GatewayDeps, key: StatsKey, served: Committed, outputLimit: number | undefined): void {
   const now = deps.clock.now();
-  if (served.tier === 'standard') deps.stats.recordFinish(key, { tier: 'standard', afterOpenMs: now - served.openedAt });
+  const limit = outputLimit === undefined ? {} : { outputLimit };
+  if (served.tier === 'standard') deps.stats.recordFinish(key, { tier: 'standard', afterOpenMs: now - served.openedAt, ...limit });
   else if (served.tier === 'flex' && served.admittedAt !== undefined) {
-    deps.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt });
+    deps.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt, ...limit });
   }
 }
 
