@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../store/store.js';
-import type { Outcome } from './flex.js';
-import { figures, oracleFigures } from './flex.js';
+import type { Outcome } from './flex-figures.js';
+import { figures, oracleFigures } from './flex-figures.js';
 import type { Job } from './workload.js';
 
 const job = (id: number, windowMs = 5_000): Job => ({ id, arrivalMs: 0, model: 'gpt-5-mini', startWithin: '00h-00m-05s', windowMs, stream: true });

@@ -107,6 +107,25 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
   });
 });
 
+describe('one client, one fixed window, flex never admitting', () => {
+  it('starts skipping once enough attempts timed out, although each budget is a hair longer than the last', () => {
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    const learned = createInProcessStats({ now: () => 0 });
+    let reserveMs = 1_500;
+    // The reserve shrinks by a few ms per request as its samples change, so the flex budget grows.
+    const stats = { ...learned, standardReserveMs: () => reserveMs };
+    const routes: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const p = planTier({ model: 'gpt-5-mini', provider: 'openai', startWithin: parseStartWithin('00h-00m-05s'), stream: true }, deps({ stats }));
+      routes.push(p.kind === 'race' ? 'raced' : p.route);
+      if (p.kind === 'race') learned.recordFlex(key, { kind: 'timeout', budgetMs: p.flexBudgetMs });
+      reserveMs -= 3;
+    }
+    expect(routes.slice(0, 8)).toEqual(Array(8).fill('raced'));
+    expect(routes.slice(8)).toEqual(Array(22).fill('flex_skipped_predicted_miss'));
+  });
+});
+
 describe('statistics over time (fake clock)', () => {
   it('old refusals age out of the horizon, so traffic returns to flex after an outage', () => {
     let now = 0;

@@ -32,6 +32,7 @@ import { createAuthenticator } from './auth.js';
 import type { GatewayDeps } from './deps.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createWindowLimiter } from './rate-limit.js';
+import { keepStatsSnapshots } from './stats-snapshots.js';
 
 /** The key the built-in emulator accepts; never sent anywhere else. */
 export const EMULATOR_API_KEY = 'emulator-local-key';
@@ -141,6 +142,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
   };
+  const snapshots = keepStatsSnapshots({ stats: deps.stats, store, log, everyMs: config.statsSnapshotMs });
   // A crash still records what the ledger holds: better-sqlite3 is synchronous, so this works at exit.
   const flushAtExit = (): void => deps.ledger.close();
   process.on('exit', flushAtExit);
@@ -152,6 +154,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
     recovery?.();
+    snapshots.stop();
     deps.ledger.close();
     await emulator?.close();
     store.close();
@@ -167,6 +170,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       recovery?.();
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
+      snapshots.stop();
       deps.ledger.close();
       await emulator?.close();
       store.close();

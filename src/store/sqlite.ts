@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS usage (
   output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
   standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
+CREATE TABLE IF NOT EXISTS flex_stats (
+  id INTEGER PRIMARY KEY CHECK (id = 1), snapshot TEXT NOT NULL, saved_at TEXT NOT NULL);
 `;
 
 interface KeyRow {
@@ -123,6 +125,11 @@ export function openSqliteStore(path: string): Store {
        ON CONFLICT (request_id) DO UPDATE SET ${USAGE_COLUMNS.slice(1).map(([, c]) => `${c} = excluded.${c}`).join(', ')}
        WHERE usage.status IN ('in_progress', 'interrupted')`,
     ),
+    saveFlexStats: db.prepare(
+      `INSERT INTO flex_stats (id, snapshot, saved_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at`,
+    ),
+    loadFlexStats: db.prepare<[], { snapshot: string }>('SELECT snapshot FROM flex_stats WHERE id = 1'),
     closeInterrupted: db.prepare(
       `UPDATE usage SET status = 'interrupted', error_code = COALESCE(error_code, 'interrupted') WHERE status = 'in_progress'`,
     ),
@@ -185,6 +192,10 @@ export function openSqliteStore(path: string): Store {
       return statement.all(...params);
     },
     closeInterruptedUsage: () => q.closeInterrupted.run().changes,
+    saveFlexStats(snapshot) {
+      q.saveFlexStats.run(snapshot, now());
+    },
+    loadFlexStats: () => q.loadFlexStats.get()?.snapshot,
     close: () => db.close(),
   };
 }

@@ -39,6 +39,20 @@ describe('sqlite store', () => {
     again.close();
   });
 
+  it('keeps one flex statistics snapshot, the latest, across reopening', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexinf-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'db.sqlite');
+    const store = openSqliteStore(path);
+    expect(store.loadFlexStats()).toBeUndefined();
+    store.saveFlexStats('{"version":1,"first":true}');
+    store.saveFlexStats('{"version":1,"second":true}');
+    store.close();
+    const again = openSqliteStore(path);
+    expect(again.loadFlexStats()).toBe('{"version":1,"second":true}');
+    again.close();
+  });
+
   it('seals provider keys so the stored value does not contain them', () => {
     const store = openSqliteStore(':memory:');
     const org = store.ensureOrganization('acme');

@@ -80,5 +80,9 @@ export interface Store {
   aggregateUsage(query: UsageQuery): UsageAggregate[];
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
   closeInterruptedUsage(): number;
+  /** Keeps the latest snapshot of the learned flex statistics (JSON text), replacing the previous. */
+  saveFlexStats(snapshot: string): void;
+  /** The snapshot saved last, if any. */
+  loadFlexStats(): string | undefined;
   close(): void;
 }
