@@ -23,7 +23,7 @@ const USAGE = `Usage: flexinference <command>
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
   bench overhead [--rps N] [--seconds S] gateway overhead vs direct-to-emulator
-  bench flex [--profile P]… [--requests N] [--factor X] [--seed S] [--misses]
+  bench flex [--profile P]… [--requests N] [--factor X] [--seeds S,S,…] [--misses] [--windows=false]
                                          flex economics per capacity profile and policy
 `;
 
