@@ -74,7 +74,7 @@ async function runPass(
     policy: pass === 'all-standard' ? 'deadline-aware' : pass,
     random: seededRandom(seed),
   });
-  const key = createKey(gateway.deps.store, 'bench', pass);
+  const key = await createKey(gateway.deps.store, 'bench', pass);
   const agent = new Agent({ connections: 512 });
   loop.enable();
   try {
@@ -104,8 +104,8 @@ async function runPass(
       }),
     );
     loop.disable();
-    gateway.deps.ledger.flush();
-    const rows = new Map(gateway.deps.store.queryUsage({}).map((r) => [r.requestId, r]));
+    await gateway.deps.ledger.flush();
+    const rows = new Map((await gateway.deps.store.queryUsage({})).map((r) => [r.requestId, r]));
     return {
       outcomes: outcomes.map((o) => ({ job: o.job, row: rows.get(o.requestId), status: o.status, firstByteMs: o.firstByteMs })),
       conditions: { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6 },

@@ -6,34 +6,42 @@ import type { FlexStats } from '../routing/stats.js';
 import type { Store } from '../store/store.js';
 
 export interface StatsSnapshots {
-  /** Saves once more and stops the timer. */
-  stop(): void;
+  /** Stops the timer and saves once more. */
+  stop(): Promise<void>;
 }
 
-export function keepStatsSnapshots(options: { stats: FlexStats; store: Store; log: Logger; everyMs: number }): StatsSnapshots {
+export async function keepStatsSnapshots(options: { stats: FlexStats; store: Store; log: Logger; everyMs: number }): Promise<StatsSnapshots> {
   const { stats, store, log } = options;
-  load(stats, store, log);
-  const save = (): void => {
+  await load(stats, store, log);
+  let saving: Promise<void> | undefined;
+  const save = async (): Promise<void> => {
     try {
-      store.saveFlexStats(JSON.stringify(stats.snapshot()));
+      await store.saveFlexStats(JSON.stringify(stats.snapshot()));
     } catch (err) {
       log.warn({ err: String(err) }, 'could not save the flex statistics snapshot; will try again');
     }
   };
-  const timer = options.everyMs > 0 ? setInterval(save, options.everyMs) : undefined;
+  const timer =
+    options.everyMs > 0
+      ? setInterval(() => {
+          // One save at a time: a slow store does not pile them up.
+          saving ??= save().finally(() => (saving = undefined));
+        }, options.everyMs)
+      : undefined;
   timer?.unref();
   return {
-    stop() {
+    async stop() {
       if (timer) clearInterval(timer);
-      if (options.everyMs > 0) save();
+      await saving;
+      if (options.everyMs > 0) await save();
     },
   };
 }
 
-function load(stats: FlexStats, store: Store, log: Logger): void {
+async function load(stats: FlexStats, store: Store, log: Logger): Promise<void> {
   let text: string | undefined;
   try {
-    text = store.loadFlexStats();
+    text = await store.loadFlexStats();
   } catch (err) {
     log.warn({ err: String(err) }, 'could not read the flex statistics snapshot; starting from the defaults');
     return;
