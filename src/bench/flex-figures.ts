@@ -25,18 +25,21 @@ export interface PassFigures {
 }
 
 const completed = (o: Outcome | undefined): boolean => o?.status === 200 && o.row?.status === 'completed';
+/** The first byte of a successful answer reached the client within the window. */
+const inTime = (o: Outcome | undefined): boolean => o !== undefined && o.status === 200 && o.firstByteMs <= o.job.windowMs;
 
 /**
  * Start = admission of the serving attempt, measured on the gateway clock from request start.
- * Deadline hit = the answer completed and its first byte reached the client within the window,
- * out of all requests.
+ * Deadline hit = the first byte of a successful answer reached the client within the window, out
+ * of all requests. A stream that started in time and failed later (a provider failure after
+ * admission: bytes were sent, so it cannot be re-run) kept its deadline and counts as an error.
  */
 export function figures(outcomes: readonly Outcome[]): PassFigures {
   const ok = outcomes.filter(completed);
   const standard = ok.reduce((n, o) => n + (o.row?.standardCostUsd ?? 0), 0);
   const spent = ok.reduce((n, o) => n + (o.row?.costUsd ?? 0), 0);
   const starts = ok.map((o) => o.row?.admissionMs ?? Infinity).sort((a, b) => a - b);
-  const hits = ok.filter((o) => o.firstByteMs <= o.job.windowMs).length;
+  const hits = outcomes.filter(inTime).length;
   return {
     requests: outcomes.length,
     savingPct: standard > 0 ? ((standard - spent) / standard) * 100 : 0,
@@ -72,16 +75,16 @@ export function oracleFigures(oracle: readonly Outcome[], baseline: readonly Out
   const starts: number[] = [];
   let counted = 0;
   for (const o of oracle) {
+    const flexInTime = oracleFlex(o);
+    const served = flexInTime ? o : onStandard.get(o.job.id);
+    if (inTime(served)) hits++;
     const row = o.row;
     if (!row || row.status !== 'completed') continue;
     counted++;
     standard += row.standardCostUsd;
-    const flexInTime = oracleFlex(o);
     spent += flexInTime ? row.costUsd : row.standardCostUsd;
     if (flexInTime) flex++;
-    const served = flexInTime ? o : onStandard.get(o.job.id);
     starts.push(completed(served) ? (served?.row?.admissionMs ?? Infinity) : Infinity);
-    if (served && completed(served) && served.firstByteMs <= o.job.windowMs) hits++;
   }
   starts.sort((a, b) => a - b);
   return {

@@ -49,6 +49,13 @@ describe('flex bench figures', () => {
     expect(f.savingPct).toBeCloseTo((1 / 3) * 100, 6);
   });
 
+  it('counts a stream that started in time and failed later as a hit and an error', () => {
+    const failedLater = outcome(1, 'flex', 1_000, 1_200);
+    const f = figures([{ ...failedLater, row: failedLater.row && { ...failedLater.row, status: 'failed' } }, outcome(2, 'default', 900, 950)]);
+    expect(f.deadlineHit).toBe(1);
+    expect(f.errors).toBe(1);
+  });
+
   it('gives the oracle flex only when flex started within the window, and the standard start otherwise', () => {
     // #3 started on flex in time, but as a non-streamed answer its first byte came after the window.
     const oracle = [outcome(1, 'flex', 800, 850), outcome(2, 'flex', 9_000, 9_050), outcome(3, 'flex', 4_800, 5_200)];

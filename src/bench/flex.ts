@@ -278,7 +278,7 @@ export async function runFlexBench(argv: string[]): Promise<number> {
     `flex economics: ${count} requests per pass over ~${((sample.at(-1)?.arrivalMs ?? 0) / 1000).toFixed(0)} s (virtual), windows 5 s–10 min, ` +
       `${Math.round((sample.filter((j) => j.stream).length / sample.length) * 100)}% streamed, seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, time compressed ×${factor}\n` +
       `saving vs all-standard; of-oracle = saving as a share of the oracle's; start = admission of the serving attempt (Δp50 against all-standard);\n` +
-      `deadline hit = completed, with the first byte at the client within start_within (a non-streamed answer's first byte is the whole answer)\n` +
+      `deadline hit = the first byte of a successful answer at the client within start_within (a non-streamed answer's first byte is the whole answer;\n  a stream that fails after it started counts as an error, not a miss)\n` +
       (seeds.length > 1 ? `figures pool every seed's requests; (a…b) is the range over seeds\n` : '') +
       '\n',
   );
