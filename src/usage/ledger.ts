@@ -38,16 +38,22 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
 /**
  * Rows are written in group commits: every row opened or closed within a short interval goes to the
  * store in one transaction, and a request that opens and closes within it costs a single row
- * write. The hot path pays one transaction per interval instead of two per request. Each row is
- * first appended to the crash journal (one synchronous file write), which is emptied after every
- * commit and replayed at the next start, so a hard kill loses no row. `flush()` also runs on
- * shutdown and at process exit.
+ * write. The hot path pays one transaction per interval instead of two per request. Each closed
+ * row is first appended to the crash journal (one synchronous file write) before its request's
+ * handler returns; opening rows are appended together once per event-loop turn (one write for
+ * every request that started in it), and not at all when their request closed in the same turn.
+ * The journal is emptied after every commit and replayed at the next start, so a hard kill loses
+ * no completed row and no row of a request cut off mid-way. `flush()` also runs on shutdown and at
+ * process exit.
  */
 export const LEDGER_FLUSH_MS = 20;
 
 export class Ledger {
   private pending = new Map<string, UsageRow>();
   private scheduled = false;
+  /** Opening rows not yet in the journal (written at the end of the event-loop turn). */
+  private opening = new Map<string, UsageRow>();
+  private openingScheduled = false;
   private closed = false;
   private readonly closedListeners: ((row: UsageRow) => void)[] = [];
 
@@ -89,6 +95,7 @@ export class Ledger {
 
   /** Final flush; later writes are ignored (the store is about to close). */
   close(): void {
+    this.journalOpened(); // kept for the next start if the final commit fails
     this.flush();
     this.closed = true;
     // Rows that could not be committed stay in the journal for the next start.
@@ -102,15 +109,41 @@ export class Ledger {
 
   private write(row: UsageRow): void {
     if (this.closed) return;
-    try {
-      this.journal?.append(row);
-    } catch (err) {
-      this.onError(err); // the row still goes to the store with the next commit
+    if (row.status === 'in_progress') this.journalOpening(row);
+    else {
+      this.opening.delete(row.requestId);
+      this.appendToJournal([row]);
     }
     this.pending.set(row.requestId, row);
     if (this.scheduled) return;
     this.scheduled = true;
     setTimeout(() => this.flush(), LEDGER_FLUSH_MS).unref();
+  }
+
+  private appendToJournal(rows: UsageRow[]): void {
+    try {
+      this.journal?.append(...rows);
+    } catch (err) {
+      this.onError(err); // the rows still go to the store with the next commit
+    }
+  }
+
+  private journalOpening(row: UsageRow): void {
+    if (!this.journal) return;
+    this.opening.set(row.requestId, row);
+    if (this.openingScheduled) return;
+    this.openingScheduled = true;
+    setImmediate(() => {
+      this.openingScheduled = false;
+      if (!this.closed) this.journalOpened();
+    });
+  }
+
+  private journalOpened(): void {
+    if (this.opening.size === 0) return;
+    const rows = [...this.opening.values()];
+    this.opening.clear();
+    this.appendToJournal(rows);
   }
 
   open(start: LedgerEntryStart): (end: LedgerEntryEnd) => void {
