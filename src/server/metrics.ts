@@ -9,6 +9,7 @@ export interface Metrics {
   observeRequest(row: UsageRow, catalogued: boolean): void;
   render(): Promise<string>;
   contentType: string;
+  registry: Registry;
 }
 
 export function createMetrics(): Metrics {
@@ -86,5 +87,6 @@ export function createMetrics(): Metrics {
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
+    registry,
   };
 }
