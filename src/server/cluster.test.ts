@@ -33,13 +33,13 @@ describe('what workers share', () => {
     expect(alone.standardReserveMs(key)).toBe(3_000); // one sample is not enough: the default
   });
 
-  it('an organization limit counts the units taken on every worker', () => {
+  it('an organization limit counts the units taken on every worker', async () => {
     const [a, b] = pair();
     const limiter = () => createWindowLimiter({ limit: 3, windowMs: 5_000, now: () => 0, retryAfterSeconds: 5 });
     const one = sharedLimiter(limiter(), 'organization', a);
     const two = sharedLimiter(limiter(), 'organization', b);
     const failures = sharedLimiter(limiter(), 'auth-failures', b);
-    const waits = [one.take('org'), two.take('org'), one.take('org'), two.take('org')];
+    const waits = [await one.take('org'), await two.take('org'), await one.take('org'), await two.take('org')];
     expect(waits).toEqual([0, 0, 0, 5]);
     expect(one.blockedFor('org')).toBe(5);
     expect(failures.blockedFor('org')).toBe(0); // another limiter's units are not counted

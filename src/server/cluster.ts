@@ -131,13 +131,12 @@ export function sharedStats(local: FlexStats, link: ClusterLink): FlexStats {
  */
 export function sharedLimiter(local: RateLimiter, name: string, link: ClusterLink): RateLimiter {
   link.subscribe((event) => {
-    if (event.kind === 'limit' && event.limiter === name) local.take(event.key);
+    if (event.kind === 'limit' && event.limiter === name) void local.take(event.key);
   });
   return {
     take(key) {
-      const wait = local.take(key);
       link.publish({ kind: 'limit', limiter: name, key });
-      return wait;
+      return local.take(key);
     },
     blockedFor: (key) => local.blockedFor(key),
   };

@@ -37,24 +37,28 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
 
 /**
  * Rows are written in group commits: every row opened or closed within a short interval goes to the
- * store in one transaction, and a request that opens and closes within it costs a single row
- * write. The hot path pays one transaction per interval instead of two per request. Each closed
- * row is first appended to the crash journal (one synchronous file write) before its request's
- * handler returns; opening rows are appended together once per event-loop turn (one write for
+ * store in one transaction (one multi-row statement on Postgres), and a request that opens and
+ * closes within it costs a single row write. The request path never waits on a commit: it appends
+ * the row to the crash journal and goes on — a closed row with one synchronous file write before
+ * its request's handler returns; opening rows together once per event-loop turn (one write for
  * every request that started in it), and not at all when their request closed in the same turn.
- * The journal is emptied after every commit and replayed at the next start, so a hard kill loses
- * no completed row and no row of a request cut off mid-way. `flush()` also runs on shutdown and at
- * process exit.
+ * The journal holds every row not yet committed and is replayed at the next start, so a hard kill
+ * loses no completed row and no row of a request cut off mid-way. When the store cannot take the
+ * rows (a database gone away), they stay pending and in the journal, commits are retried every
+ * `LEDGER_RETRY_MS`, and `waiting` says so (`/readyz` reports degraded).
  */
 export const LEDGER_FLUSH_MS = 20;
+export const LEDGER_RETRY_MS = 1_000;
 
 export class Ledger {
   private pending = new Map<string, UsageRow>();
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
   /** Opening rows not yet in the journal (written at the end of the event-loop turn). */
   private opening = new Map<string, UsageRow>();
   private openingScheduled = false;
   private closed = false;
+  private failing = false;
   private readonly closedListeners: ((row: UsageRow) => void)[] = [];
 
   constructor(
@@ -64,24 +68,55 @@ export class Ledger {
     private readonly journal?: LedgerJournal,
   ) {}
 
-  flush(): void {
-    this.scheduled = false;
-    if (this.closed || this.pending.size === 0) return;
+  /** Rows waiting because the last commit failed; 0 when the store is keeping up. */
+  get waiting(): number {
+    return this.failing ? this.pending.size : 0;
+  }
+
+  /** Commits every row written so far (waiting for a commit already under way). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.committing) await this.committing;
+    if (this.pending.size === 0) return;
+    this.committing = this.commit();
+    try {
+      await this.committing;
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private async commit(): Promise<void> {
     const rows = [...this.pending.values()];
     this.pending = new Map();
     try {
-      this.store.upsertUsage(rows);
+      await this.store.upsertUsage(rows);
     } catch (err) {
-      // Keep the rows (newer versions win) and try again on the next write or flush.
+      // Keep the rows (newer versions win) and try again shortly; the journal still holds them all.
       for (const row of rows) if (!this.pending.has(row.requestId)) this.pending.set(row.requestId, row);
-      this.onError(err);
+      if (!this.failing) this.onError(err);
+      this.failing = true;
+      this.schedule(LEDGER_RETRY_MS);
       return;
     }
+    this.failing = false;
     try {
+      // What arrived during the commit is still uncommitted: the journal keeps exactly those rows.
       this.journal?.clear();
+      this.journal?.append(...this.pending.values());
     } catch (err) {
       this.onError(err); // the rows are committed; the journal only replays them again
     }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch(this.onError);
+    }, ms);
+    this.timer.unref();
   }
 
   /** Calls `listener` with every row as its request ends (metrics); returns the unsubscribe. */
@@ -94,12 +129,22 @@ export class Ledger {
   }
 
   /** Final flush; later writes are ignored (the store is about to close). */
-  close(): void {
+  async close(): Promise<void> {
     this.journalOpened(); // kept for the next start if the final commit fails
-    this.flush();
+    await this.flush();
+    this.stop();
+  }
+
+  /**
+   * Stops without waiting (process exit): later writes are ignored, and rows not committed stay
+   * in the journal for the next start.
+   */
+  stop(): void {
+    this.journalOpened();
     this.closed = true;
-    // Rows that could not be committed stay in the journal for the next start.
-    if (this.pending.size > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size > 0 || this.committing) return;
     try {
       this.journal?.close();
     } catch (err) {
@@ -115,9 +160,7 @@ export class Ledger {
       this.appendToJournal([row]);
     }
     this.pending.set(row.requestId, row);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setTimeout(() => this.flush(), LEDGER_FLUSH_MS).unref();
+    this.schedule(LEDGER_FLUSH_MS);
   }
 
   private appendToJournal(rows: UsageRow[]): void {

@@ -63,9 +63,9 @@ describe('flexinference serve --workers 2', () => {
       expect(await exited).toBe(0);
       const store = openSqliteStore(db);
       try {
-        expect(store.queryUsage({}).filter((r) => r.status === 'completed')).toHaveLength(5);
+        expect((await store.queryUsage({})).filter((r) => r.status === 'completed')).toHaveLength(5);
       } finally {
-        store.close();
+        await store.close();
       }
       expect(readdirSync(dir).filter((f) => f.includes('-ledger-'))).toEqual([]);
     } finally {
