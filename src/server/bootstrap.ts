@@ -11,6 +11,7 @@ import { startEmulator } from '../emulator/index.js';
 import { createAnthropicProvider } from '../providers/anthropic/index.js';
 import { createGeminiProvider } from '../providers/gemini/index.js';
 import { createOpenAIProvider } from '../providers/openai/index.js';
+import { createUpstreamTransport } from '../providers/upstream-stream.js';
 import type { Provider } from '../providers/provider.js';
 import type { Clock } from '../routing/flex-race.js';
 import { systemClock } from '../routing/flex-race.js';
@@ -92,8 +93,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       timeScale: config.emulator.timeScale,
     });
   }
+  // One transport (one connection pool, one set of timeouts) for every upstream.
+  const transport = createUpstreamTransport();
   const createProvider = (p: ProviderName, baseUrl: string): Provider =>
-    p === 'openai' ? createOpenAIProvider({ baseUrl }) : p === 'gemini' ? createGeminiProvider({ baseUrl }) : createAnthropicProvider({ baseUrl });
+    p === 'openai'
+      ? createOpenAIProvider({ baseUrl, transport })
+      : p === 'gemini'
+        ? createGeminiProvider({ baseUrl, transport })
+        : createAnthropicProvider({ baseUrl, transport });
   // Emulated providers still have their real endpoint: an organization that stores its own key
   // for one of them reaches the real provider, not the emulator.
   const emulatorProviders: Partial<Record<ProviderName, Provider>> = {};
@@ -153,6 +160,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     process.off('exit', flushAtExit);
     recovery?.();
     deps.ledger.close();
+    await transport.close();
     await emulator?.close();
     store.close();
     throw err;
@@ -168,6 +176,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
       deps.ledger.close();
+      await transport.close();
       await emulator?.close();
       store.close();
     },
