@@ -7,6 +7,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { Agent, request, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent, ProviderName } from '../canonical/types.js';
 import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
+import type { Provider, ProviderCall } from './provider.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -92,9 +93,30 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
   };
 }
 
-/** The transport given to a provider, or one of its own that its `close()` closes. */
-export function providerTransport(given: UpstreamTransport | undefined): UpstreamTransport {
-  return given === undefined ? createUpstreamTransport() : { stream: (call) => given.stream(call), close: () => Promise.resolve() };
+/** A provider over the transport, closable when it owns its transport. */
+export interface UpstreamProvider extends Provider {
+  /** Closes the provider's own transport (not one passed in). */
+  close(): Promise<void>;
+}
+
+/** What a provider makes of one call: everything but the name and the signal, which the call brings. */
+export type UpstreamRequest = Omit<UpstreamCall, 'provider' | 'signal'>;
+
+/**
+ * A provider as the three are built: its name and its translation of a call into an upstream
+ * request, over the given transport or one of its own.
+ */
+export function createUpstreamProvider(
+  name: ProviderName,
+  given: UpstreamTransport | undefined,
+  toRequest: (call: ProviderCall) => UpstreamRequest,
+): UpstreamProvider {
+  const transport = given ?? createUpstreamTransport();
+  return {
+    name,
+    stream: (call) => transport.stream({ ...toRequest(call), provider: name, signal: call.signal }),
+    close: () => (given === undefined ? transport.close() : Promise.resolve()),
+  };
 }
 
 type Body = Dispatcher.ResponseData['body'];

@@ -1,8 +1,13 @@
 // The Anthropic provider: canonical request → POST /v1/messages (always streamed) → canonical events.
 // https://platform.claude.com/docs/en/api/messages
-import type { CanonicalStreamEvent } from '../../canonical/types.js';
-import type { Provider, ProviderCall } from '../provider.js';
-import { providerTransport, malformedEventError, type UpstreamParser, type UpstreamTransport } from '../upstream-stream.js';
+import type { ProviderCall } from '../provider.js';
+import {
+  createUpstreamProvider,
+  malformedEventError,
+  type UpstreamParser,
+  type UpstreamProvider,
+  type UpstreamTransport,
+} from '../upstream-stream.js';
 import { convertRequest } from './convert-request.js';
 import { httpError } from './map-error.js';
 import { createAnthropicStreamTransform } from './parse-stream.js';
@@ -17,28 +22,13 @@ export interface AnthropicProviderOptions {
   now?: () => number;
 }
 
-export interface AnthropicProvider extends Provider {
-  /** Closes the provider's own transport (not one passed in). */
-  close(): Promise<void>;
-}
-
 /** The API version this adapter speaks; newer features are opted into per request, not by version. */
 export const ANTHROPIC_VERSION = '2023-06-01';
 
-export function createAnthropicProvider(options: AnthropicProviderOptions): AnthropicProvider {
+export function createAnthropicProvider(options: AnthropicProviderOptions): UpstreamProvider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/messages`;
-  const transport = providerTransport(options.transport);
   const now = options.now ?? Date.now;
-  return {
-    name: 'anthropic',
-    stream: (call) => streamMessages(transport, url, now, call),
-    close: () => transport.close(),
-  };
-}
-
-function streamMessages(transport: UpstreamTransport, url: string, now: () => number, call: ProviderCall): AsyncGenerator<CanonicalStreamEvent> {
-  return transport.stream({
-    provider: 'anthropic',
+  return createUpstreamProvider('anthropic', options.transport, (call) => ({
     url,
     headers: {
       'x-api-key': call.apiKey,
@@ -46,18 +36,19 @@ function streamMessages(transport: UpstreamTransport, url: string, now: () => nu
       'content-type': 'application/json',
       accept: 'text/event-stream',
     },
-    body: () => {
-      const { body, warnings } = convertRequest(call.request, call.tier);
-      if (warnings.length > 0) {
-        const target = (call.request.warnings ??= []);
-        target.push(...warnings.filter((warning) => !target.includes(warning)));
-      }
-      return JSON.stringify(body);
-    },
-    signal: call.signal,
+    body: () => convertBody(call),
     parser: upstreamParser(now),
     httpError,
-  });
+  }));
+}
+
+function convertBody(call: ProviderCall): string {
+  const { body, warnings } = convertRequest(call.request, call.tier);
+  if (warnings.length > 0) {
+    const target = (call.request.warnings ??= []);
+    target.push(...warnings.filter((warning) => !target.includes(warning)));
+  }
+  return JSON.stringify(body);
 }
 
 function upstreamParser(now: () => number): UpstreamParser {

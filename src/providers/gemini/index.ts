@@ -2,9 +2,8 @@
 // streamed) → canonical stream events. https://ai.google.dev/api/interactions-api
 // Gemini flex targets minutes, not seconds, to start (https://ai.google.dev/gemini-api/docs/flex-inference);
 // the transport's timeouts allow for that and the caller's AbortSignal bounds each attempt.
-import type { CanonicalStreamEvent } from '../../canonical/types.js';
-import type { Provider, ProviderCall } from '../provider.js';
-import { providerTransport, type UpstreamParser, type UpstreamTransport } from '../upstream-stream.js';
+import type { ProviderCall } from '../provider.js';
+import { createUpstreamProvider, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
 import { convertRequest } from './convert-request.js';
 import { httpError } from './map-error.js';
 import { createGeminiStreamParser } from './parse-stream.js';
@@ -16,24 +15,9 @@ export interface GeminiProviderOptions {
   transport?: UpstreamTransport;
 }
 
-export interface GeminiProvider extends Provider {
-  /** Closes the provider's own transport (not one passed in). */
-  close(): Promise<void>;
-}
-
-export function createGeminiProvider(options: GeminiProviderOptions): GeminiProvider {
+export function createGeminiProvider(options: GeminiProviderOptions): UpstreamProvider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1beta/interactions`;
-  const transport = providerTransport(options.transport);
-  return {
-    name: 'gemini',
-    stream: (call) => streamInteraction(transport, url, call),
-    close: () => transport.close(),
-  };
-}
-
-function streamInteraction(transport: UpstreamTransport, url: string, call: ProviderCall): AsyncGenerator<CanonicalStreamEvent> {
-  return transport.stream({
-    provider: 'gemini',
+  return createUpstreamProvider('gemini', options.transport, (call) => ({
     url,
     headers: {
       'content-type': 'application/json',
@@ -41,10 +25,9 @@ function streamInteraction(transport: UpstreamTransport, url: string, call: Prov
       'x-goog-api-key': call.apiKey,
     },
     body: () => JSON.stringify(convertRequest(call.request, call.tier)),
-    signal: call.signal,
     parser: upstreamParser(call),
     httpError,
-  });
+  }));
 }
 
 function upstreamParser(call: ProviderCall): UpstreamParser {

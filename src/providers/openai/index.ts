@@ -1,8 +1,6 @@
 // The OpenAI provider: POST {baseUrl}/responses, always streamed, parsed into canonical events.
 // https://platform.openai.com/docs/api-reference/responses/create
-import type { CanonicalStreamEvent } from '../../canonical/types.js';
-import type { Provider, ProviderCall } from '../provider.js';
-import { providerTransport, type UpstreamEvent, type UpstreamParser, type UpstreamTransport } from '../upstream-stream.js';
+import { createUpstreamProvider, type UpstreamEvent, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
 import { convertRequest } from './convert-request.js';
 import { httpError } from './map-error.js';
 import { createOpenAIStreamParser } from './parse-stream.js';
@@ -18,24 +16,9 @@ export interface OpenAIProviderOptions {
   transport?: UpstreamTransport;
 }
 
-export interface OpenAIProvider extends Provider {
-  /** Closes the provider's own transport (not one passed in). */
-  close(): Promise<void>;
-}
-
-export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProvider {
+export function createOpenAIProvider(options: OpenAIProviderOptions): UpstreamProvider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/responses`;
-  const transport = providerTransport(options.transport);
-  return {
-    name: 'openai',
-    stream: (call) => streamResponse(transport, url, call),
-    close: () => transport.close(),
-  };
-}
-
-function streamResponse(transport: UpstreamTransport, url: string, call: ProviderCall): AsyncGenerator<CanonicalStreamEvent> {
-  return transport.stream({
-    provider: 'openai',
+  return createUpstreamProvider('openai', options.transport, (call) => ({
     url,
     headers: {
       authorization: `Bearer ${call.apiKey}`,
@@ -43,10 +26,9 @@ function streamResponse(transport: UpstreamTransport, url: string, call: Provide
       accept: 'text/event-stream',
     },
     body: () => JSON.stringify(convertRequest({ request: call.request, tier: call.tier })),
-    signal: call.signal,
     parser: upstreamParser(),
     httpError,
-  });
+  }));
 }
 
 function upstreamParser(): UpstreamParser {
