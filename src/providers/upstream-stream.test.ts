@@ -139,12 +139,17 @@ function sse(res: ServerResponse, ...frames: string[]): void {
   for (const frame of frames) res.write(frame);
 }
 
+/** The upstream answers 200 with these SSE frames and ends the body. */
+function answerWith(...frames: string[]): void {
+  handler = (_req, res) => {
+    sse(res, ...frames);
+    res.end();
+  };
+}
+
 describe('createUpstreamTransport', () => {
   it('delivers the events before an in-stream failure in the same chunk, then the failure', async () => {
-    handler = (_req, res) => {
-      sse(res, 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"type":"fail"}\n\ndata: {"n":3}\n\n');
-      res.end();
-    };
+    answerWith('data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"type":"fail"}\n\ndata: {"n":3}\n\n');
     const seen: CanonicalStreamEvent[] = [];
     const error = await failure(transport.stream(call()), seen);
     expect(seen.map((e) => (e.type === 'text.delta' ? e.delta : e.type))).toEqual(['1', '2']);
@@ -152,20 +157,14 @@ describe('createUpstreamTransport', () => {
   });
 
   it('fails a body that ends before the final event as upstream_error 502 "ended early"', async () => {
-    handler = (_req, res) => {
-      sse(res, 'data: {"n":1}\n\n');
-      res.end();
-    };
+    answerWith('data: {"n":1}\n\n');
     const error = await failure(transport.stream(call({ provider: 'gemini' })));
     expect(error).toMatchObject({ code: 'upstream_error', status: 502, upstream: { provider: 'gemini' } });
     expect(error.message).toContain('The Gemini stream ended early');
   });
 
   it('fails on a malformed payload, naming the provider', async () => {
-    handler = (_req, res) => {
-      sse(res, 'data: {"n":\n\n');
-      res.end();
-    };
+    answerWith('data: {"n":\n\n');
     const error = await failure(transport.stream(call({ provider: 'anthropic' })));
     expect(error).toMatchObject({ status: 502 });
     expect(error.message).toContain('Anthropic sent a malformed stream event');

@@ -1,34 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { upstreamError } from '../errors/catalog.js';
-import { FakeClock, flush } from '../test-support/fake-clock.js';
-import { FakeProvider, gate, happyScript, type Step } from '../test-support/fake-provider.js';
+import { flush } from '../test-support/fake-clock.js';
+import { gate, happyScript, type Step } from '../test-support/fake-provider.js';
+import { raceSetup } from '../test-support/race-setup.js';
 import { runPlan, type RunPlanOptions } from './run-plan.js';
-import { createInProcessStats, type FinishSample, type FlexStats } from './stats.js';
+import type { FinishSample, FlexStats } from './stats.js';
 import type { TierPlan } from './tier-plan.js';
 
 const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false };
 const boom = upstreamError({ provider: 'openai', status: 500, message: 'boom' });
 
-function setup(scripts: ConstructorParameters<typeof FakeProvider>[0], plan: TierPlan = race) {
-  const clock = new FakeClock();
-  const provider = new FakeProvider(scripts);
-  const client = new AbortController();
+function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race) {
+  const bench = raceSetup(scripts, plan);
   const finishes: FinishSample[] = [];
-  const inner = createInProcessStats({ now: () => clock.now() });
-  const stats: FlexStats = { ...inner, recordFinish: (key, sample) => finishes.push(sample) };
   const reruns: unknown[] = [];
-  const options: RunPlanOptions = {
-    provider,
-    request: { model: 'gpt-5-mini', input: [] },
-    apiKey: 'k',
-    plan,
-    clientSignal: client.signal,
-    clock,
-    stats,
-    statsKey: { provider: 'openai', model: 'gpt-5-mini' },
-    onRerun: (err) => reruns.push(err),
-  };
-  return { clock, provider, client, finishes, reruns, options };
+  const stats: FlexStats = { ...bench.stats, recordFinish: (_key, sample) => finishes.push(sample) };
+  const options: RunPlanOptions = { ...bench.options, stats, onRerun: (err) => reruns.push(err) };
+  return { ...bench, finishes, reruns, options };
 }
 
 /** created → admitted after `admit`, then the rest of `tail` (each step waits on the clock when asked). */
@@ -41,14 +29,19 @@ function flexThen(admit: Promise<void>, tail: Step[]): Step[] {
   ];
 }
 
+/** Flex admitted when `admit` opens, then failing when `generating` opens; standard answers. */
+function failsAfterAdmission(admit: Promise<void>, generating: Promise<void>) {
+  return {
+    flex: flexThen(admit, [{ kind: 'wait', until: generating }, { kind: 'throw', error: boom }]),
+    standard: happyScript('standard'),
+  };
+}
+
 describe('runPlan: fallback after admission (non-streamed)', () => {
   it('re-runs a flex answer that fails after admission on standard, and says so in the route', async () => {
     const admit = gate();
     const generating = gate();
-    const { clock, provider, options, reruns, finishes } = setup({
-      flex: flexThen(admit.promise, [{ kind: 'wait', until: generating.promise }, { kind: 'throw', error: boom }]),
-      standard: happyScript('standard'),
-    });
+    const { clock, provider, options, reruns, finishes } = setup(failsAfterAdmission(admit.promise, generating.promise));
     const run = runPlan(options);
     expect(run.route).toBe('flex_error');
     const answer = run.assemble();
@@ -74,10 +67,7 @@ describe('runPlan: fallback after admission (non-streamed)', () => {
   it('does not re-run after the client went away', async () => {
     const admit = gate();
     const generating = gate();
-    const { clock, client, provider, options, reruns } = setup({
-      flex: flexThen(admit.promise, [{ kind: 'wait', until: generating.promise }, { kind: 'throw', error: boom }]),
-      standard: happyScript('standard'),
-    });
+    const { clock, client, provider, options, reruns } = setup(failsAfterAdmission(admit.promise, generating.promise));
     const run = runPlan(options);
     const answer = run.assemble().then(
       () => 'answered',
