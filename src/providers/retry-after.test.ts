@@ -26,3 +26,15 @@ describe('Retry-After', () => {
     expect(retryAfterFromGoogleBody('not json')).toBeUndefined();
   });
 });
+
+describe('provider errors carry the wait', () => {
+  it('OpenAI keeps the header wait; Gemini falls back to the body RetryInfo', async () => {
+    const { httpError: openai } = await import('./openai/map-error.js');
+    const { httpError: gemini } = await import('./gemini/map-error.js');
+    expect(openai(429, '{"error":{"message":"busy","code":"resource_unavailable"}}', 1_500).upstream?.retryAfterMs).toBe(1_500);
+    expect(openai(429, '{}').upstream?.retryAfterMs).toBeUndefined();
+    const body = readFileSync(new URL('../../test/fixtures/gemini/google-429-retry-info.json', import.meta.url), 'utf8');
+    expect(gemini(429, body).upstream?.retryAfterMs).toBe(34_400);
+    expect(gemini(429, body, 2_000).upstream?.retryAfterMs).toBe(2_000);
+  });
+});

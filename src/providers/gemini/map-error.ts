@@ -1,7 +1,8 @@
 // Gemini failures → FlexError. Google's error envelope is `{"error":{"code","message","status"}}`
 // (https://ai.google.dev/gemini-api/docs/troubleshooting, google.rpc.Status); bodies may also be
 // empty or not JSON (proxies, load balancers), so every field is optional here.
-import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { type FlexError, upstreamError } from '../../errors/catalog.js';
+import { retryAfterFromGoogleBody } from '../retry-after.js';
 import type { WireInteraction, WireStatus } from './wire-types.js';
 
 const PROVIDER = 'gemini';
@@ -26,15 +27,28 @@ const HTTP_STATUS_BY_NAME: Readonly<Record<string, number>> = {
   DEADLINE_EXCEEDED: 504,
 };
 
-/** An HTTP error answer (status >= 400) with its raw body text. */
-export function httpError(status: number, bodyText: string): FlexError {
+/**
+ * An HTTP error answer (status >= 400) with its raw body text; the wait before a retry comes from
+ * the headers, else from the body's google.rpc.RetryInfo.
+ */
+export function httpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
   const parsed = parseEnvelope(bodyText);
+  const wait = retryAfterMs ?? (status === 429 || status === 503 ? retryAfterFromGoogleBody(parseJson(bodyText)) : undefined);
   return upstreamError({
     provider: PROVIDER,
     status,
     ...(parsed?.status ? { providerCode: parsed.status } : {}),
     message: parsed?.message || textMessage(bodyText) || `Gemini answered HTTP ${status} without a message.`,
+    ...(wait === undefined ? {} : { retryAfterMs: wait }),
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An in-stream `error` event: `{"event_type":"error","error":{"code","message"}}`. */
@@ -57,33 +71,6 @@ export function failedInteraction(interaction: WireInteraction | undefined, raw:
     providerCode: name ?? raw,
     message: interaction?.error?.message || `The Gemini interaction ended with status "${raw}".`,
   });
-}
-
-/** The stream closed before `interaction.completed`. */
-export function endedEarly(): FlexError {
-  return upstreamError({
-    provider: PROVIDER,
-    status: 502,
-    message: 'The Gemini stream ended early, before the interaction completed.',
-  });
-}
-
-export function malformedEvent(data: string): FlexError {
-  return upstreamError({
-    provider: PROVIDER,
-    status: 502,
-    message: `Gemini sent a stream event that is not valid JSON: ${data.slice(0, 200)}`,
-  });
-}
-
-/** Connection-level failures (refused, reset, DNS) and undici timeouts. */
-export function networkError(cause: unknown): FlexError {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new FlexError('upstream_timeout', { detail: 'Gemini stopped answering.', cause });
-  }
-  const reason = typeof code === 'string' ? ` (${code})` : '';
-  return new FlexError('upstream_unavailable', { detail: `Gemini could not be reached${reason}.`, cause });
 }
 
 function parseEnvelope(bodyText: string): WireStatus | undefined {
