@@ -1,12 +1,13 @@
-// The `flexinference` command line: serve | keys | provider-keys | emulator | usage | bench.
+// The `flexinference` command line: serve | orgs | keys | provider-keys | admin-token | emulator | usage | bench.
 import { parseArgs } from 'node:util';
+import { ADMIN } from './admin/viewer.js';
+import { ensureAdminToken } from './admin/token.js';
 import type { ProviderName } from './canonical/types.js';
+import { SETTINGS_OPTIONS, adminToken, describeSettings, keySettings, orgs, providerKeysListOrDelete, settingsFromFlags, withAdmin } from './cli-admin.js';
 import { loadConfig } from './config.js';
 import { runEmulatorCli } from './emulator/index.js';
 import { startGateway } from './server/bootstrap.js';
-import { resolveMasterKey } from './server/provider-keys.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
-import { seal } from './store/secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 import { summarizeUsage } from './usage/summary.js';
@@ -14,11 +15,19 @@ import { summarizeUsage } from './usage/summary.js';
 const USAGE = `Usage: flexinference <command>
 
   serve [--port N] [--host H]            start the gateway (PORT, HOST, FLEX_DB, provider keys from env)
-  keys create --org <org> [--name <n>]   create an API key; prints it once, alone on the last line
-  keys list [--org <org>]                list keys (prefix, name, status)
+  orgs list | create <name> | rename <org> <new name> | delete <org>
+                                         manage organizations (delete removes their keys and provider keys)
+  keys create --org <org> [--name <n>] [settings]
+                                         create an API key; prints it once, alone on the last line
+  keys list [--org <org>]                list keys (prefix, name, status, settings)
+  keys settings <key-id> [settings]      show or change a key's settings
+        settings: --default-start-within <value|none> --allowed-models <m1,m2|none> --rpm <n|none> --budget <usd|none>
   keys revoke <key-id | prefix | key>    revoke a key
   provider-keys set --org <org> --provider openai|gemini|anthropic [--key K]
-                                         store an organization's provider key (sealed); reads stdin without --key
+                                         store (or rotate) an organization's provider key (sealed); reads stdin without --key
+  provider-keys list [--org <org>]       list provider keys by their last four characters
+  provider-keys delete --org <org> --provider openai|gemini|anthropic
+  admin-token rotate                     print a new admin token (when FLEX_ADMIN_TOKEN is not set)
   emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
@@ -78,6 +87,12 @@ async function serve(argv: string[]): Promise<number> {
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
   }
+  const adminTokenCreated = ensureAdminToken(store, config.adminToken);
+  if (adminTokenCreated) {
+    process.stdout.write(
+      `  Admin token for the admin API and the dashboard (shown only once, store it now; or set FLEX_ADMIN_TOKEN):\n\n    ${adminTokenCreated}\n\n`,
+    );
+  }
   for (const [name, value] of [['DATABASE_URL', config.databaseUrl], ['REDIS_URL', config.redisUrl]] as const) {
     if (value === undefined) continue;
     process.stdout.write(
@@ -112,26 +127,31 @@ function withStore<T>(fn: (store: Store) => T): T {
 
 function keys(argv: string[]): number {
   const [sub, ...rest] = argv;
+  if (sub === 'settings') return keySettings(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { org: { type: 'string' }, name: { type: 'string' } },
+    options: { org: { type: 'string' }, name: { type: 'string' }, ...SETTINGS_OPTIONS },
   });
   switch (sub) {
     case 'create': {
       if (!values.org) throw new Error('keys create needs --org <org>');
       const org = values.org;
-      const key = withStore((store) => createKey(store, org, values.name ?? null));
-      process.stdout.write(`Created a key for organization "${org}". It is shown only once:\n${key}\n`);
+      const settings = settingsFromFlags(values);
+      const created = withAdmin((ops, store) => {
+        store.ensureOrganization(org);
+        return ops.createKey(ADMIN, org, { name: values.name ?? null, ...(Object.keys(settings).length > 0 ? { settings } : {}) });
+      });
+      process.stdout.write(`Created key ${created.id} for organization "${org}" (${describeSettings(created.settings)}). It is shown only once:\n${created.key}\n`);
       return 0;
     }
     case 'list':
-      return withStore((store) => {
-        const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
-        if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
-        for (const k of store.listApiKeys(orgId)) {
-          const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
-          process.stdout.write(`${k.id}  ${k.prefix}…  org=${k.orgName}  name=${k.name ?? '-'}  ${status}  created ${k.createdAt}\n`);
+      return withAdmin((ops) => {
+        for (const k of ops.listKeys(ADMIN, values.org).data) {
+          const status = k.revoked_at ? `revoked ${k.revoked_at}` : 'active';
+          process.stdout.write(
+            `${k.id}  ${k.prefix}…  org=${k.organization}  name=${k.name ?? '-'}  ${status}  created ${k.created_at}  ${describeSettings(k.settings)}\n`,
+          );
         }
         return 0;
       });
@@ -162,6 +182,7 @@ async function readStdin(): Promise<string> {
 
 async function providerKeys(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'list' || sub === 'delete') return providerKeysListOrDelete(sub, rest);
   const { values } = parseArgs({
     args: rest,
     options: { org: { type: 'string' }, provider: { type: 'string' }, key: { type: 'string' } },
@@ -181,13 +202,12 @@ async function providerKeys(argv: string[]): Promise<number> {
   }
   const secret = values.key ?? (await readStdin());
   if (!secret) throw new Error('no provider key given (use --key or pipe it on stdin)');
-  const config = loadConfig();
   const org = values.org;
-  withStore((store) => {
-    const organization = store.ensureOrganization(org);
-    store.setProviderKey(organization.id, provider, seal(secret, resolveMasterKey(config)));
+  const stored = withAdmin((ops, store) => {
+    store.ensureOrganization(org);
+    return ops.setProviderKey(ADMIN, org, provider, { key: secret });
   });
-  process.stdout.write(`Stored the ${provider} key for organization "${org}" (encrypted at rest).\n`);
+  process.stdout.write(`Stored the ${provider} key …${stored.last_four} for organization "${org}" (encrypted at rest).\n`);
   return 0;
 }
 
@@ -225,8 +245,12 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'orgs':
+      return orgs(rest);
     case 'keys':
       return keys(rest);
+    case 'admin-token':
+      return adminToken(rest);
     case 'provider-keys':
       return providerKeys(rest);
     case 'emulator':

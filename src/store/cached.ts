@@ -1,8 +1,8 @@
-// A short-lived in-process cache in front of the store for the two lookups every request makes
-// (API key by hash, organization provider key). Changes made through this process apply at once;
+// A short-lived in-process cache in front of the store for the lookups every request makes
+// (API key by hash, the key's settings, organization provider key). Changes made through this process apply at once;
 // changes made elsewhere (the CLI, another instance) apply within `ttlMs`.
 import type { ProviderName } from '../canonical/types.js';
-import type { ApiKeyRecord, Store } from './store.js';
+import type { ApiKeyRecord, KeySettings, Store } from './store.js';
 
 interface Entry<T> {
   value: T;
@@ -33,18 +33,34 @@ class TtlCache<T> {
 export function withLookupCache(store: Store, options: { ttlMs: number; now: () => number }): Store {
   const keys = new TtlCache<ApiKeyRecord | undefined>(options.ttlMs, options.now);
   const providerKeys = new TtlCache<string | undefined>(options.ttlMs, options.now);
+  const settings = new TtlCache<KeySettings | undefined>(options.ttlMs, options.now);
   return {
     ...store,
     findApiKeyByHash: (hash) => keys.get(hash, () => store.findApiKeyByHash(hash)),
+    getKeySettings: (keyId) => settings.get(keyId, () => store.getKeySettings(keyId)),
     getProviderKey: (orgId: string, provider: ProviderName) =>
       providerKeys.get(`${orgId}\u0000${provider}`, () => store.getProviderKey(orgId, provider)),
     revokeApiKey(idOrPrefix) {
       keys.clear();
       return store.revokeApiKey(idOrPrefix);
     },
+    setKeySettings(keyId, value) {
+      settings.clear();
+      store.setKeySettings(keyId, value);
+    },
     setProviderKey(orgId, provider, sealed) {
       providerKeys.clear();
       store.setProviderKey(orgId, provider, sealed);
+    },
+    deleteProviderKey(orgId, provider) {
+      providerKeys.clear();
+      return store.deleteProviderKey(orgId, provider);
+    },
+    deleteOrganization(id) {
+      keys.clear();
+      settings.clear();
+      providerKeys.clear();
+      return store.deleteOrganization(id);
     },
   };
 }

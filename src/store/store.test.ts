@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-keys.js';
 import { deriveKey, seal, unseal } from './secrets.js';
 import { openSqliteStore } from './sqlite.js';
+import type { UsageRow } from './store.js';
 
 describe('api keys', () => {
   it('have the documented format with a checksum that catches typos', () => {
@@ -48,5 +49,59 @@ describe('sqlite store', () => {
     expect(sealed).not.toContain('sk-secret');
     expect(unseal(sealed, k)).toBe('sk-secret-value-123');
     expect(() => unseal(sealed, deriveKey('other'))).toThrow();
+  });
+});
+
+describe('sqlite store: operator data', () => {
+  const row = (over: Partial<UsageRow>): UsageRow => ({
+    requestId: 'r', orgId: 'o', keyId: 'k', surface: 'responses', provider: 'openai', model: 'gpt-5-mini',
+    startWithin: '00h-00m-10s', servedTier: 'flex', route: 'flex_admitted', status: 'completed', errorCode: null,
+    admissionMs: 500, firstByteMs: 900, durationMs: 1000, inputTokens: 10, cachedTokens: 0, outputTokens: 5,
+    reasoningTokens: 0, costUsd: 1, standardCostUsd: 2, savingUsd: 1, createdAt: '2026-11-01T10:15:00.000Z', ...over,
+  });
+
+  it('key settings, provider key listing, organization rename and delete with its keys', () => {
+    const store = openSqliteStore(':memory:');
+    const org = store.ensureOrganization('acme');
+    const key = store.insertApiKey({ orgId: org.id, name: null, prefix: 'p', hash: 'aa' });
+    expect(store.getKeySettings(key.id)).toBeUndefined();
+    const settings = { defaultStartWithin: '00h-00m-30s', allowedModels: ['gpt-5-mini'], requestsPerMinute: 60, monthlyBudgetUsd: 12.5 };
+    store.setKeySettings(key.id, settings);
+    expect(store.getKeySettings(key.id)).toEqual(settings);
+    store.setProviderKey(org.id, 'gemini', 'sealed');
+    expect(store.listProviderKeys(org.id)).toEqual([expect.objectContaining({ provider: 'gemini', sealed: 'sealed' })]);
+    expect(store.renameOrganization(org.id, 'acme-2')).toBe(true);
+    expect(store.listOrganizations().map((o) => o.name)).toEqual(['acme-2']);
+    expect(store.deleteOrganization(org.id)).toBe(true);
+    expect(store.listApiKeys()).toEqual([]);
+    expect(store.getKeySettings(key.id)).toBeUndefined();
+    expect(store.listProviderKeys()).toEqual([]);
+    expect(store.setMeta('m', 'one', { onlyIfAbsent: true })).toBe(true);
+    expect(store.setMeta('m', 'two', { onlyIfAbsent: true })).toBe(false);
+    expect(store.getMeta('m')).toBe('one');
+  });
+
+  it('series by hour with deadline hits, pages newest first, filters by key and time', () => {
+    const store = openSqliteStore(':memory:');
+    store.upsertUsage([
+      row({ requestId: 'a' }),
+      row({ requestId: 'b', firstByteMs: 12_000, servedTier: 'standard', route: 'flex_timeout', costUsd: 2, savingUsd: 0 }),
+      row({ requestId: 'c', startWithin: 'default', route: 'direct', createdAt: '2026-11-01T11:05:00.000Z', keyId: 'k2' }),
+      row({ requestId: 'd', status: 'in_progress', createdAt: '2026-11-01T11:06:00.000Z' }),
+    ]);
+    const series = store.usageSeries({}, 'hour');
+    expect(series.map((s) => [s.bucket, s.route, s.requests, s.deadlineRequests, s.deadlineHits])).toEqual([
+      ['2026-11-01T10:00:00.000Z', 'flex_admitted', 1, 1, 1],
+      ['2026-11-01T10:00:00.000Z', 'flex_timeout', 1, 1, 0],
+      ['2026-11-01T11:00:00.000Z', 'direct', 1, 0, 0],
+      ['2026-11-01T11:00:00.000Z', 'flex_admitted', 1, 0, 0],
+    ]);
+    expect(store.usageSeries({ since: '2026-11-01T11:00:00.000Z' }, 'day').map((s) => s.bucket)).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
+    const first = store.pageUsage({ limit: 2 });
+    expect(first.map((r) => r.requestId)).toEqual(['d', 'c']);
+    const last = first.at(-1)!;
+    expect(store.pageUsage({ limit: 5, before: { createdAt: last.createdAt, requestId: last.requestId } }).map((r) => r.requestId)).toEqual(['b', 'a']);
+    expect(store.pageUsage({ limit: 5, keyId: 'k2' }).map((r) => r.requestId)).toEqual(['c']);
+    expect(store.aggregateUsage({ keyId: 'k', until: '2026-11-01T11:00:00.000Z' }).reduce((s, a) => s + a.spendUsd, 0)).toBe(3);
   });
 });
