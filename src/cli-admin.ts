@@ -10,13 +10,13 @@ import { resolveMasterKey } from './server/provider-keys.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
-export function withAdmin<T>(fn: (ops: AdminOperations, store: Store) => T): T {
+export async function withAdmin<T>(fn: (ops: AdminOperations, store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const store = openSqliteStore(config.dbPath);
   try {
-    return fn(createAdminOperations({ store, masterKey: resolveMasterKey(config) }), store);
+    return await fn(createAdminOperations({ store, masterKey: resolveMasterKey(config) }), store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -53,29 +53,29 @@ export function describeSettings(s: { default_start_within: string | null; allow
   return parts.length > 0 ? parts.join(' ') : 'no settings';
 }
 
-export function orgs(argv: string[]): number {
+export function orgs(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-  return withAdmin((ops) => {
+  return withAdmin(async (ops) => {
     switch (sub) {
       case 'list':
-        for (const o of ops.listOrganizations(ADMIN).data) out(`${o.id}  ${o.name}  created ${o.created_at}\n`);
+        for (const o of (await ops.listOrganizations(ADMIN)).data) out(`${o.id}  ${o.name}  created ${o.created_at}\n`);
         return 0;
       case 'create': {
-        const o = ops.createOrganization(ADMIN, { name: positionals[0] });
+        const o = await ops.createOrganization(ADMIN, { name: positionals[0] });
         out(`Created organization "${o.name}" (${o.id}).\n`);
         return 0;
       }
       case 'rename': {
         const [from, to] = positionals;
         if (!from || !to) throw new Error('orgs rename needs <org> <new name>');
-        const o = ops.renameOrganization(ADMIN, from, { name: to });
+        const o = await ops.renameOrganization(ADMIN, from, { name: to });
         out(`Renamed organization ${o.id} to "${o.name}".\n`);
         return 0;
       }
       case 'delete': {
         if (!positionals[0]) throw new Error('orgs delete needs <org> (name or id)');
-        const gone = ops.deleteOrganization(ADMIN, positionals[0]);
+        const gone = await ops.deleteOrganization(ADMIN, positionals[0]);
         out(`Deleted organization ${gone.id} with its API keys and provider keys (its usage rows are kept).\n`);
         return 0;
       }
@@ -85,46 +85,46 @@ export function orgs(argv: string[]): number {
   });
 }
 
-export function keySettings(argv: string[]): number {
+export function keySettings(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SETTINGS_OPTIONS });
   const id = positionals[0];
   if (!id) throw new Error('keys settings needs a key id (from `flexinference keys list`)');
   const patch = settingsFromFlags(values);
-  return withAdmin((ops) => {
-    const key = Object.keys(patch).length > 0 ? ops.updateKey(ADMIN, id, { settings: patch }) : ops.listKeys(ADMIN).data.find((k) => k.id === id);
+  return withAdmin(async (ops) => {
+    const key = Object.keys(patch).length > 0 ? await ops.updateKey(ADMIN, id, { settings: patch }) : (await ops.listKeys(ADMIN)).data.find((k) => k.id === id);
     if (!key) throw new Error(`no API key with id ${id}`);
     out(`${key.id}  ${describeSettings(key.settings)}\n`);
     return 0;
   });
 }
 
-export function providerKeysListOrDelete(sub: 'list' | 'delete', argv: string[]): number {
+export function providerKeysListOrDelete(sub: 'list' | 'delete', argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { org: { type: 'string' }, provider: { type: 'string' } } });
-  return withAdmin((ops) => {
+  return withAdmin(async (ops) => {
     if (sub === 'list') {
-      const orgs = new Map(ops.listOrganizations(ADMIN).data.map((o) => [o.id, o.name]));
-      for (const p of ops.listProviderKeys(ADMIN, values.org).data) {
+      const orgs = new Map((await ops.listOrganizations(ADMIN)).data.map((o) => [o.id, o.name]));
+      for (const p of (await ops.listProviderKeys(ADMIN, values.org)).data) {
         out(`${orgs.get(p.organization_id) ?? p.organization_id}  ${p.provider}  …${p.last_four}  updated ${p.updated_at}\n`);
       }
       return 0;
     }
     if (!values.org || !values.provider) throw new Error('provider-keys delete needs --org <org> --provider openai|gemini|anthropic');
-    ops.deleteProviderKey(ADMIN, values.org, values.provider);
+    await ops.deleteProviderKey(ADMIN, values.org, values.provider);
     out(`Deleted the ${values.provider} key of organization "${values.org}".\n`);
     return 0;
   });
 }
 
-export function adminToken(argv: string[]): number {
+export async function adminToken(argv: string[]): Promise<number> {
   if (argv[0] !== 'rotate') throw new Error('admin-token: the only subcommand is `rotate`');
   if (loadConfig().adminToken) throw new Error('FLEX_ADMIN_TOKEN is set: the admin token is that variable; change it there');
   const config = loadConfig();
   const store = openSqliteStore(config.dbPath);
   try {
-    const token = rotateAdminToken(store);
+    const token = await rotateAdminToken(store);
     out(`New admin token (shown only once; the previous one no longer works):\n${token}\n`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

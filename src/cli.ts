@@ -36,10 +36,10 @@ const USAGE = `Usage: flexinference <command>
                                          flex economics per capacity profile and policy
 `;
 
-export function createKey(store: Store, org: string, name: string | null): string {
-  const organization = store.ensureOrganization(org);
+export async function createKey(store: Store, org: string, name: string | null): Promise<string> {
+  const organization = await store.ensureOrganization(org);
   const key = generateApiKey();
-  store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
+  await store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
   return key;
 }
 
@@ -81,13 +81,13 @@ async function serve(argv: string[]): Promise<number> {
     }
   };
   process.on('SIGHUP', reloadCatalog);
-  if (store.countApiKeys() === 0) {
-    const key = createKey(store, 'default', 'first key');
+  if ((await store.countApiKeys()) === 0) {
+    const key = await createKey(store, 'default', 'first key');
     process.stdout.write(
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
   }
-  const adminTokenCreated = ensureAdminToken(store, config.adminToken);
+  const adminTokenCreated = await ensureAdminToken(store, config.adminToken);
   if (adminTokenCreated) {
     process.stdout.write(
       `  Admin token for the admin API and the dashboard (shown only once, store it now; or set FLEX_ADMIN_TOKEN):\n\n    ${adminTokenCreated}\n\n`,
@@ -116,16 +116,16 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
-function withStore<T>(fn: (store: Store) => T): T {
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openSqliteStore(loadConfig().dbPath);
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-function keys(argv: string[]): number {
+async function keys(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'settings') return keySettings(rest);
   const { values, positionals } = parseArgs({
@@ -138,16 +138,16 @@ function keys(argv: string[]): number {
       if (!values.org) throw new Error('keys create needs --org <org>');
       const org = values.org;
       const settings = settingsFromFlags(values);
-      const created = withAdmin((ops, store) => {
-        store.ensureOrganization(org);
+      const created = await withAdmin(async (ops, store) => {
+        await store.ensureOrganization(org);
         return ops.createKey(ADMIN, org, { name: values.name ?? null, ...(Object.keys(settings).length > 0 ? { settings } : {}) });
       });
       process.stdout.write(`Created key ${created.id} for organization "${org}" (${describeSettings(created.settings)}). It is shown only once:\n${created.key}\n`);
       return 0;
     }
     case 'list':
-      return withAdmin((ops) => {
-        for (const k of ops.listKeys(ADMIN, values.org).data) {
+      return withAdmin(async (ops) => {
+        for (const k of (await ops.listKeys(ADMIN, values.org)).data) {
           const status = k.revoked_at ? `revoked ${k.revoked_at}` : 'active';
           process.stdout.write(
             `${k.id}  ${k.prefix}…  org=${k.organization}  name=${k.name ?? '-'}  ${status}  created ${k.created_at}  ${describeSettings(k.settings)}\n`,
@@ -158,9 +158,9 @@ function keys(argv: string[]): number {
     case 'revoke': {
       const given = positionals[0];
       if (!given) throw new Error('keys revoke needs a key id, the prefix shown by `keys list`, or the full key');
-      const n = withStore((store) => {
+      const n = await withStore(async (store) => {
         // A full key is looked up by its hash; ids and prefixes as they are.
-        const target = isWellFormedApiKey(given) ? store.findApiKeyByHash(hashApiKey(given))?.id : given;
+        const target = isWellFormedApiKey(given) ? (await store.findApiKeyByHash(hashApiKey(given)))?.id : given;
         return target === undefined ? 0 : store.revokeApiKey(target);
       });
       process.stdout.write(
@@ -203,24 +203,24 @@ async function providerKeys(argv: string[]): Promise<number> {
   const secret = values.key ?? (await readStdin());
   if (!secret) throw new Error('no provider key given (use --key or pipe it on stdin)');
   const org = values.org;
-  const stored = withAdmin((ops, store) => {
-    store.ensureOrganization(org);
+  const stored = await withAdmin(async (ops, store) => {
+    await store.ensureOrganization(org);
     return ops.setProviderKey(ADMIN, org, provider, { key: secret });
   });
   process.stdout.write(`Stored the ${provider} key …${stored.last_four} for organization "${org}" (encrypted at rest).\n`);
   return 0;
 }
 
-function usage(argv: string[]): number {
+async function usage(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { since: { type: 'string' }, org: { type: 'string' } } });
-  return withStore((store) => {
-    const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
+  return withStore(async (store) => {
+    const orgId = values.org ? (await store.findOrganization(values.org))?.id : undefined;
     if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
     if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
       throw new Error(`--since must be an ISO 8601 date such as 2026-11-01 (got ${JSON.stringify(values.since)})`);
     }
     const since = values.since ? new Date(values.since).toISOString() : undefined;
-    const summary = summarizeUsage(store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
+    const summary = summarizeUsage(await store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
     const line = (label: string, g: typeof summary.total): string =>
       `${label.padEnd(34)} ${String(g.requests).padStart(8)} ${(g.flexShare * 100).toFixed(1).padStart(7)}% ` +
       `${g.spendUsd.toFixed(4).padStart(12)} ${g.savingUsd.toFixed(4).padStart(12)}\n`;

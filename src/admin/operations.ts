@@ -62,39 +62,39 @@ export function parseProvider(value: unknown): ProviderName {
 }
 
 export interface AdminOperations {
-  listOrganizations(viewer: Viewer): ListView<OrganizationView>;
+  listOrganizations(viewer: Viewer): Promise<ListView<OrganizationView>>;
   /** The organization by id or name, if the viewer may see it. */
-  organization(viewer: Viewer, ref: string): OrganizationView;
-  createOrganization(viewer: Viewer, input: unknown): OrganizationView;
-  renameOrganization(viewer: Viewer, ref: string, input: unknown): OrganizationView;
-  deleteOrganization(viewer: Viewer, ref: string): { object: 'organization.deleted'; id: string; deleted: true };
-  listKeys(viewer: Viewer, orgRef?: string): ListView<ApiKeyView>;
+  organization(viewer: Viewer, ref: string): Promise<OrganizationView>;
+  createOrganization(viewer: Viewer, input: unknown): Promise<OrganizationView>;
+  renameOrganization(viewer: Viewer, ref: string, input: unknown): Promise<OrganizationView>;
+  deleteOrganization(viewer: Viewer, ref: string): Promise<{ object: 'organization.deleted'; id: string; deleted: true }>;
+  listKeys(viewer: Viewer, orgRef?: string): Promise<ListView<ApiKeyView>>;
   /** The key is in the answer this once (`key`); only its hash is stored. */
-  createKey(viewer: Viewer, orgRef: string, input: unknown): ApiKeyView & { key: string };
-  updateKey(viewer: Viewer, keyId: string, input: unknown): ApiKeyView;
-  revokeKey(viewer: Viewer, keyId: string): ApiKeyView;
-  listProviderKeys(viewer: Viewer, orgRef?: string): ListView<ProviderKeyView>;
+  createKey(viewer: Viewer, orgRef: string, input: unknown): Promise<ApiKeyView & { key: string }>;
+  updateKey(viewer: Viewer, keyId: string, input: unknown): Promise<ApiKeyView>;
+  revokeKey(viewer: Viewer, keyId: string): Promise<ApiKeyView>;
+  listProviderKeys(viewer: Viewer, orgRef?: string): Promise<ListView<ProviderKeyView>>;
   /** Sets or rotates (replaces) the organization's key for the provider. */
-  setProviderKey(viewer: Viewer, orgRef: string, provider: string, input: unknown): ProviderKeyView;
-  deleteProviderKey(viewer: Viewer, orgRef: string, provider: string): { object: 'provider_key.deleted'; provider: ProviderName; deleted: true };
+  setProviderKey(viewer: Viewer, orgRef: string, provider: string, input: unknown): Promise<ProviderKeyView>;
+  deleteProviderKey(viewer: Viewer, orgRef: string, provider: string): Promise<{ object: 'provider_key.deleted'; provider: ProviderName; deleted: true }>;
 }
 
 export function createAdminOperations(deps: { store: Store; masterKey: Buffer }): AdminOperations {
   const { store, masterKey } = deps;
 
-  const findOrg = (viewer: Viewer, ref: string): OrganizationRecord => {
-    const orgs = store.listOrganizations();
+  const findOrg = async (viewer: Viewer, ref: string): Promise<OrganizationRecord> => {
+    const orgs = await store.listOrganizations();
     const org = orgs.find((o) => o.id === ref) ?? orgs.find((o) => o.name === ref);
     // Another organization's existence is not revealed to an organization key.
     if (!org || (viewer.role === 'organization' && org.id !== viewer.orgId)) throw notFound('organization', ref);
     return org;
   };
   /** The organization a listing is limited to: the viewer's own, or the one asked for, or all. */
-  const scopeOf = (viewer: Viewer, orgRef: string | undefined): string | undefined => {
-    if (orgRef) return findOrg(viewer, orgRef).id;
+  const scopeOf = async (viewer: Viewer, orgRef: string | undefined): Promise<string | undefined> => {
+    if (orgRef) return (await findOrg(viewer, orgRef)).id;
     return viewer.role === 'organization' ? viewer.orgId : undefined;
   };
-  const keyView = (k: ApiKeyRecord): ApiKeyView => ({
+  const keyView = async (k: ApiKeyRecord): Promise<ApiKeyView> => ({
     object: 'api_key',
     id: k.id,
     organization_id: k.orgId,
@@ -104,10 +104,11 @@ export function createAdminOperations(deps: { store: Store; masterKey: Buffer })
     status: k.revokedAt ? 'revoked' : 'active',
     created_at: k.createdAt,
     revoked_at: k.revokedAt,
-    settings: settingsView(store.getKeySettings(k.id)),
+    settings: settingsView(await store.getKeySettings(k.id)),
   });
-  const findKey = (viewer: Viewer, keyId: string): ApiKeyRecord => {
-    const key = store.listApiKeys(viewer.role === 'organization' ? viewer.orgId : undefined).find((k) => k.id === keyId);
+  const findKey = async (viewer: Viewer, keyId: string): Promise<ApiKeyRecord> => {
+    const keys = await store.listApiKeys(viewer.role === 'organization' ? viewer.orgId : undefined);
+    const key = keys.find((k) => k.id === keyId);
     if (!key) throw notFound('API key', keyId);
     return key;
   };
@@ -121,90 +122,88 @@ export function createAdminOperations(deps: { store: Store; masterKey: Buffer })
     }
     return { object: 'provider_key', organization_id: p.orgId, provider: p.provider, last_four: lastFour, updated_at: p.updatedAt };
   };
-  const applySettings = (keyId: string, input: unknown): void => {
-    const next = patchSettings(store.getKeySettings(keyId), input);
-    store.setKeySettings(keyId, isEmptySettings(next) ? null : next);
+  const applySettings = async (keyId: string, input: unknown): Promise<void> => {
+    const next = patchSettings(await store.getKeySettings(keyId), input);
+    await store.setKeySettings(keyId, isEmptySettings(next) ? null : next);
+  };
+  const conflictIfTaken = async (name: string, except?: string): Promise<void> => {
+    const other = await store.findOrganization(name);
+    if (other && other.id !== except) throw new FlexError('conflict', { param: 'name', detail: `An organization named ${JSON.stringify(name)} exists.` });
   };
 
   return {
-    listOrganizations: (viewer) =>
-      list(store.listOrganizations().filter((o) => viewer.role === 'admin' || o.id === viewer.orgId).map(orgView)),
-    organization: (viewer, ref) => orgView(findOrg(viewer, ref)),
-    createOrganization(viewer, input) {
+    listOrganizations: async (viewer) =>
+      list((await store.listOrganizations()).filter((o) => viewer.role === 'admin' || o.id === viewer.orgId).map(orgView)),
+    organization: async (viewer, ref) => orgView(await findOrg(viewer, ref)),
+    async createOrganization(viewer, input) {
       requireAdmin(viewer);
       const name = requireName(asObject(input).name, 'name');
-      if (store.findOrganization(name)) throw new FlexError('conflict', { param: 'name', detail: `An organization named ${JSON.stringify(name)} exists.` });
-      const org = store.ensureOrganization(name);
-      return orgView(findOrg(viewer, org.id));
+      await conflictIfTaken(name);
+      const org = await store.ensureOrganization(name);
+      return orgView(await findOrg(viewer, org.id));
     },
-    renameOrganization(viewer, ref, input) {
+    async renameOrganization(viewer, ref, input) {
       requireAdmin(viewer);
-      const org = findOrg(viewer, ref);
+      const org = await findOrg(viewer, ref);
       const name = requireName(asObject(input).name, 'name');
-      const other = store.findOrganization(name);
-      if (other && other.id !== org.id) throw new FlexError('conflict', { param: 'name', detail: `An organization named ${JSON.stringify(name)} exists.` });
-      store.renameOrganization(org.id, name);
+      await conflictIfTaken(name, org.id);
+      await store.renameOrganization(org.id, name);
       return orgView({ ...org, name });
     },
-    deleteOrganization(viewer, ref) {
+    async deleteOrganization(viewer, ref) {
       requireAdmin(viewer);
-      const org = findOrg(viewer, ref);
-      store.deleteOrganization(org.id);
+      const org = await findOrg(viewer, ref);
+      await store.deleteOrganization(org.id);
       return { object: 'organization.deleted', id: org.id, deleted: true };
     },
-    listKeys: (viewer, orgRef) => list(store.listApiKeys(scopeOf(viewer, orgRef)).map(keyView)),
-    createKey(viewer, orgRef, input) {
+    listKeys: async (viewer, orgRef) => list(await Promise.all((await store.listApiKeys(await scopeOf(viewer, orgRef))).map(keyView))),
+    async createKey(viewer, orgRef, input) {
       requireAdmin(viewer);
-      const org = findOrg(viewer, orgRef);
+      const org = await findOrg(viewer, orgRef);
       const body = asObject(input);
       const name = optionalName(body.name, 'name');
+      // Settings are checked before the key exists, so a refused request leaves nothing behind.
+      const settings = body.settings === undefined || body.settings === null ? undefined : patchSettings(undefined, body.settings);
       const key = generateApiKey();
-      const record = store.insertApiKey({ orgId: org.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
-      if (body.settings !== undefined && body.settings !== null) {
-        try {
-          applySettings(record.id, body.settings);
-        } catch (err) {
-          store.revokeApiKey(record.id); // a key with settings it was refused must not stay usable
-          throw err;
-        }
-      }
-      return { ...keyView(record), key };
+      const record = await store.insertApiKey({ orgId: org.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
+      if (settings && !isEmptySettings(settings)) await store.setKeySettings(record.id, settings);
+      return { ...(await keyView(record)), key };
     },
-    updateKey(viewer, keyId, input) {
+    async updateKey(viewer, keyId, input) {
       requireAdmin(viewer);
-      const key = findKey(viewer, keyId);
+      const key = await findKey(viewer, keyId);
       const body = asObject(input);
       const unknown = Object.keys(body).find((k) => k !== 'settings');
       if (unknown !== undefined) throw invalid(unknown, `\`${unknown}\` cannot be changed; send {"settings": {…}}.`);
-      if (body.settings === null) store.setKeySettings(key.id, null);
-      else if (body.settings !== undefined) applySettings(key.id, body.settings);
+      if (body.settings === null) await store.setKeySettings(key.id, null);
+      else if (body.settings !== undefined) await applySettings(key.id, body.settings);
       return keyView(key);
     },
-    revokeKey(viewer, keyId) {
+    async revokeKey(viewer, keyId) {
       requireAdmin(viewer);
-      const key = findKey(viewer, keyId);
-      if (!key.revokedAt) store.revokeApiKey(key.id);
-      return keyView(findKey(viewer, keyId));
+      const key = await findKey(viewer, keyId);
+      if (!key.revokedAt) await store.revokeApiKey(key.id);
+      return keyView(await findKey(viewer, keyId));
     },
-    listProviderKeys: (viewer, orgRef) => list(store.listProviderKeys(scopeOf(viewer, orgRef)).map(providerKeyView)),
-    setProviderKey(viewer, orgRef, providerName, input) {
+    listProviderKeys: async (viewer, orgRef) => list((await store.listProviderKeys(await scopeOf(viewer, orgRef))).map(providerKeyView)),
+    async setProviderKey(viewer, orgRef, providerName, input) {
       requireAdmin(viewer);
-      const org = findOrg(viewer, orgRef);
+      const org = await findOrg(viewer, orgRef);
       const provider = parseProvider(providerName);
       const secret = asObject(input).key;
       if (typeof secret !== 'string' || secret.trim().length < 8 || secret.length > 4096) {
         throw invalid('key', '`key` must be the provider\'s API key as a string (8 to 4096 characters).');
       }
-      store.setProviderKey(org.id, provider, seal(secret.trim(), masterKey));
-      const stored = store.listProviderKeys(org.id).find((p) => p.provider === provider);
+      await store.setProviderKey(org.id, provider, seal(secret.trim(), masterKey));
+      const stored = (await store.listProviderKeys(org.id)).find((p) => p.provider === provider);
       if (!stored) throw new Error('stored provider key not found');
       return providerKeyView(stored);
     },
-    deleteProviderKey(viewer, orgRef, providerName) {
+    async deleteProviderKey(viewer, orgRef, providerName) {
       requireAdmin(viewer);
-      const org = findOrg(viewer, orgRef);
+      const org = await findOrg(viewer, orgRef);
       const provider = parseProvider(providerName);
-      if (!store.deleteProviderKey(org.id, provider)) throw notFound(`${provider} key for organization`, org.name);
+      if (!(await store.deleteProviderKey(org.id, provider))) throw notFound(`${provider} key for organization`, org.name);
       return { object: 'provider_key.deleted', provider, deleted: true };
     },
   };

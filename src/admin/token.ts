@@ -20,27 +20,33 @@ function sha256(value: string): Buffer {
 
 export interface AdminTokenCheck {
   /** True when `given` is the admin token; the time taken does not depend on how much matched. */
-  matches(given: string): boolean;
+  matches(given: string): Promise<boolean>;
   /** A short fingerprint of the current token, so sessions end when the token changes. */
-  fingerprint(): string | undefined;
+  fingerprint(): Promise<string | undefined>;
 }
 
-/** FLEX_ADMIN_TOKEN when set, else the stored hash (read each time: `admin-token rotate` applies at once). */
-export function createAdminTokenCheck(store: Pick<Store, 'getMeta'>, configured: string | undefined): AdminTokenCheck {
+/**
+ * FLEX_ADMIN_TOKEN when set, else the stored hash (read again after a few seconds, so
+ * `admin-token rotate` applies everywhere soon after).
+ */
+export function createAdminTokenCheck(store: Pick<Store, 'getMeta'>, configured: string | undefined, now: () => number = Date.now): AdminTokenCheck {
   const fixed = configured ? sha256(configured) : undefined;
-  const expected = (): Buffer | undefined => {
+  let cached: { value: Buffer | undefined; until: number } | undefined;
+  const expected = async (): Promise<Buffer | undefined> => {
     if (fixed) return fixed;
-    const stored = store.getMeta(META_NAME);
-    return stored ? Buffer.from(stored, 'hex') : undefined;
+    if (cached && cached.until > now()) return cached.value;
+    const stored = await store.getMeta(META_NAME);
+    cached = { value: stored ? Buffer.from(stored, 'hex') : undefined, until: now() + 2_000 };
+    return cached.value;
   };
   return {
-    matches(given) {
-      const want = expected();
+    async matches(given) {
+      const want = await expected();
       const got = sha256(given);
       // Both sides are 32-byte digests, so the comparison itself leaks nothing about the token.
       return want !== undefined && want.length === got.length && timingSafeEqual(want, got);
     },
-    fingerprint: () => expected()?.subarray(0, 8).toString('hex'),
+    fingerprint: async () => (await expected())?.subarray(0, 8).toString('hex'),
   };
 }
 
@@ -48,16 +54,16 @@ export function createAdminTokenCheck(store: Pick<Store, 'getMeta'>, configured:
  * At first start without FLEX_ADMIN_TOKEN: generates the token, stores its hash and returns it
  * (the caller prints it once). Undefined when a token already exists or one is configured.
  */
-export function ensureAdminToken(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | undefined): string | undefined {
-  if (configured || store.getMeta(META_NAME) !== undefined) return undefined;
+export async function ensureAdminToken(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | undefined): Promise<string | undefined> {
+  if (configured || (await store.getMeta(META_NAME)) !== undefined) return undefined;
   const token = generateAdminToken();
   // Two instances starting together: only the one whose insert wins prints its token.
-  return store.setMeta(META_NAME, sha256(token).toString('hex'), { onlyIfAbsent: true }) ? token : undefined;
+  return (await store.setMeta(META_NAME, sha256(token).toString('hex'), { onlyIfAbsent: true })) ? token : undefined;
 }
 
 /** Replaces the stored token (the operator lost it); the old one stops working at once. */
-export function rotateAdminToken(store: Pick<Store, 'setMeta'>): string {
+export async function rotateAdminToken(store: Pick<Store, 'setMeta'>): Promise<string> {
   const token = generateAdminToken();
-  store.setMeta(META_NAME, sha256(token).toString('hex'));
+  await store.setMeta(META_NAME, sha256(token).toString('hex'));
   return token;
 }

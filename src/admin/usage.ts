@@ -59,12 +59,12 @@ export function usageParams(search: URLSearchParams): UsageParams {
 }
 
 /** Resolves an organization reference (id or name) the viewer may see; see operations.ts. */
-export type OrgResolver = (viewer: Viewer, ref: string) => { id: string };
+export type OrgResolver = (viewer: Viewer, ref: string) => Promise<{ id: string }>;
 
-function toQuery(viewer: Viewer, params: UsageParams, resolveOrg: OrgResolver): UsageQuery {
+async function toQuery(viewer: Viewer, params: UsageParams, resolveOrg: OrgResolver): Promise<UsageQuery> {
   const query: UsageQuery = {};
   // An organization key is always limited to its own organization, whatever it asks for.
-  const orgId = params.organization ? resolveOrg(viewer, params.organization).id : viewer.role === 'organization' ? viewer.orgId : undefined;
+  const orgId = params.organization ? (await resolveOrg(viewer, params.organization)).id : viewer.role === 'organization' ? viewer.orgId : undefined;
   if (orgId) query.orgId = orgId;
   if (params.key) query.keyId = params.key;
   if (params.since) query.since = params.since;
@@ -73,11 +73,11 @@ function toQuery(viewer: Viewer, params: UsageParams, resolveOrg: OrgResolver): 
 }
 
 export interface UsageOperations {
-  summary(viewer: Viewer, params: UsageParams): unknown;
-  series(viewer: Viewer, params: UsageParams & { bucket?: string }): unknown;
-  requests(viewer: Viewer, params: UsageParams & { limit?: string; cursor?: string }): RequestsPage;
+  summary(viewer: Viewer, params: UsageParams): Promise<unknown>;
+  series(viewer: Viewer, params: UsageParams & { bucket?: string }): Promise<unknown>;
+  requests(viewer: Viewer, params: UsageParams & { limit?: string; cursor?: string }): Promise<RequestsPage>;
   /** The rows as CSV, newest first, in chunks (one page of rows each). */
-  csv(viewer: Viewer, params: UsageParams): Iterable<string>;
+  csv(viewer: Viewer, params: UsageParams): Promise<AsyncIterable<string>>;
 }
 
 export interface RequestsPage {
@@ -93,9 +93,9 @@ export function createUsageOperations(deps: { store: Store; resolveOrg: OrgResol
   const { store, resolveOrg } = deps;
   const now = deps.now ?? Date.now;
 
-  const page = (query: UsageQuery, limit: number, cursor: string | undefined): RequestsPage => {
+  const page = async (query: UsageQuery, limit: number, cursor: string | undefined): Promise<RequestsPage> => {
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
-    const rows = store.pageUsage({ ...query, limit: limit + 1, ...(before ? { before } : {}) });
+    const rows = await store.pageUsage({ ...query, limit: limit + 1, ...(before ? { before } : {}) });
     const shown = rows.slice(0, limit).map(requestView);
     const last = shown.at(-1);
     const hasMore = rows.length > limit && last !== undefined;
@@ -103,9 +103,9 @@ export function createUsageOperations(deps: { store: Store; resolveOrg: OrgResol
   };
 
   return {
-    summary(viewer, params) {
-      const query = toQuery(viewer, params, resolveOrg);
-      const s = summarizeUsage(store.aggregateUsage(query));
+    async summary(viewer, params) {
+      const query = await toQuery(viewer, params, resolveOrg);
+      const s = summarizeUsage(await store.aggregateUsage(query));
       return {
         object: 'usage.summary',
         organization_id: query.orgId ?? null,
@@ -116,14 +116,14 @@ export function createUsageOperations(deps: { store: Store; resolveOrg: OrgResol
         by_route: mapValues(s.byRoute, groupView),
       };
     },
-    series(viewer, params) {
+    async series(viewer, params) {
       const bucket = params.bucket ?? 'day';
       if (bucket !== 'hour' && bucket !== 'day') throw invalid('bucket', '`bucket` must be "hour" or "day".');
-      const query = toQuery(viewer, params, resolveOrg);
+      const query = await toQuery(viewer, params, resolveOrg);
       // Without a start, the last 48 hours (hourly) or 30 days (daily).
       query.since ??= new Date(now() - (bucket === 'hour' ? 2 : 30) * DAY_MS).toISOString();
       const points = new Map<string, { totals: UsageGroup; routes: Record<string, number> }>();
-      for (const row of store.usageSeries(query, bucket)) {
+      for (const row of await store.usageSeries(query, bucket)) {
         const point = points.get(row.bucket) ?? { totals: emptyGroup(), routes: {} };
         points.set(row.bucket, point);
         addTotals(point.totals, row);
@@ -138,18 +138,18 @@ export function createUsageOperations(deps: { store: Store; resolveOrg: OrgResol
         data: [...points].map(([start, p]) => ({ start, ...groupView(p.totals), routes: p.routes })),
       };
     },
-    requests(viewer, params) {
+    async requests(viewer, params) {
       const limit = optionalInteger(params.limit ?? null, 'limit', 1, 500) ?? 50;
-      return page(toQuery(viewer, params, resolveOrg), limit, params.cursor || undefined);
+      return page(await toQuery(viewer, params, resolveOrg), limit, params.cursor || undefined);
     },
-    csv(viewer, params) {
+    async csv(viewer, params) {
       // Scope checks run now, before any byte is sent; the rows are read as the chunks are taken.
-      const query = toQuery(viewer, params, resolveOrg);
-      return (function* chunks(): Generator<string> {
+      const query = await toQuery(viewer, params, resolveOrg);
+      return (async function* chunks(): AsyncGenerator<string> {
         yield `${CSV_COLUMNS.join(',')}\n`;
         let cursor: string | undefined;
         do {
-          const p = page(query, 1000, cursor);
+          const p = await page(query, 1000, cursor);
           if (p.data.length > 0) yield p.data.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')).join('\n') + '\n';
           cursor = p.next_cursor ?? undefined;
         } while (cursor);

@@ -66,28 +66,32 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
 }
 
 export function createAdminAuth(deps: AdminAuthDeps) {
-  const refuse = (req: IncomingMessage, detail: string): never => {
+  const refuse = async (req: IncomingMessage, detail: string): Promise<never> => {
     const address = clientAddress(req, deps.trustProxy);
-    const wait = deps.authFailures.take(address);
+    const wait = await deps.authFailures.take(address);
     if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Too many failed authentication attempts from your address.' });
     throw new FlexError('invalid_admin_token', { detail });
   };
 
-  const orgViewer = (req: IncomingMessage): Viewer => {
-    const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.trustProxy));
+  const orgViewer = async (req: IncomingMessage): Promise<Viewer> => {
+    const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.trustProxy));
     return { role: 'organization', orgId: key.orgId, orgName: key.orgName, keyId: key.id };
   };
 
   /** The viewer a token stands for: the admin token, or an organization's active API key. */
-  const viewerForToken = (req: IncomingMessage, token: string): Viewer => {
-    if (deps.token.matches(token)) return { role: 'admin' };
+  const viewerForToken = async (req: IncomingMessage, token: string): Promise<Viewer> => {
+    const blocked = deps.authFailures.blockedFor(clientAddress(req, deps.trustProxy));
+    if (blocked > 0) {
+      throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: blocked, detail: 'Too many failed authentication attempts from your address.' });
+    }
+    if (await deps.token.matches(token)) return { role: 'admin' };
     if (isWellFormedApiKey(token)) return orgViewer(req);
     return refuse(req, 'The token is neither the admin token nor an active API key.');
   };
 
   const csrfOf = (payload: string): string => mac(deps.sessionKey, `csrf:${payload}`);
 
-  const fromCookie = (req: IncomingMessage, cookie: string): AdminCaller | undefined => {
+  const fromCookie = async (cookie: string): Promise<AdminCaller | undefined> => {
     const [payload, signature] = cookie.split('.', 2);
     if (!payload || !signature || !safeEqual(mac(deps.sessionKey, payload), signature)) return undefined;
     let session: SessionPayload;
@@ -98,23 +102,23 @@ export function createAdminAuth(deps: AdminAuthDeps) {
     }
     if (!(session.e > deps.now())) return undefined;
     if (session.r === 'admin') {
-      const current = deps.token.fingerprint();
+      const current = await deps.token.fingerprint();
       return current !== undefined && safeEqual(current, session.f) ? { viewer: { role: 'admin' }, session: { csrf: csrfOf(payload) } } : undefined;
     }
-    const key = deps.store.findApiKeyByHash(session.f);
+    const key = await deps.store.findApiKeyByHash(session.f);
     if (!key || key.revokedAt) return undefined;
     return { viewer: { role: 'organization', orgId: key.orgId, orgName: key.orgName, keyId: key.id }, session: { csrf: csrfOf(payload) } };
   };
 
   return {
     /** The caller of an admin API request, or `invalid_admin_token`. */
-    caller(req: IncomingMessage): AdminCaller {
+    async caller(req: IncomingMessage): Promise<AdminCaller> {
       if (req.headers.authorization || req.headers['x-api-key'] || req.headers['x-goog-api-key']) {
         const token = extractApiKey(req.headers) ?? '';
-        return { viewer: viewerForToken(req, token) };
+        return { viewer: await viewerForToken(req, token) };
       }
       const cookie = readCookie(req, SESSION_COOKIE);
-      const caller = cookie === undefined ? undefined : fromCookie(req, cookie);
+      const caller = cookie === undefined ? undefined : await fromCookie(cookie);
       if (!caller) {
         throw new FlexError('invalid_admin_token', {
           detail: cookie === undefined ? 'No admin token was sent.' : 'The dashboard session has ended; sign in again.',
@@ -133,12 +137,12 @@ export function createAdminAuth(deps: AdminAuthDeps) {
     },
 
     /** Signs in: a new session cookie for the admin token or an organization's API key. */
-    signIn(req: IncomingMessage, token: string): { cookie: string; caller: AdminCaller } {
+    async signIn(req: IncomingMessage, token: string): Promise<{ cookie: string; caller: AdminCaller }> {
       if (!sameOrigin(req)) throw new FlexError('forbidden', { detail: 'Sign-in must come from the dashboard page.' });
-      const viewer = viewerForToken(req, token);
+      const viewer = await viewerForToken(req, token);
       const session: SessionPayload =
         viewer.role === 'admin'
-          ? { r: 'admin', f: deps.token.fingerprint() ?? '', e: deps.now() + SESSION_MS }
+          ? { r: 'admin', f: (await deps.token.fingerprint()) ?? '', e: deps.now() + SESSION_MS }
           : { r: 'org', f: hashApiKey(token), e: deps.now() + SESSION_MS };
       const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
       return { cookie: `${payload}.${mac(deps.sessionKey, payload)}`, caller: { viewer, session: { csrf: csrfOf(payload) } } };

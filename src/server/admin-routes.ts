@@ -26,48 +26,48 @@ interface Call {
   body: () => Promise<unknown>;
 }
 
-type Result = { json: unknown; status?: number } | { csv: Iterable<string>; filename: string };
+type Result = { json: unknown; status?: number } | { csv: AsyncIterable<string>; filename: string };
 
 interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   pattern: RegExp;
-  run(call: Call, h: AdminHandlers): Result | Promise<Result>;
+  run(call: Call, h: AdminHandlers): Promise<Result>;
 }
 
 const SEGMENT = '([^/]+)';
 const path = (p: string): RegExp => new RegExp(`^${p.replaceAll(':x', SEGMENT)}$`);
 
 const ROUTES: readonly Route[] = [
-  { method: 'GET', pattern: path('organizations'), run: (c, h) => ({ json: h.operations.listOrganizations(c.viewer) }) },
-  { method: 'POST', pattern: path('organizations'), run: async (c, h) => ({ json: h.operations.createOrganization(c.viewer, await c.body()), status: 201 }) },
-  { method: 'GET', pattern: path('organizations/:x'), run: (c, h) => ({ json: h.operations.organization(c.viewer, p0(c)) }) },
-  { method: 'PATCH', pattern: path('organizations/:x'), run: async (c, h) => ({ json: h.operations.renameOrganization(c.viewer, p0(c), await c.body()) }) },
-  { method: 'DELETE', pattern: path('organizations/:x'), run: (c, h) => ({ json: h.operations.deleteOrganization(c.viewer, p0(c)) }) },
-  { method: 'GET', pattern: path('organizations/:x/keys'), run: (c, h) => ({ json: h.operations.listKeys(c.viewer, p0(c)) }) },
-  { method: 'POST', pattern: path('organizations/:x/keys'), run: async (c, h) => ({ json: h.operations.createKey(c.viewer, p0(c), await c.body()), status: 201 }) },
-  { method: 'GET', pattern: path('organizations/:x/provider-keys'), run: (c, h) => ({ json: h.operations.listProviderKeys(c.viewer, p0(c)) }) },
+  { method: 'GET', pattern: path('organizations'), run: async (c, h) => ({ json: await h.operations.listOrganizations(c.viewer) }) },
+  { method: 'POST', pattern: path('organizations'), run: async (c, h) => ({ json: await h.operations.createOrganization(c.viewer, await c.body()), status: 201 }) },
+  { method: 'GET', pattern: path('organizations/:x'), run: async (c, h) => ({ json: await h.operations.organization(c.viewer, p0(c)) }) },
+  { method: 'PATCH', pattern: path('organizations/:x'), run: async (c, h) => ({ json: await h.operations.renameOrganization(c.viewer, p0(c), await c.body()) }) },
+  { method: 'DELETE', pattern: path('organizations/:x'), run: async (c, h) => ({ json: await h.operations.deleteOrganization(c.viewer, p0(c)) }) },
+  { method: 'GET', pattern: path('organizations/:x/keys'), run: async (c, h) => ({ json: await h.operations.listKeys(c.viewer, p0(c)) }) },
+  { method: 'POST', pattern: path('organizations/:x/keys'), run: async (c, h) => ({ json: await h.operations.createKey(c.viewer, p0(c), await c.body()), status: 201 }) },
+  { method: 'GET', pattern: path('organizations/:x/provider-keys'), run: async (c, h) => ({ json: await h.operations.listProviderKeys(c.viewer, p0(c)) }) },
   {
     method: 'PUT',
     pattern: path('organizations/:x/provider-keys/:x'),
-    run: async (c, h) => ({ json: h.operations.setProviderKey(c.viewer, p0(c), c.params[1] ?? '', await c.body()) }),
+    run: async (c, h) => ({ json: await h.operations.setProviderKey(c.viewer, p0(c), c.params[1] ?? '', await c.body()) }),
   },
-  { method: 'DELETE', pattern: path('organizations/:x/provider-keys/:x'), run: (c, h) => ({ json: h.operations.deleteProviderKey(c.viewer, p0(c), c.params[1] ?? '') }) },
-  { method: 'GET', pattern: path('keys'), run: (c, h) => ({ json: h.operations.listKeys(c.viewer, c.search.get('organization') || undefined) }) },
-  { method: 'PATCH', pattern: path('keys/:x'), run: async (c, h) => ({ json: h.operations.updateKey(c.viewer, p0(c), await c.body()) }) },
-  { method: 'DELETE', pattern: path('keys/:x'), run: (c, h) => ({ json: h.operations.revokeKey(c.viewer, p0(c)) }) },
-  { method: 'GET', pattern: path('provider-keys'), run: (c, h) => ({ json: h.operations.listProviderKeys(c.viewer, c.search.get('organization') || undefined) }) },
-  { method: 'GET', pattern: path('usage/summary'), run: (c, h) => ({ json: h.usage.summary(c.viewer, usageParams(c.search)) }) },
+  { method: 'DELETE', pattern: path('organizations/:x/provider-keys/:x'), run: async (c, h) => ({ json: await h.operations.deleteProviderKey(c.viewer, p0(c), c.params[1] ?? '') }) },
+  { method: 'GET', pattern: path('keys'), run: async (c, h) => ({ json: await h.operations.listKeys(c.viewer, c.search.get('organization') || undefined) }) },
+  { method: 'PATCH', pattern: path('keys/:x'), run: async (c, h) => ({ json: await h.operations.updateKey(c.viewer, p0(c), await c.body()) }) },
+  { method: 'DELETE', pattern: path('keys/:x'), run: async (c, h) => ({ json: await h.operations.revokeKey(c.viewer, p0(c)) }) },
+  { method: 'GET', pattern: path('provider-keys'), run: async (c, h) => ({ json: await h.operations.listProviderKeys(c.viewer, c.search.get('organization') || undefined) }) },
+  { method: 'GET', pattern: path('usage/summary'), run: async (c, h) => ({ json: await h.usage.summary(c.viewer, usageParams(c.search)) }) },
   {
     method: 'GET',
     pattern: path('usage/series'),
-    run: (c, h) => ({ json: h.usage.series(c.viewer, { ...usageParams(c.search), ...optional('bucket', c.search) }) }),
+    run: async (c, h) => ({ json: await h.usage.series(c.viewer, { ...usageParams(c.search), ...optional('bucket', c.search) }) }),
   },
   {
     method: 'GET',
     pattern: path('usage/requests'),
-    run: (c, h) => ({ json: h.usage.requests(c.viewer, { ...usageParams(c.search), ...optional('limit', c.search), ...optional('cursor', c.search) }) }),
+    run: async (c, h) => ({ json: await h.usage.requests(c.viewer, { ...usageParams(c.search), ...optional('limit', c.search), ...optional('cursor', c.search) }) }),
   },
-  { method: 'GET', pattern: path('usage/requests.csv'), run: (c, h) => ({ csv: h.usage.csv(c.viewer, usageParams(c.search)), filename: 'flexinference-usage.csv' }) },
+  { method: 'GET', pattern: path('usage/requests.csv'), run: async (c, h) => ({ csv: await h.usage.csv(c.viewer, usageParams(c.search)), filename: 'flexinference-usage.csv' }) },
 ];
 
 function p0(c: Call): string {
@@ -108,7 +108,7 @@ export async function handleAdmin(h: AdminHandlers, req: IncomingMessage, res: S
     throw new FlexError('method_not_allowed', { detail: `${url.pathname.slice(0, 200)} takes ${candidates.map((c) => c.route.method).join(', ')}.` });
   }
   // Authentication before anything else is read; changes also pass the forgery check.
-  const caller = h.auth.caller(req);
+  const caller = await h.auth.caller(req);
   if (found.route.method !== 'GET') h.auth.checkForgery(req, caller);
   const result = await found.route.run(
     { viewer: caller.viewer, params: found.match.slice(1).map(decodeSegment), search: url.searchParams, body: () => readJson(req) },
@@ -118,14 +118,14 @@ export async function handleAdmin(h: AdminHandlers, req: IncomingMessage, res: S
   sendJson(res, result.status ?? 200, result.json, { 'cache-control': 'no-store' });
 }
 
-async function sendCsv(res: ServerResponse, chunks: Iterable<string>, filename: string): Promise<void> {
+async function sendCsv(res: ServerResponse, chunks: AsyncIterable<string>, filename: string): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${filename}"`,
     'cache-control': 'no-store',
   });
   // Pages are read one at a time as the client takes them, so a large export is never held whole.
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
     if (res.destroyed) return;
     if (!res.write(chunk)) {
       await new Promise<void>((resolve) => {

@@ -13,7 +13,7 @@ export const START_WITHIN_HEADER = 'x-flexinference-start-within';
 
 export interface KeyLimits {
   /** The key's settings once its rate and budget allow the request; throws 429 otherwise. */
-  admit(key: ApiKeyRecord): KeySettings | undefined;
+  admit(key: ApiKeyRecord): Promise<KeySettings | undefined>;
 }
 
 export function createKeyLimits(options: {
@@ -35,17 +35,17 @@ export function createKeyLimits(options: {
     return limiter;
   };
   return {
-    admit(key) {
-      const settings = options.store.getKeySettings(key.id);
+    async admit(key) {
+      const settings = await options.store.getKeySettings(key.id);
       if (!settings) return undefined;
       if (settings.requestsPerMinute !== null) {
-        const wait = limiterFor(settings.requestsPerMinute).take(key.id);
+        const wait = await limiterFor(settings.requestsPerMinute).take(key.id);
         if (wait > 0) {
           throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: `This API key is over its rate of ${settings.requestsPerMinute} requests per minute.` });
         }
       }
       if (settings.monthlyBudgetUsd !== null) {
-        const spent = options.spend.monthSpend(key.id);
+        const spent = await options.spend.monthSpend(key.id);
         if (spent >= settings.monthlyBudgetUsd) throw budgetExceeded(settings.monthlyBudgetUsd, spent, options.wallClock());
       }
       return settings;

@@ -48,8 +48,8 @@ const DEADLINE_MS = `((CAST(substr(start_within, 1, 2) AS INTEGER) * 3600 + CAST
   + CAST(substr(start_within, 9, 2) AS INTEGER)) * 1000)`;
 const IS_DEADLINE = `start_within LIKE '__h-__m-__s'`;
 
-/** The UsageTotals columns of a grouped usage query. */
-const TOTALS = `COUNT(*) AS requests,
+/** The UsageTotals columns of a grouped usage query (portable SQL). */
+export const USAGE_TOTALS_SQL = `COUNT(*) AS requests,
   SUM(CASE WHEN served_tier = 'flex' THEN 1 ELSE 0 END) AS flexServed,
   SUM(cost_usd) AS spendUsd, SUM(standard_cost_usd) AS standardSpendUsd, SUM(saving_usd) AS savingUsd,
   SUM(CASE WHEN ${IS_DEADLINE} AND status <> 'in_progress' THEN 1 ELSE 0 END) AS deadlineRequests,
@@ -213,48 +213,57 @@ export function openSqliteStore(path: string): Store {
     }
     return statement as Database.Statement<string[], T>;
   };
+  const deleteOrganization = db.transaction((id: string) => {
+    q.deleteOrgSettings.run(id);
+    q.deleteOrgKeys.run(id);
+    q.deleteOrgProviderKeys.run(id);
+    return q.deleteOrg.run(id).changes > 0;
+  });
 
+  const upsertUsage = db.transaction((rows: readonly UsageRow[]) => {
+    for (const row of rows) q.upsertUsage.run(row);
+  });
+  const recoverUsage = db.transaction((rows: readonly UsageRow[]) => {
+    for (const row of rows) q.recoverUsage.run(row);
+  });
+
+  // better-sqlite3 is synchronous: each call has finished when its promise is handed back.
   return {
-    ensureOrganization(name) {
+    async ensureOrganization(name) {
       const found = q.orgByName.get(name);
       if (found) return found;
       const org = { id: `org_${randomUUID().replaceAll('-', '').slice(0, 20)}`, name };
       q.insertOrg.run(org.id, org.name, now());
       return org;
     },
-    findOrganization: (name) => q.orgByName.get(name),
-    listOrganizations: () => q.orgsAll.all(),
-    renameOrganization: (id, name) => q.renameOrg.run(name, id).changes > 0,
-    deleteOrganization: db.transaction((id: string) => {
-      q.deleteOrgSettings.run(id);
-      q.deleteOrgKeys.run(id);
-      q.deleteOrgProviderKeys.run(id);
-      return q.deleteOrg.run(id).changes > 0;
-    }),
-    insertApiKey({ orgId, name, prefix, hash }) {
+    findOrganization: async (name) => q.orgByName.get(name),
+    listOrganizations: async () => q.orgsAll.all(),
+    renameOrganization: async (id, name) => q.renameOrg.run(name, id).changes > 0,
+    deleteOrganization: async (id) => deleteOrganization(id),
+    async insertApiKey({ orgId, name, prefix, hash }) {
       const id = `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
       q.insertKey.run(id, orgId, name, prefix, hash, now());
       const row = q.keyById.get(id);
       if (!row) throw new Error('inserted key not found');
       return toKey(row);
     },
-    findApiKeyByHash(hash) {
+    async findApiKeyByHash(hash) {
       const row = q.keyByHash.get(hash);
       return row ? toKey(row) : undefined;
     },
-    listApiKeys: (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
-    revokeApiKey(idOrPrefix) {
+    listApiKeys: async (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
+    async revokeApiKey(idOrPrefix) {
       // A prefix shared by several keys (possible across organizations) must not revoke them all.
       const matches = q.countMatching.get(idOrPrefix, idOrPrefix)?.n ?? 0;
       if (matches > 1) throw new Error(`${idOrPrefix} matches ${matches} active keys; revoke by key id instead`);
       return q.revoke.run(now(), idOrPrefix, idOrPrefix).changes;
     },
-    countApiKeys: () => q.countKeys.get()?.n ?? 0,
-    getKeySettings(keyId) {
+    countApiKeys: async () => q.countKeys.get()?.n ?? 0,
+    async getKeySettings(keyId) {
       const row = q.getSettings.get(keyId);
       return row ? toSettings(row) : undefined;
     },
-    setKeySettings(keyId, settings) {
+    async setKeySettings(keyId, settings) {
       if (settings === null) {
         q.deleteSettings.run(keyId);
         return;
@@ -262,42 +271,40 @@ export function openSqliteStore(path: string): Store {
       const models = settings.allowedModels === null ? null : JSON.stringify(settings.allowedModels);
       q.putSettings.run(keyId, settings.defaultStartWithin, models, settings.requestsPerMinute, settings.monthlyBudgetUsd, now());
     },
-    setProviderKey(orgId, provider: ProviderName, sealed) {
+    async setProviderKey(orgId, provider: ProviderName, sealed) {
       q.setProviderKey.run(orgId, provider, sealed, now());
     },
-    getProviderKey: (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
-    listProviderKeys: (orgId) => (orgId ? q.providerKeysOfOrg.all(orgId) : q.providerKeysAll.all()),
-    deleteProviderKey: (orgId, provider) => q.deleteProviderKey.run(orgId, provider).changes > 0,
-    upsertUsage: db.transaction((rows: readonly UsageRow[]) => {
-      for (const row of rows) q.upsertUsage.run(row);
-    }),
-    recoverUsage: db.transaction((rows: readonly UsageRow[]) => {
-      for (const row of rows) q.recoverUsage.run(row);
-    }),
-    queryUsage(query: UsageQuery) {
+    getProviderKey: async (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
+    listProviderKeys: async (orgId) => (orgId ? q.providerKeysOfOrg.all(orgId) : q.providerKeysAll.all()),
+    deleteProviderKey: async (orgId, provider) => q.deleteProviderKey.run(orgId, provider).changes > 0,
+    upsertUsage: async (rows) => upsertUsage(rows),
+    recoverUsage: async (rows) => recoverUsage(rows),
+    async queryUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
       const sql = `SELECT * FROM usage ${clause} ORDER BY created_at`;
       return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
-    aggregateUsage(query: UsageQuery) {
+    async aggregateUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
-      const sql = `SELECT model, route, ${TOTALS} FROM usage ${clause} GROUP BY model, route ORDER BY model, route`;
+      const sql = `SELECT model, route, ${USAGE_TOTALS_SQL} FROM usage ${clause} GROUP BY model, route ORDER BY model, route`;
       return cached<UsageAggregate>(sql).all(...params);
     },
-    usageSeries(query, bucket) {
+    async usageSeries(query, bucket) {
       const { clause, params } = usageFilter(query);
       const start = bucket === 'hour' ? `substr(created_at, 1, 13) || ':00:00.000Z'` : `substr(created_at, 1, 10) || 'T00:00:00.000Z'`;
-      const sql = `SELECT ${start} AS bucket, route, ${TOTALS} FROM usage ${clause} GROUP BY 1, route ORDER BY 1, route`;
+      const sql = `SELECT ${start} AS bucket, route, ${USAGE_TOTALS_SQL} FROM usage ${clause} GROUP BY 1, route ORDER BY 1, route`;
       return cached<UsageBucketAggregate>(sql).all(...params);
     },
-    pageUsage(query) {
+    async pageUsage(query) {
       const { clause, params } = usageFilter(query);
       const sql = `SELECT * FROM usage ${clause} ORDER BY created_at DESC, request_id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
       return cached<Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
-    closeInterruptedUsage: () => q.closeInterrupted.run().changes,
-    getMeta: (name) => q.getMeta.get(name)?.value,
-    setMeta: (name, value, options) => (options?.onlyIfAbsent ? q.insertMeta : q.replaceMeta).run(name, value).changes > 0,
-    close: () => db.close(),
+    closeInterruptedUsage: async () => q.closeInterrupted.run().changes,
+    getMeta: async (name) => q.getMeta.get(name)?.value,
+    setMeta: async (name, value, options) => (options?.onlyIfAbsent ? q.insertMeta : q.replaceMeta).run(name, value).changes > 0,
+    close: async () => {
+      db.close();
+    },
   };
 }

@@ -1,4 +1,6 @@
-// The storage interface: organizations, API keys, provider keys, usage. SQLite by default.
+// The storage interface: organizations, API keys, provider keys, usage. SQLite by default
+// (sqlite.ts), Postgres when DATABASE_URL is set (postgres/). Every call is asynchronous so both
+// implementations fit; SQLite answers at once.
 import type { ProviderName } from '../canonical/types.js';
 
 export interface Organization {
@@ -108,42 +110,42 @@ export interface UsagePageQuery extends UsageQuery {
 }
 
 export interface Store {
-  ensureOrganization(name: string): Organization;
-  findOrganization(name: string): Organization | undefined;
-  listOrganizations(): OrganizationRecord[];
+  ensureOrganization(name: string): Promise<Organization>;
+  findOrganization(name: string): Promise<Organization | undefined>;
+  listOrganizations(): Promise<OrganizationRecord[]>;
   /** Returns false when no organization has this id. */
-  renameOrganization(id: string, name: string): boolean;
+  renameOrganization(id: string, name: string): Promise<boolean>;
   /** Deletes the organization with its API keys, their settings and its provider keys (usage rows stay). */
-  deleteOrganization(id: string): boolean;
-  insertApiKey(input: { orgId: string; name: string | null; prefix: string; hash: string }): ApiKeyRecord;
-  findApiKeyByHash(hash: string): ApiKeyRecord | undefined;
-  listApiKeys(orgId?: string): ApiKeyRecord[];
+  deleteOrganization(id: string): Promise<boolean>;
+  insertApiKey(input: { orgId: string; name: string | null; prefix: string; hash: string }): Promise<ApiKeyRecord>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(orgId?: string): Promise<ApiKeyRecord[]>;
   /** Revokes by id or by prefix; returns how many keys were revoked. */
-  revokeApiKey(idOrPrefix: string): number;
-  countApiKeys(): number;
-  getKeySettings(keyId: string): KeySettings | undefined;
+  revokeApiKey(idOrPrefix: string): Promise<number>;
+  countApiKeys(): Promise<number>;
+  getKeySettings(keyId: string): Promise<KeySettings | undefined>;
   /** Replaces the key's settings; null removes them. */
-  setKeySettings(keyId: string, settings: KeySettings | null): void;
-  setProviderKey(orgId: string, provider: ProviderName, sealed: string): void;
-  getProviderKey(orgId: string, provider: ProviderName): string | undefined;
-  listProviderKeys(orgId?: string): ProviderKeyRecord[];
-  deleteProviderKey(orgId: string, provider: ProviderName): boolean;
+  setKeySettings(keyId: string, settings: KeySettings | null): Promise<void>;
+  setProviderKey(orgId: string, provider: ProviderName, sealed: string): Promise<void>;
+  getProviderKey(orgId: string, provider: ProviderName): Promise<string | undefined>;
+  listProviderKeys(orgId?: string): Promise<ProviderKeyRecord[]>;
+  deleteProviderKey(orgId: string, provider: ProviderName): Promise<boolean>;
   /** Writes ledger rows (insert or replace by request id) in one transaction. */
-  upsertUsage(rows: readonly UsageRow[]): void;
+  upsertUsage(rows: readonly UsageRow[]): Promise<void>;
   /** Writes recovered ledger rows, except over rows their ledger already closed. */
-  recoverUsage(rows: readonly UsageRow[]): void;
-  queryUsage(query: UsageQuery): UsageRow[];
+  recoverUsage(rows: readonly UsageRow[]): Promise<void>;
+  queryUsage(query: UsageQuery): Promise<UsageRow[]>;
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
-  aggregateUsage(query: UsageQuery): UsageAggregate[];
+  aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
   /** Totals grouped by hour or day (UTC) and route. */
-  usageSeries(query: UsageQuery, bucket: 'hour' | 'day'): UsageBucketAggregate[];
+  usageSeries(query: UsageQuery, bucket: 'hour' | 'day'): Promise<UsageBucketAggregate[]>;
   /** Rows newest first, `limit` at most, from the cursor position on. */
-  pageUsage(query: UsagePageQuery): UsageRow[];
+  pageUsage(query: UsagePageQuery): Promise<UsageRow[]>;
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
-  closeInterruptedUsage(): number;
+  closeInterruptedUsage(): Promise<number>;
   /** Small deployment-wide values (e.g. the admin token's hash). */
-  getMeta(name: string): string | undefined;
+  getMeta(name: string): Promise<string | undefined>;
   /** Stores the value (with `onlyIfAbsent`, unless one exists); returns whether this call stored it. */
-  setMeta(name: string, value: string, options?: { onlyIfAbsent?: boolean }): boolean;
-  close(): void;
+  setMeta(name: string, value: string, options?: { onlyIfAbsent?: boolean }): Promise<boolean>;
+  close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ interface Entry {
 
 export interface SpendTracker {
   /** USD spent by the key since the start of the current month. */
-  monthSpend(keyId: string): number;
+  monthSpend(keyId: string): Promise<number>;
   /** Feeds a closed ledger row (subscribe it to the ledger). */
   observe(row: UsageRow): void;
 }
@@ -30,27 +30,27 @@ export function createSpendTracker(options: {
   /** Wall-clock ms (months are calendar months). */
   now: () => number;
   /** Commits the ledger's pending rows so a read sees them. */
-  flushLedger: () => void;
+  flushLedger: () => Promise<void>;
   /** How long a read from the store is trusted (other instances' rows arrive at most this late). */
   refreshMs?: number;
 }): SpendTracker {
   const refreshMs = options.refreshMs ?? 5_000;
   const entries = new Map<string, Entry>();
-  const load = (keyId: string, now: number, month: Date): Entry => {
-    options.flushLedger();
-    const rows = options.store.aggregateUsage({ keyId, since: month.toISOString() });
+  const load = async (keyId: string, now: number, month: Date): Promise<Entry> => {
+    await options.flushLedger();
+    const rows = await options.store.aggregateUsage({ keyId, since: month.toISOString() });
     const entry = { month: month.getTime(), spendUsd: rows.reduce((sum, r) => sum + r.spendUsd, 0), loadedAt: now };
     if (entries.size >= 50_000) entries.clear();
     entries.set(keyId, entry);
     return entry;
   };
   return {
-    monthSpend(keyId) {
+    async monthSpend(keyId) {
       const now = options.now();
       const { start } = monthBounds(now);
       const entry = entries.get(keyId);
       if (entry && entry.month === start.getTime() && now - entry.loadedAt < refreshMs) return entry.spendUsd;
-      return load(keyId, now, start).spendUsd;
+      return (await load(keyId, now, start)).spendUsd;
     },
     observe(row) {
       const entry = entries.get(row.keyId);

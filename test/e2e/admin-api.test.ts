@@ -144,7 +144,7 @@ describe('usage', () => {
     for (let i = 0; i < 5; i++) {
       await client.responses.create({ model: 'gpt-5-mini', input: `n${i}`, start_within: i < 3 ? '00h-00m-30s' : 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
     }
-    h.gateway.deps.ledger.flush();
+    await h.gateway.deps.ledger.flush();
     const summary = (await api('GET', `usage/summary?organization=${org.id}`)).json;
     expect(summary.total).toMatchObject({ requests: 5, flex_served: 3, deadline_requests: 3, deadline_hits: 3, deadline_hit_rate: 1 });
     expect(summary.total.saving_usd).toBeGreaterThan(0);
@@ -187,7 +187,7 @@ describe('usage', () => {
     await respond(keyA, { start_within: 'default' });
     await respond(keyB, { start_within: 'default' });
     await respond(keyB, { start_within: 'default' });
-    h.gateway.deps.ledger.flush();
+    await h.gateway.deps.ledger.flush();
 
     expect((await api('GET', 'organizations', undefined, keyA)).json.data.map((o: any) => o.name)).toEqual(['scope-a']);
     expect((await api('GET', 'usage/summary', undefined, keyA)).json.total.requests).toBe(1);
@@ -265,7 +265,7 @@ describe('per-key settings on the request path', () => {
   it('a monthly budget: once spent, 429 budget_exceeded with the reset time, in the caller\'s envelope', async () => {
     const { key, id } = await newKey();
     expect((await respond(key, { start_within: 'default' })).status).toBe(200);
-    h.gateway.deps.ledger.flush();
+    await h.gateway.deps.ledger.flush();
     const patched = await api('PATCH', `keys/${id}`, { settings: { monthly_budget_usd: 0.000001 } });
     expect(patched.json.settings.monthly_budget_usd).toBe(0.000001);
     const refused = await respond(key, { start_within: 'default' });

@@ -58,9 +58,9 @@ describe('authentication', () => {
     expectError(await responses(ok, { authorization: 'Bearer flex_live_000000000000000000000000' + 'abcdef' }), 401, 'invalid_api_key');
     const { createKey } = await import('../../src/cli.js');
     const store = h.gateway.deps.store;
-    const other = createKey(store, 'e2e', 'to revoke');
+    const other = await createKey(store, 'e2e', 'to revoke');
     expect((await responses(ok, { authorization: `Bearer ${other}` })).status).toBe(200);
-    store.revokeApiKey(other.slice(0, 16));
+    await store.revokeApiKey(other.slice(0, 16));
     const revoked = expectError(await responses(ok, { authorization: `Bearer ${other}` }), 401, 'invalid_api_key');
     expect(revoked.message).toMatch(/revoked/);
     expect(revoked.message).not.toContain(other);
@@ -192,10 +192,10 @@ describe('configuration errors', () => {
       expectError(await send(ok), 400, 'no_byok_key');
       expectError(await send({ ...ok, model: 'gemini-2.5-flash' }), 400, 'no_gemini_key');
       expectError(await send({ ...ok, model: 'claude-sonnet-4-5', max_output_tokens: 10 }), 400, 'no_anthropic_key');
-      const org = bare.gateway.deps.store.ensureOrganization('e2e');
+      const org = await bare.gateway.deps.store.ensureOrganization('e2e');
       const { seal } = await import('../../src/store/secrets.js');
       const { resolveMasterKey } = await import('../../src/server/provider-keys.js');
-      bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
+      await bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
       const unreachable = await send(ok);
       expect([502, 503]).toContain(unreachable.status);
       expect((unreachable.json as OpenAIError).error.doc_url).toMatch(/#upstream_unavailable$/);
@@ -268,10 +268,10 @@ describe('configuration errors', () => {
 });
 
 describe('per-key settings and the admin API', () => {
-  const withSettings = (settings: Partial<KeySettings>): string => {
-    const key = createKey(h.gateway.deps.store, 'e2e', 'limited');
-    const record = h.gateway.deps.store.findApiKeyByHash(hashApiKey(key))!;
-    h.gateway.deps.store.setKeySettings(record.id, { defaultStartWithin: null, allowedModels: null, requestsPerMinute: null, monthlyBudgetUsd: null, ...settings });
+  const withSettings = async (settings: Partial<KeySettings>): Promise<string> => {
+    const key = await createKey(h.gateway.deps.store, 'e2e', 'limited');
+    const record = (await h.gateway.deps.store.findApiKeyByHash(hashApiKey(key)))!;
+    await h.gateway.deps.store.setKeySettings(record.id, { defaultStartWithin: null, allowedModels: null, requestsPerMinute: null, monthlyBudgetUsd: null, ...settings });
     return key;
   };
   const admin = (method: string, path: string, token: string | undefined, body?: unknown) =>
@@ -282,11 +282,11 @@ describe('per-key settings and the admin API', () => {
     }).then(async (res) => ({ status: res.status, headers: res.headers, json: (await res.json()) }));
 
   it('model_not_allowed for a model outside the key\'s allowed models', async () => {
-    const key = withSettings({ allowedModels: ['gpt-5-nano'] });
+    const key = await withSettings({ allowedModels: ['gpt-5-nano'] });
     expectError(await post(`${h.url}/v1/responses`, JSON.stringify(ok), { authorization: `Bearer ${key}` }), 403, 'model_not_allowed', 'model');
   });
   it('budget_exceeded once the key has spent its monthly budget (Retry-After until the reset)', async () => {
-    const key = withSettings({ monthlyBudgetUsd: 0 });
+    const key = await withSettings({ monthlyBudgetUsd: 0 });
     const res = await post(`${h.url}/v1/responses`, JSON.stringify(ok), { authorization: `Bearer ${key}` });
     expect(expectError(res, 429, 'budget_exceeded').type).toBe('rate_limit_error');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
