@@ -23,6 +23,8 @@ export function createKeyLimits(options: {
   clock: () => number;
   /** Wall-clock ms for calendar months. */
   wallClock: () => number;
+  /** Shares a rate window with the other workers of a cluster (identity when alone). */
+  share?: (limiter: RateLimiter, name: string) => RateLimiter;
 }): KeyLimits {
   // One window limiter per distinct rate: settings change rarely and take few distinct values.
   const limiters = new Map<number, RateLimiter>();
@@ -30,6 +32,7 @@ export function createKeyLimits(options: {
     let limiter = limiters.get(perMinute);
     if (!limiter) {
       limiter = createWindowLimiter({ limit: perMinute, windowMs: 60_000, now: options.clock, retryAfterSeconds: 60 });
+      limiter = options.share?.(limiter, `key-rate-${perMinute}`) ?? limiter;
       limiters.set(perMinute, limiter);
     }
     return limiter;
