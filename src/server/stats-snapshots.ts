@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { FlexStats } from '../routing/stats.js';
 import type { Store } from '../store/store.js';
 
+/** The store's deployment-wide value holding the snapshot. */
+const SNAPSHOT = 'flex_stats_snapshot';
+
 export interface StatsSnapshots {
   /** Stops the timer and saves once more. */
   stop(): Promise<void>;
@@ -16,7 +19,7 @@ export async function keepStatsSnapshots(options: { stats: FlexStats; store: Sto
   let saving: Promise<void> | undefined;
   const save = async (): Promise<void> => {
     try {
-      await store.saveFlexStats(JSON.stringify(stats.snapshot()));
+      await store.setMeta(SNAPSHOT, JSON.stringify(stats.snapshot()));
     } catch (err) {
       log.warn({ err: String(err) }, 'could not save the flex statistics snapshot; will try again');
     }
@@ -41,7 +44,7 @@ export async function keepStatsSnapshots(options: { stats: FlexStats; store: Sto
 async function load(stats: FlexStats, store: Store, log: Logger): Promise<void> {
   let text: string | undefined;
   try {
-    text = await store.loadFlexStats();
+    text = await store.getMeta(SNAPSHOT);
   } catch (err) {
     log.warn({ err: String(err) }, 'could not read the flex statistics snapshot; starting from the defaults');
     return;
