@@ -12,7 +12,7 @@ import { runEmulatorCli } from './emulator/index.js';
 import { startGateway } from './server/bootstrap.js';
 import { joinCluster, runPrimary } from './server/cluster.js';
 import { resolveMasterKey } from './server/provider-keys.js';
-import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
+import { createKey, displayPrefix, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 import { summarizeUsage } from './usage/summary.js';
@@ -44,13 +44,6 @@ const USAGE = `Usage: flexinference <command>
   bench flex [--profile P]… [--requests N] [--factor X] [--seeds S,S,…] [--misses] [--windows=false]
                                          flex economics per capacity profile and policy
 `;
-
-export async function createKey(store: Store, org: string, name: string | null): Promise<string> {
-  const organization = await store.ensureOrganization(org);
-  const key = generateApiKey();
-  await store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
-  return key;
-}
 
 function workerCount(raw: string | undefined): number {
   const n = Number(raw ?? 1);

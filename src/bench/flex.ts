@@ -12,10 +12,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Agent, request } from 'undici';
-import { createKey } from '../cli.js';
+import { createKey } from '../store/api-keys.js';
 import { loadConfig } from '../config.js';
 import type { CapacityProfileName } from '../emulator/index.js';
-import { PROFILE_NAMES, startEmulator } from '../emulator/index.js';
+import { parseProfileName, startEmulator } from '../emulator/index.js';
 import type { Clock } from '../clock.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { startGateway } from '../server/bootstrap.js';
@@ -264,9 +264,7 @@ export async function runFlexBench(argv: string[]): Promise<number> {
   });
   const profiles: CapacityProfileName[] = [];
   for (const name of values.profile ?? PROFILES) {
-    const profile = PROFILE_NAMES.find((p) => p === name);
-    if (!profile) throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
-    profiles.push(profile);
+    profiles.push(parseProfileName(name, '--profile'));
   }
   const factor = Number(values.factor);
   const count = Number(values.requests);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { createKey } from '../cli.js';
+import { createKey } from '../store/api-keys.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { percentile } from '../routing/stats.js';
 import { spawnCli } from './processes.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createKey } from '../cli.js';
+import { createKey } from '../store/api-keys.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Child } from './processes.js';
 import { spawnCli, spawnScript } from './processes.js';

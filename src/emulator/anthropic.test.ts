@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './index.js';
 import type { RunningEmulator } from './types.js';
-import { cassetteSse, collapseRuns, fixtureChunks, fixtureJson, jsonOf, keys, parseSse, post, sseData } from './test-helpers.js';
+import { cassetteSse, collapseRuns, fixtureChunks, fixtureJson, jsonOf, keys, parseSse, post, sseData } from './test-support/helpers.js';
 
 const HEADERS = { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' };
 const TOOL = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAP_PERIOD_MS, drawCapacity, profileCapacity, resolveCapacity, sampleDelayMs } from './capacity.js';
 import { startEmulator } from './index.js';
 import { createRng } from './rng.js';
-import { jsonOf, parseSse, post } from './test-helpers.js';
+import { jsonOf, parseSse, post } from './test-support/helpers.js';
 import type { EmulatorOptions, EmulatorRequestLog } from './types.js';
 
 const AUTH = { authorization: 'Bearer sk-test' };

@@ -23,6 +23,13 @@ import type {
 
 export const PROFILE_NAMES: readonly CapacityProfileName[] = ['instant', 'calm', 'slow-flex', 'congested', 'outage', 'flapping'];
 
+/** A profile name from the outside (flag, environment); the error names where it came from. */
+export function parseProfileName(raw: string, source: string): CapacityProfileName {
+  const profile = PROFILE_NAMES.find((p) => p === raw);
+  if (!profile) throw new Error(`${source} must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(raw)}`);
+  return profile;
+}
+
 /** Flapping alternates flex between available and outage every this many (scaled) milliseconds. */
 export const FLAP_PERIOD_MS = 10_000;
 

@@ -1,8 +1,8 @@
 // `flexinference emulator --port N --seed S --profile P --time-scale X [--host H]`: runs the
 // provider emulator until SIGINT/SIGTERM and prints its URL.
-import { PROFILE_NAMES } from './capacity.js';
+import { parseProfileName, PROFILE_NAMES } from './capacity.js';
 import { startEmulator } from './server.js';
-import type { CapacityProfileName, EmulatorOptions } from './types.js';
+import type { EmulatorOptions } from './types.js';
 
 const USAGE = `Usage: flexinference emulator [--port N] [--host H] [--seed S] [--profile ${PROFILE_NAMES.join('|')}] [--time-scale X]
 
@@ -29,10 +29,6 @@ const defaultIo: CliIo = {
       process.once('SIGTERM', () => resolve());
     }),
 };
-
-function isProfile(value: string): value is CapacityProfileName {
-  return (PROFILE_NAMES as readonly string[]).includes(value);
-}
 
 function numberFlag(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -61,9 +57,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         options.timeScale = numberFlag(flag, value());
         break;
       case '--profile': {
-        const p = value() ?? '';
-        if (!isProfile(p)) throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
-        options.profile = p;
+        options.profile = parseProfileName(value() ?? '', '--profile');
         break;
       }
       default:

@@ -2,7 +2,7 @@ import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from './index.js';
 import type { RunningEmulator } from './types.js';
-import { collapseRuns, fixtureChunks, fixtureJson, jsonOf, keys, parseSse, post, sseData } from './test-helpers.js';
+import { collapseRuns, fixtureChunks, fixtureJson, jsonOf, keys, parseSse, post, sseData } from './test-support/helpers.js';
 
 const HEADERS = { 'x-goog-api-key': 'AIza-test' };
 const WEATHER = {

@@ -3,7 +3,7 @@
 export { startEmulator } from './server.js';
 export { createEmulatorHandler } from './handler.js';
 export { runEmulatorCli, parseCliArgs } from './cli.js';
-export { PROFILE_NAMES, profileCapacity } from './capacity.js';
+export { parseProfileName, PROFILE_NAMES, profileCapacity } from './capacity.js';
 export type {
   CapacityOverride,
   CapacityProfileName,

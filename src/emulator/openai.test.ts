@@ -12,7 +12,7 @@ import {
   splitTurns,
   sseData,
   parseSse,
-} from './test-helpers.js';
+} from './test-support/helpers.js';
 
 const AUTH = { authorization: 'Bearer sk-test' };
 const recorded = splitTurns(fixtureChunks('openai-responses/openai-reasoning-encrypted-content.1.chunks.txt'), 'response.created');

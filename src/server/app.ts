@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Clock } from '../clock.js';
 import { FlexError, redactSecrets, toFlexError } from '../errors/catalog.js';
 import type { RenderedError } from '../errors/render.js';
 import { renderAnthropicError, renderGoogleError, renderOpenAIError } from '../errors/render.js';
@@ -72,6 +73,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const inFlight = new Map<ServerResponse, AbortController>();
   /** Handlers still running (their ledger rows close when they finish). */
   const handlers = new Set<Promise<void>>();
+  /** Set during shutdown: called when the last in-flight response closes. */
+  let onDrained: (() => void) | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = `req_${randomUUID().replaceAll('-', '')}`;
@@ -83,6 +86,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
+      if (inFlight.size === 0) onDrained?.();
       // Unknown paths share one label: a caller must not be able to grow the series without bound.
       metrics.observe(surface?.name ?? routeLabel(path), res.statusCode, deps.clock.now() - startedAt);
     });
@@ -174,30 +178,46 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async shutdown(graceMs) {
       shuttingDown = true;
       // Load balancers see /readyz answer 503 and stop routing here before the listener closes.
-      if (deps.config.shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, deps.config.shutdownDrainMs));
+      if (deps.config.shutdownDrainMs > 0) await sleep(deps.clock, deps.config.shutdownDrainMs).done;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
-      const drained = (async (): Promise<'drained'> => {
-        while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 50));
-        return 'drained';
-      })();
-      if ((await Promise.race([drained, deadline])) === 'timeout') {
+      const drained = new Promise<'drained'>((resolve) => {
+        onDrained = () => resolve('drained');
+        if (inFlight.size === 0) resolve('drained');
+      });
+      if ((await raceClock(deps.clock, drained, graceMs)) === 'timeout') {
         deps.log.warn({ open: inFlight.size }, 'shutdown grace period over; ending remaining requests');
         // Requests still waiting get a 503 (or an in-stream error) in their own dialect first.
         for (const abort of inFlight.values()) {
           abort.abort(new FlexError('upstream_unavailable', { status: 503, retryAfterSeconds: 5, detail: 'The gateway is shutting down and could not finish this request in time.' }));
         }
-        await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+        await raceClock(deps.clock, Promise.allSettled([...handlers]), 1_000);
         for (const res of inFlight.keys()) res.destroy();
       }
       // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
-      await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await raceClock(deps.clock, Promise.allSettled([...handlers]), 5_000);
       server.closeAllConnections();
       unsubscribeMetrics();
       await closed;
     },
   };
+}
+
+/** Resolves after `ms` on the injected clock; `cancel` clears the timer so it keeps nothing alive. */
+function sleep(clock: Clock, ms: number): { done: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const done = new Promise<void>((resolve) => (cancel = clock.setTimer(ms, resolve)));
+  return { done, cancel };
+}
+
+/** `work`'s result, or 'timeout' once `ms` passed on the injected clock. */
+async function raceClock<T>(clock: Clock, work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  const timer = sleep(clock, ms);
+  try {
+    return await Promise.race([work, timer.done.then(() => 'timeout' as const)]);
+  } finally {
+    timer.cancel();
+  }
 }
 
 function modelsList(deps: GatewayDeps): unknown {

@@ -11,7 +11,7 @@ import { loadReloadableCatalog } from '../catalog/catalog.js';
 import type { ReloadableCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { RunningEmulator } from '../emulator/index.js';
-import { startEmulator } from '../emulator/index.js';
+import { parseProfileName, startEmulator } from '../emulator/index.js';
 import { createAnthropicProvider } from '../providers/anthropic/index.js';
 import { createGeminiProvider } from '../providers/gemini/index.js';
 import { createOpenAIProvider } from '../providers/openai/index.js';
@@ -129,7 +129,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       port: 0,
       host: '127.0.0.1',
       seed: config.emulator.seed,
-      profile: config.emulator.profile,
+      profile: parseProfileName(config.emulator.profile, 'FLEX_EMULATOR_PROFILE'),
       timeScale: config.emulator.timeScale,
     });
   }

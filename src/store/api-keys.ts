@@ -1,6 +1,7 @@
 // API key format: `flex_live_` + 24 lowercase hex + a 6-hex checksum of the first part, so a typo is
 // rejected before any lookup. Only a hash is ever stored.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from './store.js';
 
 const PREFIX = 'flex_live_';
 const FORMAT = /^flex_live_([0-9a-f]{24})([0-9a-f]{6})$/;
@@ -38,4 +39,12 @@ export function hashesEqual(a: string, b: string): boolean {
 /** What `keys list` shows instead of the key: enough to recognise it, not to use it. */
 export function displayPrefix(key: string): string {
   return key.slice(0, PREFIX.length + 6);
+}
+
+/** Creates a key for the organization (created on demand); the key itself is returned, once. */
+export async function createKey(store: Store, org: string, name: string | null): Promise<string> {
+  const organization = await store.ensureOrganization(org);
+  const key = generateApiKey();
+  await store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
+  return key;
 }

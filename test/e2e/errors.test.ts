@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/providers/provider.js';
 import { ERROR_CODES } from '../../src/errors/catalog.js';
-import { createKey } from '../../src/cli.js';
+import { createKey } from '../../src/store/api-keys.js';
 import { hashApiKey } from '../../src/store/api-keys.js';
 import type { KeySettings } from '../../src/store/store.js';
 import type { Harness } from './harness.js';
@@ -56,7 +56,7 @@ describe('authentication', () => {
     const badChecksum = h.key.slice(0, -1) + (h.key.endsWith('0') ? '1' : '0');
     expectError(await responses(ok, { authorization: `Bearer ${badChecksum}` }), 401, 'invalid_api_key');
     expectError(await responses(ok, { authorization: 'Bearer flex_live_000000000000000000000000' + 'abcdef' }), 401, 'invalid_api_key');
-    const { createKey } = await import('../../src/cli.js');
+    const { createKey } = await import('../../src/store/api-keys.js');
     const store = h.gateway.deps.store;
     const other = await createKey(store, 'e2e', 'to revoke');
     expect((await responses(ok, { authorization: `Bearer ${other}` })).status).toBe(200);

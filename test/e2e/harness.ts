@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import pino from 'pino';
-import { createKey } from '../../src/cli.js';
+import { createKey } from '../../src/store/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
 import { startEmulator } from '../../src/emulator/index.js';

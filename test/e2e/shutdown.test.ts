@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
+import { FakeClock } from '../../src/test-support/fake-clock.js';
 import { post, startHarness } from './harness.js';
 
 describe('shutdown past the grace period', () => {
@@ -46,6 +47,33 @@ describe('shutdown drain', () => {
       expect(res.status).toBe(200);
       await stopping;
       await expect(fetch(`${h.url}/readyz`)).rejects.toThrow();
+    } finally {
+      await h.emulator.close();
+      rmSync(h.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('shutdown on the injected clock', () => {
+  it('waits out the grace period on the gateway clock, not on wall time, and polls nothing', async () => {
+    const clock = new FakeClock();
+    const h = await startHarness({ gateway: { clock } });
+    try {
+      const waiting = post(
+        `${h.url}/v1/responses`,
+        JSON.stringify({ model: 'gpt-5-mini', input: 'slow [emulate:delay=20000]', start_within: 'default' }),
+        { authorization: `Bearer ${h.key}` },
+      );
+      await expect.poll(() => h.emulator.requests.length).toBe(1);
+      let stopped = false;
+      const stopping = h.gateway.stop(10_000).then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 300));
+      await clock.advance(9_999);
+      expect(stopped).toBe(false);
+      await clock.advance(1);
+      expect((await waiting).status).toBe(503);
+      await stopping;
+      expect(clock.pendingTimers).toBe(0);
     } finally {
       await h.emulator.close();
       rmSync(h.dir, { recursive: true, force: true });

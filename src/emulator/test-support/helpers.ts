@@ -1,9 +1,9 @@
 // Shared by the emulator's tests: recorded fixtures, a minimal SSE reader and HTTP helpers.
 import { readFileSync } from 'node:fs';
-import { isObject, type JsonObject } from './json.js';
+import { isObject, type JsonObject } from '../json.js';
 
 export function fixtureText(relative: string): string {
-  return readFileSync(new URL(`../../test/fixtures/${relative}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../../../test/fixtures/${relative}`, import.meta.url), 'utf8');
 }
 
 /** A `*.chunks.txt` fixture: one parsed SSE data object per line. */
