@@ -73,8 +73,9 @@ export function createAdminAuth(deps: AdminAuthDeps) {
     throw new FlexError('invalid_admin_token', { detail });
   };
 
-  const orgViewer = async (req: IncomingMessage): Promise<Viewer> => {
-    const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.trustProxy));
+  const orgViewer = async (req: IncomingMessage, token: string): Promise<Viewer> => {
+    // The token may come from the sign-in body rather than a header: authenticate it as a header.
+    const key = await deps.authenticator.authenticate({ authorization: `Bearer ${token}` }, clientAddress(req, deps.trustProxy));
     return { role: 'organization', orgId: key.orgId, orgName: key.orgName, keyId: key.id };
   };
 
@@ -85,7 +86,7 @@ export function createAdminAuth(deps: AdminAuthDeps) {
       throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: blocked, detail: 'Too many failed authentication attempts from your address.' });
     }
     if (await deps.token.matches(token)) return { role: 'admin' };
-    if (isWellFormedApiKey(token)) return orgViewer(req);
+    if (isWellFormedApiKey(token)) return orgViewer(req, token);
     return refuse(req, 'The token is neither the admin token nor an active API key.');
   };
 

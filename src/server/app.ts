@@ -16,6 +16,7 @@ import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js
 import { createMetrics } from './metrics.js';
 import { handleUsage } from './usage-endpoint.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
+import { handleDashboard, isDashboardPath } from './dashboard-routes.js';
 
 export interface Gateway {
   server: Server;
@@ -37,7 +38,7 @@ function dialectFor(req: IncomingMessage, surface: Surface | undefined): Dialect
   if (surface?.name === 'interactions') return 'google';
   if (surface) return 'openai';
   const url = req.url ?? '';
-  if (url.startsWith(ADMIN_PREFIX)) return 'openai';
+  if (url.startsWith(ADMIN_PREFIX) || isDashboardPath(url.split('?', 1)[0] ?? '')) return 'openai';
   if (url.startsWith('/v1beta') || url.startsWith('/v1/interactions') || req.headers['x-goog-api-key']) return 'google';
   if (url.startsWith('/v1/messages') || req.headers['anthropic-version'] || req.headers['x-api-key']) return 'anthropic';
   return 'openai';
@@ -60,7 +61,8 @@ const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/d
 /** The metrics label of a path that is not a surface: known routes by name, the rest as one. */
 function routeLabel(path: string): string {
   if (GET_ROUTES.has(path)) return path;
-  return path.startsWith(ADMIN_PREFIX) ? '/admin/v1' : 'other';
+  if (path.startsWith(ADMIN_PREFIX)) return '/admin/v1';
+  return isDashboardPath(path) ? '/dashboard' : 'other';
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
@@ -103,6 +105,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         await handleGeneration(deps, surface, req, res, ctx);
       } else if (path.startsWith(ADMIN_PREFIX)) {
         await handleAdmin(deps.admin, req, res, new URL(req.url ?? '/', 'http://gateway'));
+      } else if (isDashboardPath(path)) {
+        await handleDashboard(deps, req, res, path);
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
         await handleGet(path, req, res);
