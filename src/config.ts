@@ -1,4 +1,5 @@
 // Environment (and CLI flags) → one typed config object.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { PROFILE_NAMES } from './emulator/capacity.js';
 import type { CapacityProfileName } from './emulator/types.js';
@@ -32,8 +33,11 @@ export interface Config {
   orgRequestsPerSecond: number;
   /** Failed authentications per client address per minute before 429. */
   authFailuresPerMinute: number;
-  /** Behind a load balancer: take the client address from the first X-Forwarded-For hop. */
-  trustProxy: boolean;
+  /**
+   * Addresses and CIDRs of the proxies in front of the gateway (FLEX_TRUST_PROXY): the client is
+   * the right-most X-Forwarded-For hop that is not one of them. Empty: X-Forwarded-For is ignored.
+   */
+  trustedProxies: readonly string[];
   logLevel: string;
 }
 
@@ -54,9 +58,55 @@ function emulatorProfile(env: Env): CapacityProfileName {
   return profile;
 }
 
+/** `1`/`true` trusts loopback and private networks; otherwise a list of addresses, CIDRs and those names. */
+const PROXY_PRESETS: Readonly<Record<string, readonly string[]>> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'],
+};
+
+function trustedProxies(env: Env): string[] {
+  const raw = (env.FLEX_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === '0' || raw === 'false') return [];
+  if (raw === '1' || raw === 'true') return [...(PROXY_PRESETS.loopback ?? []), ...(PROXY_PRESETS.private ?? [])];
+  return raw.split(',').flatMap((item) => {
+    const entry = item.trim();
+    const preset = PROXY_PRESETS[entry];
+    if (preset) return preset;
+    if (!isAddressOrCidr(entry)) {
+      throw new Error(
+        `FLEX_TRUST_PROXY must be 1, or a comma-separated list of proxy addresses, CIDRs, "loopback" or "private"; ${JSON.stringify(entry)} is none of those (example: FLEX_TRUST_PROXY=10.0.0.0/8,loopback)`,
+      );
+    }
+    return [entry];
+  });
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/** A base URL the gateway cannot call fails at start, naming its variable, not at the first request. */
+function checkBaseUrl(name: string, value: string, example: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new Error(`${name} must be an http:// or https:// URL without query or fragment, got ${JSON.stringify(value)} (example: ${name}=${example})`);
+  }
+}
+
 function endpoint(env: Env, prefix: string, defaultBase: string): ProviderEndpoint {
   const apiKey = env[`${prefix}_API_KEY`] || undefined;
   const base = env[`${prefix}_BASE_URL`] || undefined;
+  if (base !== undefined) checkBaseUrl(`${prefix}_BASE_URL`, base, defaultBase);
   return { baseUrl: (base ?? defaultBase).replace(/\/+$/, ''), apiKey, emulated: !apiKey && !base };
 }
 
@@ -86,7 +136,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     shutdownDrainMs: int(env, 'FLEX_SHUTDOWN_DRAIN_MS', 0),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
-    trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',
+    trustedProxies: trustedProxies(env),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

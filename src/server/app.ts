@@ -11,7 +11,8 @@ import type { GatewayDeps } from './deps.js';
 import { renderErrorsPage } from './docs-page.js';
 import type { RequestContext } from './generate.js';
 import { handleGeneration } from './generate.js';
-import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js';
+import { createClientAddressResolver } from './client-address.js';
+import { drainThenClose, sendJson, sendRendered } from './http.js';
 import { createMetrics } from './metrics.js';
 import { handleUsage } from './usage-endpoint.js';
 
@@ -57,6 +58,7 @@ const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/d
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
   const metrics = createMetrics();
+  const clientAddress = createClientAddressResolver(deps.config.trustedProxies);
   const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
@@ -82,7 +84,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
         if (req.method !== 'POST') throw new FlexError('method_not_allowed');
-        const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        const key = deps.authenticator.authenticate(req.headers, clientAddress(req));
         const wait = deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
         const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal };
@@ -130,7 +132,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       case '/v1/usage': {
-        const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        const key = deps.authenticator.authenticate(req.headers, clientAddress(req));
         return sendJson(res, 200, handleUsage(deps, key, req.url ?? ''));
       }
     }

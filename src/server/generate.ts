@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CanonicalResponse, ProviderName, ServedTier } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
+import { withoutSecrets } from '../errors/redact.js';
 import { assembleResponse } from '../routing/assemble.js';
 import type { Committed, OpenOptions } from '../routing/flex-race.js';
 import { openCommitted, openDirect } from '../routing/flex-race.js';
@@ -25,6 +26,26 @@ export interface RequestContext {
   key: ApiKeyRecord;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
+}
+
+/**
+ * Every provider key this request's errors could quote: the organization's own and the
+ * deployment-wide ones, for all providers (computed only when an error is about to leave).
+ */
+function providerKeysOf(deps: GatewayDeps, orgId: string): string[] {
+  const keys: string[] = [];
+  for (const provider of ['openai', 'gemini', 'anthropic'] as const) {
+    const own = deps.providerKeys.resolve(orgId, provider);
+    if (own && !own.emulated) keys.push(own.apiKey);
+    const deployment = deps.config[provider].apiKey;
+    if (deployment !== undefined) keys.push(deployment);
+  }
+  return keys;
+}
+
+/** An error about to reach the caller or a log line, without any provider key in its text. */
+function scrubbed(deps: GatewayDeps, ctx: RequestContext, err: FlexError): FlexError {
+  return withoutSecrets(err, providerKeysOf(deps, ctx.key.orgId));
 }
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
@@ -142,7 +163,7 @@ export async function handleGeneration(
     const disconnected = clientLeft(ctx);
     end.status = disconnected ? 'disconnected' : 'failed';
     end.errorCode = disconnected ? 'client_disconnected' : toFlexError(err).code;
-    throw err;
+    throw err instanceof FlexError ? scrubbed(deps, ctx, err) : err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') attempt.current?.cancel();
@@ -186,7 +207,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
     response = await assembleResponse(committed.events);
   } catch (err) {
     if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err; // no re-run after any abort
-    deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
+    deps.log.warn({ requestId: ctx.requestId, err: scrubbed(deps, ctx, toFlexError(err)).message }, 'flex failed after admission; re-running on standard');
     end.route = 'flex_failed_after_admission';
     committed = attempt.current = await openDirect(open, 'standard', 'flex_failed_after_admission');
     response = await assembleResponse(committed.events);
@@ -235,7 +256,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
   } catch (err) {
     if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
-    const flexErr = toFlexError(err);
+    const flexErr = scrubbed(deps, ctx, toFlexError(err));
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
     res.end(encoder.error(flexErr));
     end.status = 'failed';

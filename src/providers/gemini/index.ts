@@ -5,7 +5,7 @@ import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import { isFlexError, toFlexError } from '../../errors/catalog.js';
 import type { Provider, ProviderCall } from '../provider.js';
 import { convertRequest } from './convert-request.js';
-import { httpError, malformedEvent, networkError } from './map-error.js';
+import { endedEarly, httpError, malformedEvent, networkError } from './map-error.js';
 import { createGeminiStreamParser } from './parse-stream.js';
 import { readSse } from './sse.js';
 
@@ -47,7 +47,7 @@ async function* streamInteraction(url: string, dispatcher: Dispatcher, call: Pro
     }
     parser.end();
   } catch (err) {
-    throw failure(err, call.signal);
+    throw readFailure(err, call.signal);
   } finally {
     releaseBody(response.body, parser.completed);
   }
@@ -107,6 +107,17 @@ function parseData(data: string): unknown {
   } catch {
     throw malformedEvent(data);
   }
+}
+
+/**
+ * A failure after the headers arrived: a lost connection cuts the stream (502, as on every other
+ * provider), a stall is a timeout; the rest as in `failure`.
+ */
+function readFailure(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted || isFlexError(err)) return failure(err, signal);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code !== 'UND_ERR_BODY_TIMEOUT') return endedEarly(`connection lost: ${code}`);
+  return failure(err, signal);
 }
 
 /**

@@ -54,17 +54,18 @@ export function failedInteraction(interaction: WireInteraction | undefined, raw:
   return upstreamError({
     provider: PROVIDER,
     status: interaction?.error ? httpStatusOf(interaction.error, name) : 502,
-    providerCode: name ?? raw,
+    // The interaction status ("failed", "cancelled") is not a google.rpc name; rendering maps the HTTP status.
+    ...(name ? { providerCode: name } : {}),
     message: interaction?.error?.message || `The Gemini interaction ended with status "${raw}".`,
   });
 }
 
 /** The stream closed before `interaction.completed`. */
-export function endedEarly(): FlexError {
+export function endedEarly(reason?: string): FlexError {
   return upstreamError({
     provider: PROVIDER,
     status: 502,
-    message: 'The Gemini stream ended early, before the interaction completed.',
+    message: `The Gemini stream ended early, before the interaction completed${reason === undefined ? '' : ` (${reason})`}.`,
   });
 }
 
