@@ -38,6 +38,13 @@ export interface Config {
    * the right-most X-Forwarded-For hop that is not one of them. Empty: X-Forwarded-For is ignored.
    */
   trustedProxies: readonly string[];
+  /** Caller connections: idle bound (fresh and keep-alive), header and whole-request deadlines, per-address cap. */
+  clientConnections: {
+    idleTimeoutMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    maxPerAddress: number;
+  };
   logLevel: string;
 }
 
@@ -90,6 +97,22 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
+function clientConnections(env: Env): Config['clientConnections'] {
+  const limits = {
+    // Above the idle timeouts of common load balancers (60 s), so they never reuse a closed connection.
+    idleTimeoutMs: int(env, 'FLEX_CLIENT_IDLE_TIMEOUT_MS', 65_000),
+    headersTimeoutMs: int(env, 'FLEX_CLIENT_HEADERS_TIMEOUT_MS', 20_000),
+    requestTimeoutMs: int(env, 'FLEX_CLIENT_REQUEST_TIMEOUT_MS', 60_000),
+    maxPerAddress: int(env, 'FLEX_MAX_CONNECTIONS_PER_ADDRESS', 1_000),
+  };
+  if (limits.headersTimeoutMs === 0 || limits.requestTimeoutMs < limits.headersTimeoutMs) {
+    throw new Error(
+      `FLEX_CLIENT_HEADERS_TIMEOUT_MS must be above 0 and at most FLEX_CLIENT_REQUEST_TIMEOUT_MS (got ${limits.headersTimeoutMs} and ${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
 /** A base URL the gateway cannot call fails at start, naming its variable, not at the first request. */
 function checkBaseUrl(name: string, value: string, example: string): void {
   let url: URL | undefined;
@@ -137,6 +160,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
     trustedProxies: trustedProxies(env),
+    clientConnections: clientConnections(env),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

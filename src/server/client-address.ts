@@ -16,11 +16,10 @@ export type ClientAddressOf = (req: IncomingMessage) => string;
  */
 export function createClientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
   if (trustedProxies.length === 0) return (req) => groupAddress(peerAddress(req));
-  const trusted = trustList(trustedProxies);
-  const isTrusted = (address: string): boolean => trusted.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  const isTrusted = createTrustCheck(trustedProxies);
   return (req) => {
     const peer = peerAddress(req);
-    if (isIP(peer) === 0 || !isTrusted(peer)) return groupAddress(peer);
+    if (!isTrusted(peer)) return groupAddress(peer);
     const header = req.headers['x-forwarded-for'];
     if (typeof header !== 'string') return groupAddress(peer);
     const hops = header.split(',');
@@ -38,7 +37,10 @@ export function createClientAddressResolver(trustedProxies: readonly string[]): 
 
 /** The socket's peer as a plain address (IPv4-mapped IPv6 shown as IPv4). */
 export function peerAddress(req: Pick<IncomingMessage, 'socket'>): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
+  return plainAddress(req.socket.remoteAddress ?? 'unknown');
+}
+
+export function plainAddress(address: string): string {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
 
@@ -53,17 +55,21 @@ function hopAddress(raw: string): string | undefined {
   let hop = raw.trim();
   if (hop.startsWith('[')) hop = hop.slice(1, hop.indexOf(']') === -1 ? undefined : hop.indexOf(']'));
   else if (hop.includes('.') && hop.lastIndexOf(':') > hop.lastIndexOf('.')) hop = hop.slice(0, hop.lastIndexOf(':'));
-  if (hop.startsWith('::ffff:') && isIP(hop.slice(7)) === 4) hop = hop.slice(7);
+  hop = plainAddress(hop);
   return isIP(hop) === 0 ? undefined : hop;
 }
 
-function trustList(entries: readonly string[]): BlockList {
+/** True for an address inside one of the trusted proxy addresses or CIDRs. */
+export function createTrustCheck(trustedProxies: readonly string[]): (address: string) => boolean {
   const list = new BlockList();
-  for (const entry of entries) {
+  for (const entry of trustedProxies) {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (prefix === undefined) list.addAddress(address, family);
     else list.addSubnet(address, Number(prefix), family);
   }
-  return list;
+  return (address) => {
+    const family = isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  };
 }
