@@ -29,23 +29,24 @@ export interface RequestContext {
 }
 
 /**
- * Every provider key this request's errors could quote: the organization's own and the
- * deployment-wide ones, for all providers (computed only when an error is about to leave).
+ * Every provider key this request's errors could quote: the one it used, the organization's own and
+ * the deployment-wide ones, for all providers (looked up only when an error is about to leave).
  */
-function providerKeysOf(deps: GatewayDeps, orgId: string): string[] {
-  const keys: string[] = [];
+async function providerKeysOf(deps: GatewayDeps, orgId: string, used: string): Promise<string[]> {
+  const keys = [used];
   for (const provider of ['openai', 'gemini', 'anthropic'] as const) {
-    const own = deps.providerKeys.resolve(orgId, provider);
-    if (own && !own.emulated) keys.push(own.apiKey);
     const deployment = deps.config[provider].apiKey;
     if (deployment !== undefined) keys.push(deployment);
+    // Best effort: the key actually used is already in the list if the store cannot answer now.
+    const own = await deps.providerKeys.resolve(orgId, provider).catch(() => undefined);
+    if (own && !own.emulated) keys.push(own.apiKey);
   }
   return keys;
 }
 
 /** An error about to reach the caller or a log line, without any provider key in its text. */
-function scrubbed(deps: GatewayDeps, ctx: RequestContext, err: FlexError): FlexError {
-  return withoutSecrets(err, providerKeysOf(deps, ctx.key.orgId));
+async function scrubbed(deps: GatewayDeps, ctx: RequestContext, used: string, err: FlexError): Promise<FlexError> {
+  return withoutSecrets(err, await providerKeysOf(deps, ctx.key.orgId, used));
 }
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
@@ -104,7 +105,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
       detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
     });
   }
-  const key = deps.providerKeys.resolve(ctx.key.orgId, provider);
+  const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);
   const upstream = key?.emulated ? deps.emulatorProviders[provider] : deps.providers[provider];
   if (key === undefined || upstream === undefined) throw new FlexError(NO_KEY_CODE[provider]);
   return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };
@@ -153,17 +154,18 @@ export async function handleGeneration(
     statsKey: { provider, model },
     onRoute: (route) => (end.route = route),
   };
+  const scrub = (err: FlexError): Promise<FlexError> => scrubbed(deps, ctx, apiKey, err);
   try {
     attempt.current = await openCommitted(open);
     end.route = attempt.current.route;
-    const args: AnswerArgs = { res, decoded, committed: attempt.current, ctx, end, deps };
+    const args: AnswerArgs = { res, decoded, committed: attempt.current, ctx, end, deps, scrub };
     if (decoded.stream) await streamAnswer(args);
     else await jsonAnswer(args, open, attempt);
   } catch (err) {
     const disconnected = clientLeft(ctx);
     end.status = disconnected ? 'disconnected' : 'failed';
     end.errorCode = disconnected ? 'client_disconnected' : toFlexError(err).code;
-    throw err instanceof FlexError ? scrubbed(deps, ctx, err) : err;
+    throw err instanceof FlexError ? await scrub(err) : err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') attempt.current?.cancel();
@@ -196,6 +198,8 @@ interface AnswerArgs {
   ctx: RequestContext;
   end: LedgerProgress;
   deps: GatewayDeps;
+  /** The error without any provider key in its text. */
+  scrub: (err: FlexError) => Promise<FlexError>;
 }
 
 /** A non-streaming caller: assemble, then answer once. Nothing was sent yet if flex fails after commit. */
@@ -207,7 +211,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
     response = await assembleResponse(committed.events);
   } catch (err) {
     if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err; // no re-run after any abort
-    deps.log.warn({ requestId: ctx.requestId, err: scrubbed(deps, ctx, toFlexError(err)).message }, 'flex failed after admission; re-running on standard');
+    deps.log.warn({ requestId: ctx.requestId, err: (await args.scrub(toFlexError(err))).message }, 'flex failed after admission; re-running on standard');
     end.route = 'flex_failed_after_admission';
     committed = attempt.current = await openDirect(open, 'standard', 'flex_failed_after_admission');
     response = await assembleResponse(committed.events);
@@ -225,7 +229,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
   Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
 }
 
-async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerArgs): Promise<void> {
+async function streamAnswer({ res, decoded, committed, ctx, end, deps, scrub }: AnswerArgs): Promise<void> {
   const servedTier = servedTierOf(committed);
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
@@ -256,7 +260,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
   } catch (err) {
     if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
-    const flexErr = scrubbed(deps, ctx, toFlexError(err));
+    const flexErr = await scrub(toFlexError(err));
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
     res.end(encoder.error(flexErr));
     end.status = 'failed';
