@@ -1,6 +1,6 @@
 // The Gemini provider: canonical request + tier → `POST {baseUrl}/v1beta/interactions` (always
 // streamed) → canonical stream events. https://ai.google.dev/api/interactions-api
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, errors, request as undiciRequest, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import { isFlexError, toFlexError } from '../../errors/catalog.js';
 import type { Provider, ProviderCall } from '../provider.js';
@@ -117,6 +117,8 @@ function readFailure(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted || isFlexError(err)) return failure(err, signal);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code !== 'UND_ERR_BODY_TIMEOUT') return endedEarly(`connection lost: ${code}`);
+  // A connection cut inside a chunked body surfaces as an HTTP parser error, without a code.
+  if (err instanceof errors.HTTPParserError) return endedEarly('connection lost: the response was cut');
   return failure(err, signal);
 }
 

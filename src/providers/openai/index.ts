@@ -1,6 +1,6 @@
 // The OpenAI provider: POST {baseUrl}/responses, always streamed, parsed into canonical events.
 // https://platform.openai.com/docs/api-reference/responses/create
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, errors, request, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import { isFlexError, toFlexError } from '../../errors/catalog.js';
 import type { Provider, ProviderCall } from '../provider.js';
@@ -161,7 +161,8 @@ function release(body: Dispatcher.ResponseData['body']): void {
 /** A failure while reading an answer whose headers arrived. */
 function bodyReadError(err: unknown, origin: string): Error {
   const code = errorCode(err);
-  if (code === undefined) return toFlexError(err);
+  // A connection cut inside a chunked body surfaces as an HTTP parser error, without a code.
+  if (code === undefined && !(err instanceof errors.HTTPParserError)) return toFlexError(err);
   if (code === 'UND_ERR_BODY_TIMEOUT') return transportError(err, origin);
-  return endedEarlyError(`connection lost: ${code}`);
+  return endedEarlyError(`connection lost: ${code ?? 'the response was cut'}`);
 }
