@@ -16,7 +16,6 @@ beforeAll(async () => {
       FLEX_CLIENT_IDLE_TIMEOUT_MS: String(IDLE_MS),
       FLEX_CLIENT_HEADERS_TIMEOUT_MS: String(HEADERS_MS),
       FLEX_CLIENT_REQUEST_TIMEOUT_MS: '1500',
-      FLEX_MAX_CONNECTIONS_PER_ADDRESS: '300',
     },
   });
   port = Number(new URL(h.url).port);
@@ -59,17 +58,41 @@ describe('client connections', () => {
   });
 
   it('caps open connections per address; other addresses and real requests still get through', async () => {
-    const held = Array.from({ length: 300 }, () => openAndTime('127.0.0.3'));
-    await Promise.all(held.map((c) => new Promise((r) => c.socket.once('connect', r))));
-    await new Promise((r) => setTimeout(r, 50));
-    const refused = openAndTime('127.0.0.3');
-    expect(await refused.closed).toBeLessThan(IDLE_MS - 100);
-    expect(held.filter((c) => c.socket.destroyed)).toHaveLength(0);
-    // Another address is not affected.
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: 'hi', start_within: 'default' }), { authorization: `Bearer ${h.key}` });
-    expect(res.status).toBe(200);
-    for (const c of held) c.socket.destroy();
-    await Promise.all(held.map((c) => c.closed));
+    // A long idle bound here, so a connection closed at once can only be the cap's doing.
+    const capped = await startHarness({ env: { FLEX_CLIENT_IDLE_TIMEOUT_MS: '60000', FLEX_MAX_CONNECTIONS_PER_ADDRESS: '50' } });
+    const cappedPort = Number(new URL(capped.url).port);
+    const open = (localAddress: string) => {
+      const started = performance.now();
+      const socket = connect({ port: cappedPort, host: '127.0.0.1', localAddress });
+      socket.on('error', () => undefined);
+      return { socket, closed: new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now() - started))) };
+    };
+    try {
+      const held = Array.from({ length: 50 }, () => open('127.0.0.3'));
+      await Promise.all(held.map((c) => new Promise((r) => c.socket.once('connect', r))));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await open('127.0.0.3').closed).toBeLessThan(10_000);
+      expect(held.filter((c) => c.socket.destroyed)).toHaveLength(0);
+      // Another address is not affected, and a real request gets through.
+      const other = open('127.0.0.4');
+      await new Promise((r) => other.socket.once('connect', r));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(other.socket.destroyed).toBe(false);
+      other.socket.destroy();
+      const res = await post(`${capped.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: 'hi', start_within: 'default' }), { authorization: `Bearer ${capped.key}` });
+      expect(res.status).toBe(200);
+      // Closing connections frees the address's share.
+      for (const c of held) c.socket.destroy();
+      await Promise.all(held.map((c) => c.closed));
+      await new Promise((r) => setTimeout(r, 100));
+      const again = open('127.0.0.3');
+      await new Promise((r) => again.socket.once('connect', r));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(again.socket.destroyed).toBe(false);
+      again.socket.destroy();
+    } finally {
+      await capped.close();
+    }
   });
 
   it('never cuts a request whose answer takes longer than the idle bound, nor a kept-alive connection in use', async () => {
