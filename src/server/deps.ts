@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
 import type { Authenticator } from './auth.js';
+import type { ClusterLink } from './cluster.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface ResolvedProviderKey {
@@ -45,4 +46,6 @@ export interface GatewayDeps {
   ledger: Ledger;
   log: Logger;
   surfaces: readonly Surface[];
+  /** Set in a `serve --workers N` worker: what the workers share through the primary. */
+  link?: ClusterLink;
 }
