@@ -38,6 +38,10 @@ export interface Config {
    * the right-most X-Forwarded-For hop that is not one of them. Empty: X-Forwarded-For is ignored.
    */
   trustedProxies: readonly string[];
+  /** A silent upstream fails its attempt: no headers within `headersMs`, no event for `idleMs`. */
+  upstreamTimeouts: { headersMs: number; idleMs: number };
+  /** SSE comment sent to a started stream after this long without a byte (upstream pauses). */
+  streamHeartbeatMs: number;
   /** Caller connections: idle bound (fresh and keep-alive), header and whole-request deadlines, per-address cap. */
   clientConnections: {
     idleTimeoutMs: number;
@@ -160,6 +164,11 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
     trustedProxies: trustedProxies(env),
+    upstreamTimeouts: {
+      headersMs: int(env, 'FLEX_UPSTREAM_HEADERS_TIMEOUT_MS', 60_000),
+      idleMs: int(env, 'FLEX_UPSTREAM_IDLE_TIMEOUT_MS', 120_000),
+    },
+    streamHeartbeatMs: int(env, 'FLEX_STREAM_HEARTBEAT_MS', 15_000),
     clientConnections: clientConnections(env),
     logLevel: env.LOG_LEVEL ?? 'info',
   };

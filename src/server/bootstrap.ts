@@ -97,7 +97,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
   }
   // One transport (one connection pool, one set of timeouts) for every upstream.
-  const transport = createUpstreamTransport();
+  const transport = createUpstreamTransport({ timeouts: config.upstreamTimeouts });
   const createProvider = (p: ProviderName, baseUrl: string): Provider =>
     p === 'openai'
       ? createOpenAIProvider({ baseUrl, transport })

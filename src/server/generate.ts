@@ -16,6 +16,7 @@ import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
+import { startHeartbeat } from './heartbeat.js';
 import { readBody } from './http.js';
 
 export interface RequestContext {
@@ -202,6 +203,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
   });
   res.flushHeaders();
   end.servedTier = servedTier;
+  const heartbeat = startHeartbeat(res, deps.config.streamHeartbeatMs);
   try {
     for (;;) {
       const r = await committed.events.next();
@@ -214,6 +216,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
       end.firstByteMs ??= deps.clock.now() - ctx.startedAt;
+      heartbeat.wrote();
       if (!writeBatched(res, chunk)) await waitForDrain(res, ctx.clientSignal);
     }
     if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
@@ -227,6 +230,8 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
     res.end(encoder.error(flexErr));
     end.status = 'failed';
     end.errorCode = flexErr.code;
+  } finally {
+    heartbeat.stop();
   }
 }
 

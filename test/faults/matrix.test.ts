@@ -7,13 +7,16 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Harness } from '../e2e/harness.js';
 import { startHarness } from '../e2e/harness.js';
-import type { SurfaceName } from './callers.js';
+import type { CallerAnswer, SurfaceName } from './callers.js';
 import { SURFACES, callerRequest, expectErrorEnvelope, expectStreamError, expectSuccess, send } from './callers.js';
 import type { Fault, FaultProxy } from './fault-proxy.js';
 import { startFaultProxy } from './fault-proxy.js';
 
 const HEADERS_TIMEOUT_MS = 1_000;
-const IDLE_TIMEOUT_MS = 1_000;
+const IDLE_TIMEOUT_MS = 1_500;
+/** An upstream pause shorter than the idle timeout, bridged by heartbeats to the caller. */
+const PAUSE_MS = 700;
+const HEARTBEAT_MS = 200;
 /** Slack for a loaded machine on top of the timeouts and the window. */
 const SLACK_MS = 4_000;
 const FLEX_WINDOW = '00h-00m-05s';
@@ -37,6 +40,8 @@ interface Scenario {
   /** Directives beyond the default placement (e.g. standard failing too). */
   directives?: (tier: TierKind) => string;
   expect: (tier: TierKind, stream: boolean) => Expected;
+  /** More to check on the caller's answer. */
+  check?: (answer: CallerAnswer, stream: boolean) => void;
 }
 
 const ok: Expected = { kind: 'ok' };
@@ -52,6 +57,17 @@ const afterCommit = (...statuses: number[]) => (tier: TierKind, stream: boolean)
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'healthy upstream', fault: 'pass', expect: () => ok },
+  { name: 'silent before the headers', fault: 'silent_headers', expect: beforeCommit(504) },
+  { name: 'silent after the headers', fault: 'silent_body', expect: beforeCommit(504) },
+  { name: 'stalled mid-stream', fault: 'stall', expect: afterCommit(504) },
+  { name: 'a trickle that never completes an event', fault: 'trickle', expect: afterCommit(504) },
+  {
+    name: 'a pause shorter than the idle timeout',
+    fault: 'pause',
+    expect: () => ok,
+    // A started stream gets SSE comments while the upstream pauses.
+    check: (answer, stream) => (stream ? expect(answer.text).toMatch(/^: keep-alive$/m) : undefined),
+  },
   { name: 'cut after the terminal event', fault: 'cut_after_terminal', expect: () => ok },
   { name: 'cut before the terminal event', fault: 'cut', expect: afterCommit(502) },
   { name: 'malformed SSE after content', fault: 'malformed', expect: afterCommit(502) },
@@ -110,7 +126,7 @@ let h: Harness;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, host: '127.0.0.1', profile: 'instant', seed: 13 });
-  proxy = await startFaultProxy({ upstream: emulator.url, pauseMs: 1_500 });
+  proxy = await startFaultProxy({ upstream: emulator.url, pauseMs: PAUSE_MS });
   h = await startHarness({
     env: {
       OPENAI_BASE_URL: `${proxy.url}/v1`,
@@ -118,6 +134,7 @@ beforeAll(async () => {
       ANTHROPIC_BASE_URL: proxy.url,
       FLEX_UPSTREAM_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       FLEX_UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+      FLEX_STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
     },
   });
 });
@@ -142,6 +159,7 @@ async function runCase(c: Case): Promise<void> {
       expectStreamError(c.surface, answer);
       break;
   }
+  c.scenario.check?.(answer, c.stream);
   expect(answer.ms).toBeLessThan(HEADERS_TIMEOUT_MS + IDLE_TIMEOUT_MS + windowMs(c.tier) + SLACK_MS);
   // The fault was really met by this case's attempts.
   expect(proxy.records.some((r) => r.caseId === c.id)).toBe(true);

@@ -50,11 +50,12 @@ describe('client connections', () => {
     const trickling = Array.from({ length: 100 }, () => openAndTime('127.0.0.1', slowloris));
     const idleTimes = await Promise.all(idle.map((c) => c.closed));
     const trickleTimes = await Promise.all(trickling.map((c) => c.closed));
-    // Bounds: the timeout plus Node's checking interval, with slack for a loaded machine.
+    // Never before their bound; after it, within generous slack for a loaded machine (before the
+    // fix they stayed open indefinitely).
     expect(Math.min(...idleTimes)).toBeGreaterThanOrEqual(IDLE_MS - 50);
-    expect(Math.max(...idleTimes)).toBeLessThan(IDLE_MS + 2_000);
+    expect(Math.max(...idleTimes)).toBeLessThan(IDLE_MS + 10_000);
     expect(Math.min(...trickleTimes)).toBeGreaterThanOrEqual(HEADERS_MS - 50);
-    expect(Math.max(...trickleTimes)).toBeLessThan(HEADERS_MS + 2_500);
+    expect(Math.max(...trickleTimes)).toBeLessThan(HEADERS_MS + 10_000);
   });
 
   it('caps open connections per address; other addresses and real requests still get through', async () => {
