@@ -137,7 +137,7 @@ async function* streamCall(
   let settled = false;
   const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call, timeouts.idleMs)));
   try {
-    const reader = createChunkReader(call, idle.touch);
+    const reader = createChunkReader(call, () => idle.touch());
     // destroyOnReturn:false — leaving the loop after the final event must not kill a connection
     // the pool can reuse; the body is released or discarded explicitly instead.
     for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {

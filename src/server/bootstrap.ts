@@ -41,6 +41,7 @@ import type { ClusterLink } from './cluster.js';
 import { sharedLimiter, sharedStats } from './cluster.js';
 import { createKeyLimits } from './key-limits.js';
 import type { GatewayDeps } from './deps.js';
+import { createClientAddressResolver } from './client-address.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createWindowLimiter } from './rate-limit.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -111,7 +112,7 @@ function createAdminHandlers(options: {
       authFailures: options.authFailures,
       // Derived from the master key, which every instance shares, so any instance accepts a session.
       sessionKey: createHmac('sha256', masterKey).update('flexinference-dashboard-session').digest(),
-      trustProxy: config.trustProxy,
+      clientAddress: createClientAddressResolver(config.trustedProxies),
       now: Date.now,
     }),
   };
