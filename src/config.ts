@@ -1,4 +1,5 @@
 // Environment (and CLI flags) → one typed config object.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface ProviderEndpoint {
@@ -33,10 +34,24 @@ export interface Config {
   orgRequestsPerSecond: number;
   /** Failed authentications per client address per minute before 429. */
   authFailuresPerMinute: number;
-  /** Behind a load balancer: take the client address from the first X-Forwarded-For hop. */
-  trustProxy: boolean;
   /** How often the learned flex statistics are saved to the store (0 = never). */
   statsSnapshotMs: number;
+  /**
+   * Addresses and CIDRs of the proxies in front of the gateway (FLEX_TRUST_PROXY): the client is
+   * the right-most X-Forwarded-For hop that is not one of them. Empty: X-Forwarded-For is ignored.
+   */
+  trustedProxies: readonly string[];
+  /** A silent upstream fails its attempt: no headers within `headersMs`, no event for `idleMs`. */
+  upstreamTimeouts: { headersMs: number; idleMs: number };
+  /** SSE comment sent to a started stream after this long without a byte (upstream pauses). */
+  streamHeartbeatMs: number;
+  /** Caller connections: idle bound (fresh and keep-alive), header and whole-request deadlines, per-address cap. */
+  clientConnections: {
+    idleTimeoutMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    maxPerAddress: number;
+  };
   logLevel: string;
 }
 
@@ -50,9 +65,71 @@ function int(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** `1`/`true` trusts loopback and private networks; otherwise a list of addresses, CIDRs and those names. */
+const PROXY_PRESETS: Readonly<Record<string, readonly string[]>> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'],
+};
+
+function trustedProxies(env: Env): string[] {
+  const raw = (env.FLEX_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === '0' || raw === 'false') return [];
+  if (raw === '1' || raw === 'true') return [...(PROXY_PRESETS.loopback ?? []), ...(PROXY_PRESETS.private ?? [])];
+  return raw.split(',').flatMap((item) => {
+    const entry = item.trim();
+    const preset = PROXY_PRESETS[entry];
+    if (preset) return preset;
+    if (!isAddressOrCidr(entry)) {
+      throw new Error(
+        `FLEX_TRUST_PROXY must be 1, or a comma-separated list of proxy addresses, CIDRs, "loopback" or "private"; ${JSON.stringify(entry)} is none of those (example: FLEX_TRUST_PROXY=10.0.0.0/8,loopback)`,
+      );
+    }
+    return [entry];
+  });
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function clientConnections(env: Env): Config['clientConnections'] {
+  const limits = {
+    // Above the idle timeouts of common load balancers (60 s), so they never reuse a closed connection.
+    idleTimeoutMs: int(env, 'FLEX_CLIENT_IDLE_TIMEOUT_MS', 65_000),
+    headersTimeoutMs: int(env, 'FLEX_CLIENT_HEADERS_TIMEOUT_MS', 20_000),
+    requestTimeoutMs: int(env, 'FLEX_CLIENT_REQUEST_TIMEOUT_MS', 60_000),
+    maxPerAddress: int(env, 'FLEX_MAX_CONNECTIONS_PER_ADDRESS', 1_000),
+  };
+  if (limits.headersTimeoutMs === 0 || limits.requestTimeoutMs < limits.headersTimeoutMs) {
+    throw new Error(
+      `FLEX_CLIENT_HEADERS_TIMEOUT_MS must be above 0 and at most FLEX_CLIENT_REQUEST_TIMEOUT_MS (got ${limits.headersTimeoutMs} and ${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
+/** A base URL the gateway cannot call fails at start, naming its variable, not at the first request. */
+function checkBaseUrl(name: string, value: string, example: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new Error(`${name} must be an http:// or https:// URL without query or fragment, got ${JSON.stringify(value)} (example: ${name}=${example})`);
+  }
+}
+
 function endpoint(env: Env, prefix: string, defaultBase: string): ProviderEndpoint {
   const apiKey = env[`${prefix}_API_KEY`] || undefined;
   const base = env[`${prefix}_BASE_URL`] || undefined;
+  if (base !== undefined) checkBaseUrl(`${prefix}_BASE_URL`, base, defaultBase);
   return { baseUrl: (base ?? defaultBase).replace(/\/+$/, ''), apiKey, emulated: !apiKey && !base };
 }
 
@@ -84,7 +161,13 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     statsSnapshotMs: int(env, 'FLEX_STATS_SNAPSHOT_MS', 30_000),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
-    trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',
+    trustedProxies: trustedProxies(env),
+    upstreamTimeouts: {
+      headersMs: int(env, 'FLEX_UPSTREAM_HEADERS_TIMEOUT_MS', 60_000),
+      idleMs: int(env, 'FLEX_UPSTREAM_IDLE_TIMEOUT_MS', 120_000),
+    },
+    streamHeartbeatMs: int(env, 'FLEX_STREAM_HEARTBEAT_MS', 15_000),
+    clientConnections: clientConnections(env),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -129,11 +129,18 @@ export function googleStatusName(status: number): string {
   }
 }
 
+/** The google.rpc.Code names (https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto). */
+const GOOGLE_RPC_CODES: ReadonlySet<string> = new Set([
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
+  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+]);
+
 export function googleErrorBody(err: FlexError): GoogleErrorBody {
-  const status =
-    err.upstream?.provider === 'gemini' && err.upstream.providerCode
-      ? err.upstream.providerCode
-      : googleStatusName(err.status);
+  // Gemini's own status name is kept when it is one; anything else (an interaction status such as
+  // "failed", a proxy's invention) is replaced by the name for the HTTP status.
+  const own = err.upstream?.provider === 'gemini' ? err.upstream.providerCode?.toUpperCase() : undefined;
+  const status = own !== undefined && GOOGLE_RPC_CODES.has(own) && own !== 'OK' ? own : googleStatusName(err.status);
   return { error: { code: err.status, message: err.message, status } };
 }
 

@@ -270,8 +270,8 @@ describe('createUpstreamTransport', () => {
     await expect(waiting).rejects.toBe(reason);
   });
 
-  it('applies its timeouts: headers → upstream_timeout, silence between chunks → upstream_timeout', async () => {
-    const quick = createUpstreamTransport({ timeouts: { headersMs: 100, bodyIdleMs: 100 } });
+  it('applies its timeouts: no headers in time, or no event for the idle time → upstream_timeout', async () => {
+    const quick = createUpstreamTransport({ timeouts: { headersMs: 100, idleMs: 150 } });
     try {
       handler = () => undefined;
       const headers = await failure(quick.stream(call()));
@@ -279,9 +279,61 @@ describe('createUpstreamTransport', () => {
       expect(headers.message).toContain('did not answer in time');
 
       handler = (_req, res) => sse(res, 'data: {"n":1}\n\n');
-      const idle = await failure(quick.stream(call()));
+      const seen: CanonicalStreamEvent[] = [];
+      const idle = await failure(quick.stream(call()), seen);
+      expect(seen).toHaveLength(1);
       expect(idle).toMatchObject({ code: 'upstream_timeout', status: 504 });
-      expect(idle.message).toContain('stopped sending');
+      expect(idle.message).toContain('sent no event for 150 ms');
+    } finally {
+      server.closeAllConnections();
+      await quick.close();
+    }
+  });
+
+  it('counts a trickle of bytes that never completes an event as silence', async () => {
+    const quick = createUpstreamTransport({ timeouts: { headersMs: 1_000, idleMs: 200 } });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      handler = (_req, res) => {
+        sse(res, 'data: {"n":1}\n\n', 'data: {"n":');
+        timer = setInterval(() => res.write('9'), 20);
+        res.on('close', () => clearInterval(timer));
+      };
+      const started = performance.now();
+      const error = await failure(quick.stream(call()));
+      expect(error).toMatchObject({ code: 'upstream_timeout', status: 504 });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      clearInterval(timer);
+      server.closeAllConnections();
+      await quick.close();
+    }
+  });
+
+  it('counts keep-alives and comments as signs of life, and a slow consumer is not upstream silence', async () => {
+    const quick = createUpstreamTransport({ timeouts: { headersMs: 1_000, idleMs: 200 } });
+    try {
+      handler = (_req, res) => {
+        sse(res, 'data: {"n":1}\n\n');
+        // 600 ms without content, but a ping or comment every 100 ms, then the end.
+        const beats = ['event: ping\ndata: {"type":"ping"}\n\n', ': keep-alive\n\n', 'data: {"type":"keepalive"}\n\n'];
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i === 6) {
+            clearInterval(timer);
+            res.end('data: {"n":2}\n\ndata: {"type":"end"}\n\n');
+            return;
+          }
+          res.write(beats[i++ % beats.length]);
+        }, 100);
+      };
+      const events: CanonicalStreamEvent[] = [];
+      for await (const event of quick.stream(call())) {
+        events.push(event);
+        // The consumer takes longer than the idle time over the first event.
+        if (events.length === 1) await delay(400);
+      }
+      expect(events.map((e) => e.type)).toEqual(['text.delta', 'text.delta', 'response.completed']);
     } finally {
       server.closeAllConnections();
       await quick.close();

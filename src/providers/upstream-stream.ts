@@ -4,7 +4,7 @@
 // canonical events; every abort, keep-alive and timeout rule lives here, once.
 // SSE framing: https://html.spec.whatwg.org/multipage/server-sent-events.html (eventsource-parser).
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, errors, request, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent, ProviderName } from '../canonical/types.js';
 import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
 import type { Provider, ProviderCall } from './provider.js';
@@ -13,18 +13,22 @@ import { retryAfterFromHeaders } from './retry-after.js';
 export type JsonObject = Record<string, unknown>;
 
 export interface UpstreamTimeouts {
-  /** Longest wait for the response headers once the request is sent. */
+  /** Longest wait for the response headers once the request is sent (FLEX_UPSTREAM_HEADERS_TIMEOUT_MS). */
   headersMs: number;
-  /** Longest silence between two body chunks (undici's own timer; no per-chunk timer of ours). */
-  bodyIdleMs: number;
+  /**
+   * Longest silence between two upstream events, keep-alives and comments included
+   * (FLEX_UPSTREAM_IDLE_TIMEOUT_MS). Bytes that never complete an event do not count: a trickle is
+   * silence.
+   */
+  idleMs: number;
 }
 
 /**
- * Flex can queue for minutes before it starts; OpenAI advises 15-minute client timeouts for flex
- * (https://platform.openai.com/docs/guides/flex-processing). The caller's AbortSignal bounds each
- * attempt (race deadline, client disconnect), so these only catch an upstream that went silent.
+ * A silent upstream is a failed upstream, on every tier (docs/product.md, the flex race, rule 7).
+ * Flex may queue for minutes, but it says so with events; OpenAI's 15-minute advice for flex is
+ * the ceiling of a whole request, not a licence for silence.
  */
-export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { headersMs: 15 * 60_000, bodyIdleMs: 15 * 60_000 };
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { headersMs: 60_000, idleMs: 120_000 };
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /** After the final event only a terminator may follow: read this much more to keep the connection. */
 const RELEASE_LIMIT_BYTES = 64 * 1024;
@@ -86,7 +90,7 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
   const timeouts: UpstreamTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
   const ownAgent =
     options.dispatcher === undefined
-      ? new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyIdleMs })
+      ? new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: timeouts.headersMs, bodyTimeout: 0 })
       : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? ownAgent ?? new Agent();
   return {
@@ -135,8 +139,9 @@ async function* streamCall(
   const body = response.body;
   // Set once the body is released (complete answer) or has ended; otherwise it is discarded.
   let settled = false;
+  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call, timeouts.idleMs)));
   try {
-    const reader = createChunkReader(call);
+    const reader = createChunkReader(call, () => idle.touch());
     // destroyOnReturn:false — leaving the loop after the final event must not kill a connection
     // the pool can reuse; the body is released or discarded explicitly instead.
     for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
@@ -146,8 +151,13 @@ async function* streamCall(
         settled = true;
         release(body, reader.bytesRead);
       }
-      for (const event of reader.events) yield event;
-      reader.events.length = 0;
+      if (reader.events.length > 0) {
+        // Time the consumer takes (a slow client, backpressure) is not the upstream's silence.
+        idle.hold();
+        for (const event of reader.events) yield event;
+        reader.events.length = 0;
+        idle.resume();
+      }
       if (reader.failure !== undefined) throw reader.failure;
       if (parser.done) return;
     }
@@ -159,8 +169,49 @@ async function* streamCall(
   } catch (err) {
     throw readFailure(err, call);
   } finally {
+    idle.stop();
     if (!settled) discard(body);
   }
+}
+
+/** A watch on one attempt's silence. */
+export interface IdleWatch {
+  /** A sign of life from the upstream. */
+  touch(): void;
+  /** The consumer has the events; silence is not counted until `resume`. */
+  hold(): void;
+  resume(): void;
+  stop(): void;
+}
+
+/**
+ * One timer per attempt, never one per chunk: `touch` only records the time, and when the timer
+ * fires it either declares the upstream silent or re-arms itself for the time still left.
+ */
+export function watchIdle(idleMs: number, onIdle: () => void): IdleWatch {
+  const nothing = (): void => undefined;
+  if (idleMs <= 0) return { touch: nothing, hold: nothing, resume: nothing, stop: nothing };
+  let last = performance.now();
+  let held = false;
+  const check = (): void => {
+    const quiet = held ? 0 : performance.now() - last;
+    if (quiet >= idleMs) onIdle();
+    else timer = setTimeout(check, idleMs - quiet);
+  };
+  let timer = setTimeout(check, idleMs);
+  return {
+    touch: () => {
+      last = performance.now();
+    },
+    hold: () => {
+      held = true;
+    },
+    resume: () => {
+      held = false;
+      last = performance.now();
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
@@ -174,7 +225,8 @@ async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: Up
       dispatcher,
       signal,
       headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyIdleMs,
+      // Silence is measured between events (see watchIdle), not between bytes.
+      bodyTimeout: 0,
       headers: call.headers,
       body,
     });
@@ -204,7 +256,7 @@ interface ChunkReader {
   readonly bytesRead: number;
 }
 
-function createChunkReader(call: UpstreamCall): ChunkReader {
+function createChunkReader(call: UpstreamCall, onSignOfLife: () => void): ChunkReader {
   const { parser } = call;
   const events: CanonicalStreamEvent[] = [];
   let failure: Error | undefined;
@@ -220,7 +272,7 @@ function createChunkReader(call: UpstreamCall): ChunkReader {
     } catch (err) {
       failure = err instanceof Error ? err : toFlexError(err);
     }
-  });
+  }, onSignOfLife);
   return {
     feed(chunk) {
       bytesRead += chunk.byteLength;
@@ -251,13 +303,16 @@ const KEEP_ALIVE_TYPES: ReadonlySet<string> = new Set(['ping', 'keepalive']);
  * empty data, typed keep-alive payloads) and the `[DONE]` terminator, and that turns a payload
  * that is not a JSON object, or an oversized frame, into a `malformed` value.
  */
-export function createSseDecoder(onItem: (item: SseItem) => void): SseDecoder {
+export function createSseDecoder(onItem: (item: SseItem) => void, onSignOfLife: () => void = () => undefined): SseDecoder {
   const text = new TextDecoder();
   const parser: EventSourceParser = createParser({
+    // Every complete event is a sign of life, keep-alives and `[DONE]` included; so is a comment.
     onEvent(message) {
+      onSignOfLife();
       const item = toItem(message);
       if (item !== undefined) onItem(item);
     },
+    onComment: onSignOfLife,
     onError(error) {
       // Unknown fields and bad `retry:` values are skippable per the spec; an oversized frame is not.
       if (error.type === 'max-buffer-size-exceeded') onItem({ kind: 'malformed', raw: error.message });
@@ -307,12 +362,21 @@ function release(body: Body, bytesRead: number): void {
   body.dump({ limit: bytesRead + RELEASE_LIMIT_BYTES, signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }).catch(() => discard(body));
 }
 
-/** Closes the connection of an answer not read to its end (failure, abort, consumer gone). */
-function discard(body: Body): void {
+/**
+ * Closes the connection of an answer not read to its end (failure, abort, consumer gone, silence).
+ * With `reason`, a reader still waiting on the body fails with it.
+ */
+function discard(body: Body, reason?: Error): void {
   if (body.destroyed) return;
   // undici reports its own destroy as an 'error' (RequestAbortedError) that nobody reads now.
   body.on('error', () => undefined);
-  body.destroy();
+  body.destroy(reason);
+}
+
+function idleError(call: UpstreamCall, idleMs: number): FlexError {
+  return new FlexError('upstream_timeout', {
+    detail: `${LABELS[call.provider]} sent no event for ${idleMs} ms (FLEX_UPSTREAM_IDLE_TIMEOUT_MS).`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,6 +400,8 @@ function readFailure(err: unknown, call: UpstreamCall): unknown {
   if (call.signal.aborted) return call.signal.reason;
   if (isFlexError(err)) return err;
   const code = errorCode(err);
+  // A connection cut inside a chunked body surfaces as an HTTP parser error, without a code.
+  if (err instanceof errors.HTTPParserError) return endedEarlyError(call.provider, 'connection lost: the response was cut');
   if (code === undefined) return toFlexError(err);
   if (code === 'UND_ERR_BODY_TIMEOUT') {
     return new FlexError('upstream_timeout', { detail: `${LABELS[call.provider]} stopped sending (${code}).`, cause: err });

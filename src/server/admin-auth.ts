@@ -14,7 +14,7 @@ import { hashApiKey, isWellFormedApiKey } from '../store/api-keys.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import { extractApiKey } from './auth.js';
-import { clientAddress } from './http.js';
+import type { ClientAddressOf } from './client-address.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export const SESSION_COOKIE = 'flex_dashboard';
@@ -37,7 +37,8 @@ export interface AdminAuthDeps {
   authFailures: RateLimiter;
   /** Signs session cookies; derived from the master key so every instance accepts them. */
   sessionKey: Buffer;
-  trustProxy: boolean;
+  /** The caller's address for the failed-authentication limit (trusted-proxy rule applied). */
+  clientAddress: ClientAddressOf;
   now: () => number;
 }
 
@@ -67,7 +68,7 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
 
 export function createAdminAuth(deps: AdminAuthDeps) {
   const refuse = async (req: IncomingMessage, detail: string): Promise<never> => {
-    const address = clientAddress(req, deps.trustProxy);
+    const address = deps.clientAddress(req);
     const wait = await deps.authFailures.take(address);
     if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Too many failed authentication attempts from your address.' });
     throw new FlexError('invalid_admin_token', { detail });
@@ -75,13 +76,13 @@ export function createAdminAuth(deps: AdminAuthDeps) {
 
   const orgViewer = async (req: IncomingMessage, token: string): Promise<Viewer> => {
     // The token may come from the sign-in body rather than a header: authenticate it as a header.
-    const key = await deps.authenticator.authenticate({ authorization: `Bearer ${token}` }, clientAddress(req, deps.trustProxy));
+    const key = await deps.authenticator.authenticate({ authorization: `Bearer ${token}` }, deps.clientAddress(req));
     return { role: 'organization', orgId: key.orgId, orgName: key.orgName, keyId: key.id };
   };
 
   /** The viewer a token stands for: the admin token, or an organization's active API key. */
   const viewerForToken = async (req: IncomingMessage, token: string): Promise<Viewer> => {
-    const blocked = deps.authFailures.blockedFor(clientAddress(req, deps.trustProxy));
+    const blocked = deps.authFailures.blockedFor(deps.clientAddress(req));
     if (blocked > 0) {
       throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: blocked, detail: 'Too many failed authentication attempts from your address.' });
     }

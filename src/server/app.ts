@@ -12,7 +12,9 @@ import type { GatewayDeps } from './deps.js';
 import { renderErrorsPage } from './docs-page.js';
 import type { RequestContext } from './generate.js';
 import { handleGeneration } from './generate.js';
-import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js';
+import { createClientAddressResolver, createTrustCheck } from './client-address.js';
+import { guardConnections } from './connections.js';
+import { drainThenClose, sendJson, sendRendered } from './http.js';
 import { createMetrics } from './metrics.js';
 import { handleUsage } from './usage-endpoint.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
@@ -68,6 +70,7 @@ function routeLabel(path: string): string {
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
   const metrics = createMetrics();
+  const clientAddress = createClientAddressResolver(deps.config.trustedProxies);
   deps.link?.shareMetrics(metrics.registry);
   const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
@@ -97,7 +100,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
         if (req.method !== 'POST') throw new FlexError('method_not_allowed');
-        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req));
         const wait = await deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
         const settings = await deps.keyLimits.admit(key);
@@ -150,23 +153,44 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       case '/v1/usage': {
-        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req));
         return sendJson(res, 200, await handleUsage(deps, key, req.url ?? ''));
       }
     }
     throw new FlexError('not_found');
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
+  const limits = deps.config.clientConnections;
+  const server = createServer(
+    {
+      keepAliveTimeout: limits.idleTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for connections past those deadlines (its default is 30 s).
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => onRequest(req, res),
+  );
+  const connections = guardConnections(server, {
+    idleTimeoutMs: limits.idleTimeoutMs,
+    maxPerAddress: limits.maxPerAddress,
+    exempt: createTrustCheck(deps.config.trustedProxies),
+  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    connections.requestStarted(req.socket);
     const running = handle(req, res).catch((err: unknown) => {
       deps.log.error({ err: redactSecrets(String(err)) }, 'unhandled error at the boundary');
       res.destroy();
     });
     handlers.add(running);
     void running.finally(() => handlers.delete(running));
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  };
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Answer, then close outright: ending politely would leave the socket to a peer that may never
+    // read or close (a slowloris client), holding it open.
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.destroy();
   });
 
   return {

@@ -41,6 +41,7 @@ import type { ClusterLink } from './cluster.js';
 import { sharedLimiter, sharedStats } from './cluster.js';
 import { createKeyLimits } from './key-limits.js';
 import type { GatewayDeps } from './deps.js';
+import { createClientAddressResolver } from './client-address.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createWindowLimiter } from './rate-limit.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -112,7 +113,7 @@ function createAdminHandlers(options: {
       authFailures: options.authFailures,
       // Derived from the master key, which every instance shares, so any instance accepts a session.
       sessionKey: createHmac('sha256', masterKey).update('flexinference-dashboard-session').digest(),
-      trustProxy: config.trustProxy,
+      clientAddress: createClientAddressResolver(config.trustedProxies),
       now: Date.now,
     }),
   };
@@ -134,7 +135,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
   }
   // One transport (one connection pool, one set of timeouts) for every upstream.
-  const transport = createUpstreamTransport();
+  const transport = createUpstreamTransport({ timeouts: config.upstreamTimeouts });
   const createProvider = (p: ProviderName, baseUrl: string): Provider =>
     p === 'openai'
       ? createOpenAIProvider({ baseUrl, transport })

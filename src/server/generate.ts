@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProviderName } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
+import { withoutSecrets } from '../errors/redact.js';
 import type { Committed } from '../routing/flex-race.js';
 import { runPlan, type PlanRun } from '../routing/run-plan.js';
 import { parseStartWithin } from '../routing/start-within.js';
@@ -15,6 +16,7 @@ import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord, KeySettings } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
+import { startHeartbeat } from './heartbeat.js';
 import { readBody } from './http.js';
 import { checkModelAllowed, requestedStartWithin } from './key-limits.js';
 
@@ -26,6 +28,22 @@ export interface RequestContext {
   settings: KeySettings | undefined;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
+}
+
+/**
+ * Every provider key this request's errors could quote: the one it used, the organization's own and
+ * the deployment-wide ones, for all providers (looked up only when an error is about to leave).
+ */
+async function providerKeysOf(deps: GatewayDeps, orgId: string, used: string): Promise<string[]> {
+  const keys = [used];
+  for (const provider of ['openai', 'gemini', 'anthropic'] as const) {
+    const deployment = deps.config[provider].apiKey;
+    if (deployment !== undefined) keys.push(deployment);
+    // Best effort: the key actually used is already in the list if the store cannot answer now.
+    const own = await deps.providerKeys.resolve(orgId, provider).catch(() => undefined);
+    if (own && !own.emulated) keys.push(own.apiKey);
+  }
+  return keys;
 }
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
@@ -111,6 +129,8 @@ export async function handleGeneration(
     startWithin: startWithin.raw,
   });
   const end: LedgerProgress = { status: 'failed', servedTier: null, errorCode: null, firstByteMs: null, usage: null };
+  /** The error without any provider key in its text (before it reaches the caller or a log line). */
+  const scrub = async (err: FlexError): Promise<FlexError> => withoutSecrets(err, await providerKeysOf(deps, ctx.key.orgId, apiKey));
   const run = runPlan({
     provider: upstream,
     request: decoded.request,
@@ -121,17 +141,19 @@ export async function handleGeneration(
     stats: deps.stats,
     statsKey: { provider, model },
     random: deps.random,
-    onRerun: (err) => deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard'),
+    onRerun: (err) => {
+      void scrub(toFlexError(err)).then((clean) => deps.log.warn({ requestId: ctx.requestId, err: clean.message }, 'flex failed after admission; re-running on standard'));
+    },
   });
   try {
-    const args: AnswerArgs = { res, decoded, run, ctx, end, deps };
+    const args: AnswerArgs = { res, decoded, run, ctx, end, deps, scrub };
     if (decoded.stream) await streamAnswer(args, await run.open());
     else await jsonAnswer(args);
   } catch (err) {
     const disconnected = clientLeft(ctx);
     end.status = disconnected ? 'disconnected' : 'failed';
     end.errorCode = disconnected ? 'client_disconnected' : toFlexError(err).code;
-    throw err;
+    throw err instanceof FlexError ? await scrub(err) : err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') run.cancel();
@@ -158,6 +180,7 @@ interface AnswerArgs {
   ctx: RequestContext;
   end: LedgerProgress;
   deps: GatewayDeps;
+  scrub: (err: FlexError) => Promise<FlexError>;
 }
 
 /** A non-streaming caller: assemble (routing re-runs a failed flex answer), then answer once. */
@@ -176,7 +199,7 @@ async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Pr
   Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
 }
 
-async function streamAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs, committed: Committed): Promise<void> {
+async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: AnswerArgs, committed: Committed): Promise<void> {
   const servedTier = run.servedTier();
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
@@ -187,6 +210,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs, c
   });
   res.flushHeaders();
   end.servedTier = servedTier;
+  const heartbeat = startHeartbeat(res, deps.config.streamHeartbeatMs);
   try {
     for (;;) {
       const r = await committed.events.next();
@@ -199,6 +223,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs, c
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
       end.firstByteMs ??= deps.clock.now() - ctx.startedAt;
+      heartbeat.wrote();
       if (!writeBatched(res, chunk)) await waitForDrain(res, ctx.clientSignal);
     }
     if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
@@ -207,11 +232,13 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs, c
   } catch (err) {
     if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
-    const flexErr = toFlexError(err);
+    const flexErr = await scrub(toFlexError(err));
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
     res.end(encoder.error(flexErr));
     end.status = 'failed';
     end.errorCode = flexErr.code;
+  } finally {
+    heartbeat.stop();
   }
 }
 

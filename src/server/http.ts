@@ -73,15 +73,3 @@ export function drainThenClose(req: IncomingMessage, maxBytes = 64 * 1024 * 1024
   req.once('close', () => clearTimeout(timer));
   req.resume();
 }
-
-/**
- * The caller's address for per-address limits; IPv6 callers are grouped by their /64 network.
- * Behind a trusted load balancer the first X-Forwarded-For hop is the caller.
- */
-export function clientAddress(req: IncomingMessage, trustProxy = false): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = typeof forwarded === 'string' ? forwarded.split(',', 1)[0]?.trim() : undefined;
-  const address = first || (req.socket.remoteAddress ?? 'unknown');
-  if (!address.includes(':') || address.startsWith('::ffff:')) return address;
-  return `${address.split(':').slice(0, 4).join(':')}::/64`;
-}

@@ -174,6 +174,16 @@ describe('Gemini provider over HTTP', () => {
     expect(err.message).toMatch(/ended early/);
   });
 
+  it('a connection cut after the headers is an early end (502), as on the other providers', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(toSse(fixtureEvents('basic.chunks.txt').slice(0, 3), { done: false }), () => res.destroy());
+    };
+    const err = (await failure()) as FlexError;
+    expect(err).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(err.message).toMatch(/ended early.*connection lost/);
+  });
+
   it('treats [DONE] without interaction.completed as an early end', async () => {
     handler = sse(toSse(fixtureEvents('basic.chunks.txt').slice(0, 3)));
     expect(await failure()).toMatchObject({ code: 'upstream_error', status: 502 });

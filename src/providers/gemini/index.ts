@@ -1,7 +1,8 @@
 // The Gemini provider: canonical request + tier → `POST {baseUrl}/v1beta/interactions` (always
 // streamed) → canonical stream events. https://ai.google.dev/api/interactions-api
 // Gemini flex targets minutes, not seconds, to start (https://ai.google.dev/gemini-api/docs/flex-inference);
-// the transport's timeouts allow for that and the caller's AbortSignal bounds each attempt.
+// the race's budget bounds a flex attempt, and one that sends no event for the transport's idle
+// timeout fails like any silent upstream.
 import type { ProviderCall } from '../provider.js';
 import { createUpstreamProvider, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
 import { convertRequest } from './convert-request.js';

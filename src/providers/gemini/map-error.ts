@@ -68,7 +68,8 @@ export function failedInteraction(interaction: WireInteraction | undefined, raw:
   return upstreamError({
     provider: PROVIDER,
     status: interaction?.error ? httpStatusOf(interaction.error, name) : 502,
-    providerCode: name ?? raw,
+    // The interaction status ("failed", "cancelled") is not a google.rpc name; rendering maps the HTTP status.
+    ...(name ? { providerCode: name } : {}),
     message: interaction?.error?.message || `The Gemini interaction ended with status "${raw}".`,
   });
 }
