@@ -75,6 +75,7 @@ async function send(context: Context, call: ProviderCall, body: string): Promise
       dispatcher: context.dispatcher,
       signal: call.signal,
       headers: {
+        ...call.headers,
         'x-api-key': call.apiKey,
         'anthropic-version': ANTHROPIC_VERSION,
         'content-type': 'application/json',

@@ -76,6 +76,7 @@ async function send(url: string, dispatcher: Dispatcher, call: ProviderCall, bod
       dispatcher,
       signal: call.signal,
       headers: {
+        ...call.headers,
         'content-type': 'application/json',
         accept: 'text/event-stream',
         'x-goog-api-key': call.apiKey,

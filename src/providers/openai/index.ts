@@ -109,6 +109,7 @@ async function send(ctx: CallContext): Promise<Dispatcher.ResponseData> {
       headersTimeout: ctx.idleTimeoutMs,
       bodyTimeout: ctx.idleTimeoutMs,
       headers: {
+        ...call.headers,
         authorization: `Bearer ${call.apiKey}`,
         'content-type': 'application/json',
         accept: 'text/event-stream',
