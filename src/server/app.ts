@@ -12,7 +12,9 @@ import { renderErrorsPage } from './docs-page.js';
 import type { RequestContext } from './generate.js';
 import { handleGeneration } from './generate.js';
 import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics } from '../telemetry/metrics.js';
+import type { RequestRecord } from '../telemetry/record.js';
+import { createTelemetry } from '../telemetry/telemetry.js';
 import { handleUsage } from './usage-endpoint.js';
 
 export interface Gateway {
@@ -52,40 +54,49 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
   }
 }
 
-const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage']);
+const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage', '/openapi.json']);
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
-  const metrics = createMetrics();
-  const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
   const inFlight = new Map<ServerResponse, AbortController>();
   /** Handlers still running (their ledger rows close when they finish). */
   const handlers = new Set<Promise<void>>();
+  const telemetry = createTelemetry({
+    log: deps.log,
+    tracing: deps.tracing,
+    isCatalogued: (model) => deps.catalog.get(model) !== undefined,
+    metrics: createMetrics({
+      inFlightRequests: () => inFlight.size,
+      openStreams: () => telemetry.openStreams(),
+      ledgerQueueDepth: () => deps.ledger.queueDepth,
+      ledgerJournalBytes: () => deps.ledger.journalBytes,
+    }),
+  });
+  const metrics = telemetry.metrics;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
-    const startedAt = deps.clock.now();
+  const handle = async (req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> => {
+    const { requestId, startedAt, path } = record;
     res.setHeader('x-request-id', requestId);
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const surface = surfaces.get(path);
     const clientGone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
-      // Unknown paths share one label: a caller must not be able to grow the series without bound.
-      metrics.observe(surface?.name ?? (GET_ROUTES.has(path) ? path : 'other'), res.statusCode, deps.clock.now() - startedAt);
     });
     inFlight.set(res, clientGone);
     try {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
+        record.surface = surface.name;
         if (req.method !== 'POST') throw new FlexError('method_not_allowed');
         const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        record.orgId = key.orgId;
+        record.keyId = key.id;
         const wait = deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
-        const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal };
+        const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal, record, telemetry };
         await handleGeneration(deps, surface, req, res, ctx);
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
@@ -95,8 +106,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
     } catch (thrown) {
       // A client that went away gets no answer; a server-side abort (shutdown) carries its FlexError.
-      if (clientGone.signal.aborted && !isServerAbort(clientGone.signal)) return;
+      if (clientGone.signal.aborted && !isServerAbort(clientGone.signal)) {
+        record.errorCode = 'client_disconnected';
+        return;
+      }
       const err = toFlexError(thrown);
+      record.errorCode = err.code;
       if (err.code === 'internal_error') {
         deps.log.error({ requestId, err: redactSecrets(String((err.cause as Error | undefined)?.stack ?? err.cause)) }, 'internal error');
       }
@@ -137,13 +152,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
     throw new FlexError('not_found');
   };
 
+  /** Unknown paths share one label: a caller must not be able to grow the series without bound. */
+  const pathLabel = (path: string): string => (surfaces.has(path) || GET_ROUTES.has(path) ? path : 'other');
+
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
-    const running = handle(req, res).catch((err: unknown) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const record = telemetry.begin({ req, requestId: `req_${randomUUID().replaceAll('-', '')}`, path: pathLabel(path), startedAt: deps.clock.now() });
+    // The request is told once both its handler finished (its ledger row is closed) and its
+    // response closed (the status and duration are final).
+    let status = 0;
+    let durationMs = 0;
+    let waiting = 2;
+    const settle = (): void => {
+      if (--waiting === 0) telemetry.end(record, { status, durationMs });
+    };
+    res.once('close', () => {
+      status = res.headersSent ? res.statusCode : 499;
+      durationMs = deps.clock.now() - record.startedAt;
+      settle();
+    });
+    const running = handle(req, res, record).catch((err: unknown) => {
       deps.log.error({ err: redactSecrets(String(err)) }, 'unhandled error at the boundary');
       res.destroy();
     });
     handlers.add(running);
-    void running.finally(() => handlers.delete(running));
+    void running.finally(() => {
+      handlers.delete(running);
+      settle();
+    });
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -182,7 +218,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
       await Promise.race([Promise.allSettled([...handlers]), new Promise((r) => setTimeout(r, 5_000).unref())]);
       server.closeAllConnections();
-      unsubscribeMetrics();
       await closed;
     },
   };

@@ -26,6 +26,7 @@ import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
 import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, openJournal, replayJournals } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
+import { loadTracing } from '../telemetry/tracing.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
 import { createAuthenticator } from './auth.js';
@@ -47,6 +48,8 @@ export interface StartOptions {
   policy?: RoutingPolicy;
   /** Replaces provider adapters (tests inject faulty or scripted providers). */
   providers?: Partial<Record<ProviderName, Provider>>;
+  /** Where the standard OTEL_* variables are read (default: the process environment). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RunningGateway {
@@ -81,6 +84,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const config = { ...options.config };
   const log = options.log ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  // First: a bad OTEL_* setting stops the start before anything is opened.
+  const tracing = await loadTracing(options.env ?? process.env);
   const emulated = PROVIDERS.filter((p) => config[p].emulated);
   let emulator: RunningEmulator | undefined;
   if (emulated.length > 0) {
@@ -140,6 +145,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ),
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
+    tracing,
   };
   // A crash still records what the ledger holds: better-sqlite3 is synchronous, so this works at exit.
   const flushAtExit = (): void => deps.ledger.close();
@@ -153,6 +159,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     process.off('exit', flushAtExit);
     recovery?.();
     deps.ledger.close();
+    await tracing?.shutdown();
     await emulator?.close();
     store.close();
     throw err;
@@ -168,6 +175,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
       deps.ledger.close();
+      // The last spans are sent before the process goes.
+      await tracing?.shutdown().catch((err: unknown) => log.warn({ err: String(err) }, 'sending the last traces failed'));
       await emulator?.close();
       store.close();
     },

@@ -8,6 +8,7 @@ import type { Clock } from '../routing/flex-race.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import type { Store } from '../store/store.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
 import type { Authenticator } from './auth.js';
@@ -45,4 +46,6 @@ export interface GatewayDeps {
   ledger: Ledger;
   log: Logger;
   surfaces: readonly Surface[];
+  /** OpenTelemetry tracing, when an OTLP endpoint is configured. */
+  tracing: Tracing | undefined;
 }

@@ -15,6 +15,8 @@ import type { StatsKey } from '../routing/stats.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
+import type { RequestRecord } from '../telemetry/record.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
@@ -25,6 +27,9 @@ export interface RequestContext {
   key: ApiKeyRecord;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
+  /** What the request leaves for the access log, its span and the metrics. */
+  record: RequestRecord;
+  telemetry: Telemetry;
 }
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
@@ -74,7 +79,10 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
+  ctx.record.model = model.length > 200 ? `${model.slice(0, 200)}…` : model;
+  ctx.record.provider = provider;
   const startWithin = parseStartWithin(body.start_within);
+  ctx.record.startWithin = startWithin.raw;
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
@@ -131,6 +139,7 @@ export async function handleGeneration(
     stats: deps.stats,
     statsKey: { provider, model },
     onRoute: (route) => (end.route = route),
+    observer: ctx.telemetry.attempts(ctx.record, { provider, model }),
   };
   try {
     attempt.current = await openCommitted(open);
@@ -146,11 +155,12 @@ export async function handleGeneration(
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') attempt.current?.cancel();
-    // Surfaces and providers both add warnings (providers while converting upstream): log them all.
-    if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
+    // Surfaces and providers both add warnings (providers while converting upstream): the access
+    // log line carries them all.
+    ctx.record.warnings = decoded.request.warnings;
     if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
     if (end.status === 'completed' && !decoded.stream && attempt.current) learnFinishTime(deps, { provider, model }, attempt.current);
-    closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
+    ctx.record.row = closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
   }
 }
 
@@ -215,6 +225,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
   });
   res.flushHeaders();
   end.servedTier = servedTier;
+  const closeStream = ctx.telemetry.streamOpened();
   try {
     for (;;) {
       const r = await committed.events.next();
@@ -240,6 +251,8 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
     res.end(encoder.error(flexErr));
     end.status = 'failed';
     end.errorCode = flexErr.code;
+  } finally {
+    closeStream();
   }
 }
 

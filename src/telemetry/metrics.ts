@@ -1,19 +1,52 @@
-// Prometheus metrics for GET /metrics: HTTP traffic, and every ledger row's routing decision,
-// served tier, spend and saving.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics for GET /metrics: HTTP traffic; every ledger row's routing decision, served
+// tier, spend, saving, duration and time to first byte; upstream attempts by outcome; what is open
+// now (requests, streams) and what the ledger still holds (queue, journal).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestedTier } from '../canonical/types.js';
+import type { AttemptOutcome } from '../routing/attempts.js';
 import type { UsageRow } from '../store/store.js';
+
+/** Values read at scrape time, so keeping them current costs the hot path nothing. */
+export interface MetricSources {
+  inFlightRequests: () => number;
+  openStreams: () => number;
+  ledgerQueueDepth: () => number;
+  ledgerJournalBytes: () => number;
+}
 
 export interface Metrics {
   observe(route: string, status: number, durationMs: number): void;
   /** One closed ledger row. `catalogued` says whether its model may be a label value. */
   observeRequest(row: UsageRow, catalogued: boolean): void;
+  /** One upstream attempt's end; `model` is already reduced to a label value. */
+  observeAttempt(labels: { provider: string; model: string; tier: RequestedTier; outcome: AttemptOutcome }): void;
   render(): Promise<string>;
   contentType: string;
 }
 
-export function createMetrics(): Metrics {
+const LATENCY_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+
+function sourceGauges(registry: Registry, sources: MetricSources): void {
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  gauge('flexinference_http_requests_in_flight', 'HTTP requests being handled now.', sources.inFlightRequests);
+  gauge('flexinference_open_streams', 'Streamed answers being written to callers now.', sources.openStreams);
+  gauge('flexinference_ledger_queue_depth', 'Usage rows waiting for their group commit to the store.', sources.ledgerQueueDepth);
+  gauge('flexinference_ledger_journal_bytes', 'Size of the ledger crash journal (rows not yet committed).', sources.ledgerJournalBytes);
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  sourceGauges(registry, sources);
   const requests = new Counter({
     name: 'flexinference_http_requests_total',
     help: 'HTTP requests by route and status.',
@@ -24,7 +57,28 @@ export function createMetrics(): Metrics {
     name: 'flexinference_http_request_duration_seconds',
     help: 'Time from request start to the end of the answer.',
     labelNames: ['route'] as const,
-    buckets: [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const generationLabels = ['surface', 'provider', 'model', 'route'] as const;
+  const generationDuration = new Histogram({
+    name: 'flexinference_request_duration_seconds',
+    help: 'Generation requests: time from request start to the end of the answer (the ledger row duration).',
+    labelNames: generationLabels,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const firstByte = new Histogram({
+    name: 'flexinference_time_to_first_byte_seconds',
+    help: 'Generation requests: time from request start to the first byte of the answer sent to the caller.',
+    labelNames: generationLabels,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'flexinference_upstream_attempts_total',
+    help: 'Upstream attempts (flex, standard, retries) by requested tier and how they ended.',
+    labelNames: ['provider', 'model', 'tier', 'outcome'] as const,
     registers: [registry],
   });
   const generations = new Counter({
@@ -67,6 +121,12 @@ export function createMetrics(): Metrics {
       if (row.admissionMs !== null && Number.isFinite(row.admissionMs)) {
         admission.observe({ provider: row.provider, tier }, Math.max(0, row.admissionMs) / 1000);
       }
+      const labels = { surface: row.surface, provider: row.provider, model, route: row.route };
+      if (row.durationMs !== null) generationDuration.observe(labels, Math.max(0, row.durationMs) / 1000);
+      if (row.firstByteMs !== null) firstByte.observe(labels, Math.max(0, row.firstByteMs) / 1000);
+    },
+    observeAttempt(labels) {
+      attempts.inc(labels);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

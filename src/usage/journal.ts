@@ -27,6 +27,8 @@ export interface LedgerJournal {
   clear(): void;
   /** Ends the journal after a final commit: the file is removed. */
   close(): void;
+  /** The journal's size in bytes (header included). */
+  bytes(): number;
 }
 
 /** Who writes a journal: its first line. */
@@ -91,13 +93,17 @@ export function openJournal(dbPath: string, header: JournalHeader = journalHeade
   }, JOURNAL_HEARTBEAT_MS);
   heartbeat.unref();
   let open = true;
+  let size = headerBytes;
   return {
     append(row) {
-      if (open) writeSync(fd, `${JSON.stringify(row)}\n`);
+      if (open) size += writeSync(fd, `${JSON.stringify(row)}\n`);
     },
     clear() {
-      if (open) ftruncateSync(fd, headerBytes); // the header stays
+      if (!open) return;
+      ftruncateSync(fd, headerBytes); // the header stays
+      size = headerBytes;
     },
+    bytes: () => (open ? size : 0),
     close() {
       if (!open) return;
       open = false;
