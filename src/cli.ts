@@ -22,7 +22,8 @@ const USAGE = `Usage: flexinference <command>
   emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
-  bench overhead [--rps N] [--seconds S] gateway overhead vs direct-to-emulator
+  bench overhead [--rps N] [--seconds S] [--access-log]
+                                         gateway overhead vs direct-to-emulator (and with the access log on)
   bench flex [--profile P]… [--requests N] [--factor X] [--seed S] [--misses]
                                          flex economics per capacity profile and policy
 `;

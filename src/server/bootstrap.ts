@@ -48,8 +48,6 @@ export interface StartOptions {
   policy?: RoutingPolicy;
   /** Replaces provider adapters (tests inject faulty or scripted providers). */
   providers?: Partial<Record<ProviderName, Provider>>;
-  /** Where the standard OTEL_* variables are read (default: the process environment). */
-  env?: Record<string, string | undefined>;
 }
 
 export interface RunningGateway {
@@ -85,7 +83,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const log = options.log ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   // First: a bad OTEL_* setting stops the start before anything is opened.
-  const tracing = await loadTracing(options.env ?? process.env);
+  const tracing = await loadTracing(process.env);
   const emulated = PROVIDERS.filter((p) => config[p].emulated);
   let emulator: RunningEmulator | undefined;
   if (emulated.length > 0) {
