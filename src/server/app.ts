@@ -15,6 +15,7 @@ import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js
 import { createMetrics } from '../telemetry/metrics.js';
 import type { RequestRecord } from '../telemetry/record.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
+import { openApiDocument } from './openapi.js';
 import { handleUsage } from './usage-endpoint.js';
 
 export interface Gateway {
@@ -54,7 +55,9 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
   }
 }
 
-const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage', '/openapi.json']);
+/** The GET routes beside the caller endpoints (each surface serves POST on its own path). */
+export const GET_PATHS = ['/v1/models', '/v1/usage', '/healthz', '/readyz', '/metrics', '/docs/errors', '/openapi.json'] as const;
+const GET_ROUTES = new Set<string>(GET_PATHS);
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
@@ -75,6 +78,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }),
   });
   const metrics = telemetry.metrics;
+  const openApi = JSON.stringify(openApiDocument(deps.config.publicUrl));
 
   const handle = async (req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> => {
     const { requestId, startedAt, path } = record;
@@ -144,6 +148,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
         res.end(text);
         return;
       }
+      case '/openapi.json':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(openApi) });
+        res.end(openApi);
+        return;
       case '/v1/usage': {
         const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
         return sendJson(res, 200, handleUsage(deps, key, req.url ?? ''));
