@@ -100,8 +100,8 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
     const startGateway = async (name: string, logLevel: string): Promise<{ url: string; key: string }> => {
       const dbPath = join(dir, `${name}.db`);
       const store = openSqliteStore(dbPath);
-      const key = createKey(store, 'bench', 'overhead');
-      store.close();
+      const key = await createKey(store, 'bench', 'overhead');
+      await store.close();
       const child = await spawnCli(['serve', '--port', '0'], {
         FLEX_DB: dbPath,
         OPENAI_BASE_URL: `${emulator.url}/v1`,

@@ -91,7 +91,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
       detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
     });
   }
-  const key = deps.providerKeys.resolve(ctx.key.orgId, provider);
+  const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);
   const upstream = key?.emulated ? deps.emulatorProviders[provider] : deps.providers[provider];
   if (key === undefined || upstream === undefined) throw new FlexError(NO_KEY_CODE[provider]);
   return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };

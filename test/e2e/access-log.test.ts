@@ -44,9 +44,9 @@ async function accessLines(requestId: string | null): Promise<Line[]> {
   }
 }
 
-function rowFor(requestId: string | null): UsageRow {
-  h.gateway.deps.ledger.flush();
-  const row = h.gateway.deps.store.queryUsage({}).find((r) => r.requestId === requestId);
+async function rowFor(requestId: string | null): Promise<UsageRow> {
+  await h.gateway.deps.ledger.flush();
+  const row = (await h.gateway.deps.store.queryUsage({})).find((r) => r.requestId === requestId);
   if (!row) throw new Error(`no ledger row for ${requestId}`);
   return row;
 }
@@ -64,7 +64,7 @@ describe('access log', () => {
     const found = await accessLines(id);
     expect(found).toHaveLength(1);
     const line = found[0]!;
-    const row = rowFor(id);
+    const row = await rowFor(id);
     expect(line).toMatchObject({
       level: 30,
       method: 'POST',
@@ -210,14 +210,12 @@ describe('metrics after real traffic', () => {
 
   it('ledger queue depth and journal size are exported and grow while the store refuses commits', async () => {
     const { ledger, store } = h.gateway.deps;
-    ledger.flush();
+    await ledger.flush();
     const header = await sample('flexinference_ledger_journal_bytes', '');
     expect(header).toBeGreaterThan(0); // the journal's header line
     expect(await sample('flexinference_ledger_queue_depth', '')).toBe(0);
     const upsert = store.upsertUsage.bind(store);
-    store.upsertUsage = () => {
-      throw new Error('database unavailable');
-    };
+    store.upsertUsage = () => Promise.reject(new Error('database unavailable'));
     try {
       await responses('one', 'default');
       await responses('two', 'default');
@@ -227,7 +225,7 @@ describe('metrics after real traffic', () => {
     } finally {
       store.upsertUsage = upsert;
     }
-    ledger.flush();
+    await ledger.flush();
     expect(await sample('flexinference_ledger_queue_depth', '')).toBe(0);
     expect(await sample('flexinference_ledger_journal_bytes', '')).toBe(header);
   });
