@@ -15,8 +15,11 @@ const json = (schema: Json): Json => ({ 'application/json': { schema } });
 const REQUEST_ID = { description: 'This request’s id (also in the access log, the ledger and the trace).', schema: { type: 'string' } };
 const RETRY_AFTER = { description: 'Seconds to wait before retrying (429, 503).', schema: { type: 'integer' } };
 
-/** The statuses a generation endpoint answers with an error, from the catalog (plus provider errors). */
-const GENERATION_ERROR_STATUSES = [...new Set(Object.values(ERROR_CATALOG).map((e) => e.status))].filter((s) => s !== 404).sort();
+/**
+ * The statuses a generation endpoint answers with an error, from the catalog (provider errors with
+ * other statuses fall under `default`); 404 and 405 belong to other paths and methods.
+ */
+const GENERATION_ERROR_STATUSES = [...new Set(Object.values(ERROR_CATALOG).map((e) => e.status))].filter((s) => s !== 404 && s !== 405).sort();
 
 function errorResponse(envelope: Envelope, description: string): Json {
   return {
