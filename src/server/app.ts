@@ -78,6 +78,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }),
   });
   const metrics = telemetry.metrics;
+  deps.link?.shareMetrics(metrics.registry);
   const openApi = JSON.stringify(openApiDocument(deps.config.publicUrl));
 
   const handle = async (req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> => {
@@ -143,7 +144,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       case '/metrics': {
-        const text = await metrics.render();
+        const text = deps.link ? await deps.link.metrics() : await metrics.render();
         res.writeHead(200, { 'content-type': metrics.contentType });
         res.end(text);
         return;

@@ -30,6 +30,8 @@ import { loadTracing } from '../telemetry/tracing.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
 import { createAuthenticator } from './auth.js';
+import type { ClusterLink } from './cluster.js';
+import { sharedLimiter, sharedStats } from './cluster.js';
 import type { GatewayDeps } from './deps.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createWindowLimiter } from './rate-limit.js';
@@ -48,6 +50,8 @@ export interface StartOptions {
   policy?: RoutingPolicy;
   /** Replaces provider adapters (tests inject faulty or scripted providers). */
   providers?: Partial<Record<ProviderName, Provider>>;
+  /** A `serve --workers N` worker's link to the others: statistics and limits are shared through it. */
+  link?: ClusterLink;
 }
 
 export interface RunningGateway {
@@ -114,6 +118,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const masterKey = resolveMasterKey(config, log);
   // The crash journal lives next to the database this gateway opened (not an injected store).
   const journal = options.store ? undefined : openJournal(config.dbPath);
+  const { link } = options;
+  const share = <T>(value: T, wrap: (value: T, link: ClusterLink) => T): T => (link ? wrap(value, link) : value);
   const deps: GatewayDeps = {
     config,
     store,
@@ -126,15 +132,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     emulatorProviders,
     providerKeys: createProviderKeyResolver(store, config, masterKey, EMULATOR_API_KEY),
-    stats: options.stats ?? createInProcessStats({ now: () => clock.now() }),
+    stats: share(options.stats ?? createInProcessStats({ now: () => clock.now() }), sharedStats),
     clock,
     random: options.random ?? Math.random,
     policy: options.policy ?? 'deadline-aware',
     authenticator: createAuthenticator(
       store,
-      createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
+      share(
+        createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
+        (limiter, l) => sharedLimiter(limiter, 'auth-failures', l),
+      ),
     ),
-    orgLimiter: createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
+    orgLimiter: share(
+      createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
+      (limiter, l) => sharedLimiter(limiter, 'organization', l),
+    ),
     ledger: new Ledger(
       store,
       catalog,
@@ -144,6 +156,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
     tracing,
+    ...(link ? { link } : {}),
   };
   // At an abrupt exit the rows not yet committed stay in the journal for the next start.
   const flushAtExit = (): void => deps.ledger.stop();

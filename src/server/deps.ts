@@ -12,6 +12,7 @@ import type { Tracing } from '../telemetry/tracing.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
 import type { Authenticator } from './auth.js';
+import type { ClusterLink } from './cluster.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface ResolvedProviderKey {
@@ -48,4 +49,6 @@ export interface GatewayDeps {
   surfaces: readonly Surface[];
   /** OpenTelemetry tracing, when an OTLP endpoint is configured. */
   tracing: Tracing | undefined;
+  /** Set in a `serve --workers N` worker: what the workers share through the primary. */
+  link?: ClusterLink;
 }

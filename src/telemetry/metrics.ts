@@ -22,6 +22,7 @@ export interface Metrics {
   observeAttempt(labels: { provider: string; model: string; tier: RequestedTier; outcome: AttemptOutcome }): void;
   render(): Promise<string>;
   contentType: string;
+  registry: Registry;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
@@ -106,29 +107,59 @@ export function createMetrics(sources: MetricSources): Metrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   });
+  // Label sets are few (routes, statuses, catalogued models): each one's child is looked up once,
+  // not hashed from a label object on every request.
+  const httpSeries = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'route'> }>();
+  const requestSeries = new Map<string, Counter.Internal>();
+  const generationSeries = new Map<string, { duration: Histogram.Internal<(typeof generationLabels)[number]>; firstByte: Histogram.Internal<(typeof generationLabels)[number]> }>();
+  const attemptSeries = new Map<string, Counter.Internal>();
   return {
     observe(route, status, durationMs) {
-      requests.inc({ route, status: String(status) });
-      duration.observe({ route }, durationMs / 1000);
+      const key = `${route} ${status}`;
+      let series = httpSeries.get(key);
+      if (series === undefined) {
+        series = { count: requests.labels(route, String(status)), time: duration.labels(route) };
+        httpSeries.set(key, series);
+      }
+      series.count.inc();
+      series.time.observe(durationMs / 1000);
     },
     observeRequest(row, catalogued) {
       // Any model name passes through on `default`: only catalogued ones become label values.
       const model = catalogued ? row.model : 'other';
       const tier = row.servedTier ?? 'none';
-      generations.inc({ provider: row.provider, model, route: row.route, tier, status: row.status });
+      const key = `${row.provider} ${model} ${row.route} ${tier} ${row.status}`;
+      let counted = requestSeries.get(key);
+      if (counted === undefined) {
+        counted = generations.labels(row.provider, model, row.route, tier, row.status);
+        requestSeries.set(key, counted);
+      }
+      counted.inc();
       if (row.costUsd > 0 && Number.isFinite(row.costUsd)) spend.inc({ provider: row.provider, model, tier }, row.costUsd);
       if (row.standardCostUsd > 0 && Number.isFinite(row.standardCostUsd)) standardCost.inc({ provider: row.provider, model }, row.standardCostUsd);
       if (row.admissionMs !== null && Number.isFinite(row.admissionMs)) {
         admission.observe({ provider: row.provider, tier }, Math.max(0, row.admissionMs) / 1000);
       }
-      const labels = { surface: row.surface, provider: row.provider, model, route: row.route };
-      if (row.durationMs !== null) generationDuration.observe(labels, Math.max(0, row.durationMs) / 1000);
-      if (row.firstByteMs !== null) firstByte.observe(labels, Math.max(0, row.firstByteMs) / 1000);
+      const generationKey = `${row.surface} ${row.provider} ${model} ${row.route}`;
+      let timed = generationSeries.get(generationKey);
+      if (timed === undefined) {
+        timed = { duration: generationDuration.labels(row.surface, row.provider, model, row.route), firstByte: firstByte.labels(row.surface, row.provider, model, row.route) };
+        generationSeries.set(generationKey, timed);
+      }
+      if (row.durationMs !== null) timed.duration.observe(Math.max(0, row.durationMs) / 1000);
+      if (row.firstByteMs !== null) timed.firstByte.observe(Math.max(0, row.firstByteMs) / 1000);
     },
-    observeAttempt(labels) {
-      attempts.inc(labels);
+    observeAttempt({ provider, model, tier, outcome }) {
+      const key = `${provider} ${model} ${tier} ${outcome}`;
+      let counted = attemptSeries.get(key);
+      if (counted === undefined) {
+        counted = attempts.labels(provider, model, tier, outcome);
+        attemptSeries.set(key, counted);
+      }
+      counted.inc();
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
+    registry,
   };
 }
