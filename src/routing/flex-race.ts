@@ -1,26 +1,13 @@
 // The flex race (PRODUCT.md §4): fire flex, wait for the provider's admission marker against the
 // budget, commit or fall back up to standard. Provider-agnostic: it only sees canonical events.
 import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
+import type { Clock } from '../clock.js';
 import type { Provider } from '../providers/provider.js';
 import { FlexError } from '../errors/catalog.js';
 import type { AttemptObserver, TrackedAttempt } from './attempts.js';
 import { failedAttempt, trackAttempt } from './attempts.js';
 import type { FlexStats, StatsKey } from './stats.js';
 import type { Route, TierPlan } from './tier-plan.js';
-
-export interface Clock {
-  now(): number;
-  /** Calls `fn` after `ms`; returns a canceller. */
-  setTimer(ms: number, fn: () => void): () => void;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimer(ms, fn) {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  },
-};
 
 /** The attempt whose output reaches the caller. */
 export interface Committed {

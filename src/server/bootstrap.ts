@@ -11,9 +11,9 @@ import { startEmulator } from '../emulator/index.js';
 import { createAnthropicProvider } from '../providers/anthropic/index.js';
 import { createGeminiProvider } from '../providers/gemini/index.js';
 import { createOpenAIProvider } from '../providers/openai/index.js';
+import { createUpstreamTransport } from '../providers/upstream-stream.js';
 import type { Provider } from '../providers/provider.js';
-import type { Clock } from '../routing/flex-race.js';
-import { systemClock } from '../routing/flex-race.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createInProcessStats } from '../routing/stats.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
@@ -99,8 +99,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       timeScale: config.emulator.timeScale,
     });
   }
+  // One transport (one connection pool, one set of timeouts) for every upstream.
+  const transport = createUpstreamTransport();
   const createProvider = (p: ProviderName, baseUrl: string): Provider =>
-    p === 'openai' ? createOpenAIProvider({ baseUrl }) : p === 'gemini' ? createGeminiProvider({ baseUrl }) : createAnthropicProvider({ baseUrl });
+    p === 'openai'
+      ? createOpenAIProvider({ baseUrl, transport })
+      : p === 'gemini'
+        ? createGeminiProvider({ baseUrl, transport })
+        : createAnthropicProvider({ baseUrl, transport });
   // Emulated providers still have their real endpoint: an organization that stores its own key
   // for one of them reaches the real provider, not the emulator.
   const emulatorProviders: Partial<Record<ProviderName, Provider>> = {};
@@ -171,6 +177,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     recovery?.();
     await deps.ledger.close();
     await tracing?.shutdown();
+    await transport.close();
     await emulator?.close();
     await store.close();
     throw err;
@@ -188,6 +195,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await deps.ledger.close();
       // The last spans are sent before the process goes.
       await tracing?.shutdown().catch((err: unknown) => log.warn({ err: String(err) }, 'sending the last traces failed'));
+      await transport.close();
       await emulator?.close();
       await store.close();
     },

@@ -4,7 +4,7 @@ import type { ProviderName } from '../canonical/types.js';
 import type { ModelCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { Provider } from '../providers/provider.js';
-import type { Clock } from '../routing/flex-race.js';
+import type { Clock } from '../clock.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import type { Store } from '../store/store.js';
