@@ -1,4 +1,4 @@
-// The flex race (PRODUCT.md §4): fire flex, wait for the provider's admission marker against the
+// The flex race (docs/product.md §4): fire flex, wait for the provider's admission marker against the
 // budget, commit or fall back up to standard. Provider-agnostic: it only sees canonical events.
 import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
 import type { Clock } from '../clock.js';

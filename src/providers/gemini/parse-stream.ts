@@ -4,7 +4,7 @@
 // then `data: [DONE]`. https://ai.google.dev/api/interactions-api#streaming
 //
 // Admission: the first step.start / step.delta proves the model is working; a status update alone
-// is not proof (PRODUCT.md §4).
+// is not proof (docs/product.md §4).
 import { randomBytes } from 'node:crypto';
 import type { CanonicalStreamEvent, OutputItem, RequestedTier } from '../../canonical/types.js';
 import { failedInteraction, streamError } from './map-error.js';

@@ -68,7 +68,7 @@ export function createOpenAIStreamParser(): OpenAIStreamParser {
 // Lifecycle
 
 /**
- * Admission (PRODUCT.md §4 step 2): the first event proving work started. `response.created`,
+ * Admission (docs/product.md §4 step 2): the first event proving work started. `response.created`,
  * `response.queued` and `response.in_progress` are not proof — an unsupported model or a flex
  * request that cannot be served sends them and then fails — and neither are keepalives.
  */
