@@ -17,6 +17,7 @@ import type { RequestRecord } from '../telemetry/record.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { openApiDocument } from './openapi.js';
 import { handleUsage } from './usage-endpoint.js';
+import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
 
 export interface Gateway {
   server: Server;
@@ -38,6 +39,7 @@ function dialectFor(req: IncomingMessage, surface: Surface | undefined): Dialect
   if (surface?.name === 'interactions') return 'google';
   if (surface) return 'openai';
   const url = req.url ?? '';
+  if (url.startsWith(ADMIN_PREFIX)) return 'openai';
   if (url.startsWith('/v1beta') || url.startsWith('/v1/interactions') || req.headers['x-goog-api-key']) return 'google';
   if (url.startsWith('/v1/messages') || req.headers['anthropic-version'] || req.headers['x-api-key']) return 'anthropic';
   return 'openai';
@@ -58,6 +60,12 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
 /** The GET routes beside the caller endpoints (each surface serves POST on its own path). */
 export const GET_PATHS = ['/v1/models', '/v1/usage', '/healthz', '/readyz', '/metrics', '/docs/errors', '/openapi.json'] as const;
 const GET_ROUTES = new Set<string>(GET_PATHS);
+
+/** The label of a path that is not a surface: known routes by name, the admin API as one, the rest as one. */
+function routeLabel(path: string): string {
+  if (GET_ROUTES.has(path)) return path;
+  return path.startsWith(ADMIN_PREFIX) ? '/admin/v1' : 'other';
+}
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
@@ -101,8 +109,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
         record.keyId = key.id;
         const wait = await deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
-        const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal, record, telemetry };
+        const settings = await deps.keyLimits.admit(key);
+        const ctx: RequestContext = { requestId, startedAt, key, settings, clientSignal: clientGone.signal, record, telemetry };
         await handleGeneration(deps, surface, req, res, ctx);
+      } else if (path.startsWith(ADMIN_PREFIX)) {
+        await handleAdmin(deps.admin, req, res, new URL(req.url ?? '/', 'http://gateway'));
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
         await handleGet(path, req, res);
@@ -162,7 +173,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   };
 
   /** Unknown paths share one label: a caller must not be able to grow the series without bound. */
-  const pathLabel = (path: string): string => (surfaces.has(path) || GET_ROUTES.has(path) ? path : 'other');
+  const pathLabel = (path: string): string => (surfaces.has(path) ? path : routeLabel(path));
 
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';

@@ -12,17 +12,20 @@ import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
-import type { ApiKeyRecord } from '../store/store.js';
+import type { ApiKeyRecord, KeySettings } from '../store/store.js';
 import type { RequestRecord } from '../telemetry/record.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
+import { checkModelAllowed, requestedStartWithin } from './key-limits.js';
 
 export interface RequestContext {
   requestId: string;
   startedAt: number;
   key: ApiKeyRecord;
+  /** The key's settings (default start_within, allowed models), when it has any. */
+  settings: KeySettings | undefined;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
   /** What the request leaves for the access log, its span and the metrics. */
@@ -74,7 +77,8 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const provider: ProviderName = providerForModel(model);
   ctx.record.model = model.length > 200 ? `${model.slice(0, 200)}…` : model;
   ctx.record.provider = provider;
-  const startWithin = parseStartWithin(body.start_within);
+  checkModelAllowed(model, ctx.settings);
+  const startWithin = parseStartWithin(requestedStartWithin(body, req.headers, ctx.settings));
   ctx.record.startWithin = startWithin.raw;
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
