@@ -89,8 +89,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   deps.link?.shareMetrics(metrics.registry);
   const openApi = JSON.stringify(openApiDocument(deps.config.publicUrl));
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> => {
-    const { requestId, startedAt, path } = record;
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string, record: RequestRecord): Promise<void> => {
+    const { requestId, startedAt } = record;
     res.setHeader('x-request-id', requestId);
     const surface = surfaces.get(path);
     const clientGone = new AbortController();
@@ -191,7 +191,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       durationMs = deps.clock.now() - record.startedAt;
       settle();
     });
-    const running = handle(req, res, record).catch((err: unknown) => {
+    const running = handle(req, res, path, record).catch((err: unknown) => {
       deps.log.error({ err: redactSecrets(String(err)) }, 'unhandled error at the boundary');
       res.destroy();
     });
