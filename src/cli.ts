@@ -38,8 +38,9 @@ const USAGE = `Usage: flexinference <command>
   emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
-  bench overhead [--rps N] [--seconds S] [--access-log]
-                                         gateway overhead vs direct-to-emulator (and with the access log on)
+  bench overhead [--rps N] [--seconds S] [--quick]
+                                         gateway overhead vs direct-to-emulator
+  bench streams [--open N]               gateway memory per open stream (N held open at once)
   bench flex [--profile P]… [--requests N] [--factor X] [--seed S] [--misses]
                                          flex economics per capacity profile and policy
 `;
@@ -290,6 +291,7 @@ async function bench(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   if (which === 'overhead') return (await import('./bench/overhead.js')).runOverheadBench(rest);
   if (which === 'flex') return (await import('./bench/flex.js')).runFlexBench(rest);
+  if (which === 'streams') return (await import('./bench/streams.js')).runStreamsBench(rest);
   process.stderr.write(USAGE);
   return 2;
 }
