@@ -41,7 +41,7 @@ const USAGE = `Usage: flexinference <command>
   bench overhead [--rps N] [--seconds S] [--quick]
                                          gateway overhead vs direct-to-emulator
   bench streams [--open N]               gateway memory per open stream (N held open at once)
-  bench flex [--profile P]… [--requests N] [--factor X] [--seed S] [--misses]
+  bench flex [--profile P]… [--requests N] [--factor X] [--seeds S,S,…] [--misses] [--windows=false]
                                          flex economics per capacity profile and policy
 `;
 

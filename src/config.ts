@@ -36,6 +36,8 @@ export interface Config {
   authFailuresPerMinute: number;
   /** Behind a load balancer: take the client address from the first X-Forwarded-For hop. */
   trustProxy: boolean;
+  /** How often the learned flex statistics are saved to the store (0 = never). */
+  statsSnapshotMs: number;
   logLevel: string;
 }
 
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     maxBodyBytes: 1_000_000,
     shutdownGraceMs: int(env, 'FLEX_SHUTDOWN_GRACE_MS', 30_000),
     shutdownDrainMs: int(env, 'FLEX_SHUTDOWN_DRAIN_MS', 0),
+    statsSnapshotMs: int(env, 'FLEX_STATS_SNAPSHOT_MS', 30_000),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
     trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',

@@ -252,6 +252,8 @@ export interface UpstreamDetail {
   providerCode?: string;
   providerType?: string;
   message: string;
+  /** How long the provider asked callers to wait before retrying (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
 }
 
 export interface FlexErrorOptions {

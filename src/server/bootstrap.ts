@@ -45,6 +45,7 @@ import type { GatewayDeps } from './deps.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createWindowLimiter } from './rate-limit.js';
 import type { RateLimiter } from './rate-limit.js';
+import { keepStatsSnapshots } from './stats-snapshots.js';
 
 /** The key the built-in emulator accepts; never sent anywhere else. */
 export const EMULATOR_API_KEY = 'emulator-local-key';
@@ -205,6 +206,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     tracing,
     ...(link ? { link } : {}),
   };
+  const snapshots = await keepStatsSnapshots({ stats: deps.stats, store, log, everyMs: config.statsSnapshotMs });
   // At an abrupt exit the rows not yet committed stay in the journal for the next start.
   const flushAtExit = (): void => deps.ledger.stop();
   process.on('exit', flushAtExit);
@@ -216,6 +218,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
     recovery?.();
+    await snapshots.stop();
     await deps.ledger.close();
     await tracing?.shutdown();
     await transport.close();
@@ -234,6 +237,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
       unsubscribeSpend();
+      await snapshots.stop();
       await deps.ledger.close();
       // The last spans are sent before the process goes.
       await tracing?.shutdown().catch((err: unknown) => log.warn({ err: String(err) }, 'sending the last traces failed'));

@@ -7,7 +7,7 @@ import { FlexError, toFlexError } from '../errors/catalog.js';
 import type { Committed } from '../routing/flex-race.js';
 import { runPlan, type PlanRun } from '../routing/run-plan.js';
 import { parseStartWithin } from '../routing/start-within.js';
-import { planTier } from '../routing/tier-plan.js';
+import { checkTierChoice, planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
 import type { Provider } from '../providers/provider.js';
@@ -80,8 +80,10 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   checkModelAllowed(model, ctx.settings);
   const startWithin = parseStartWithin(requestedStartWithin(body, req.headers, ctx.settings));
   ctx.record.startWithin = startWithin.raw;
-  const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
+  checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
+  const outputLimit = decoded.request.maxOutputTokens;
+  const plan = planTier({ model, provider, startWithin, stream: body.stream === true, ...(outputLimit === undefined ? {} : { outputLimit }) }, deps);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
@@ -126,6 +128,7 @@ export async function handleGeneration(
     clock: deps.clock,
     stats: deps.stats,
     statsKey: { provider, model },
+    random: deps.random,
     observer: ctx.telemetry.attempts(ctx.record, { provider, model }),
     onRerun: (err) => deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard'),
   });
