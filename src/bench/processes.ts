@@ -23,6 +23,7 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let announced = false;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -36,9 +37,15 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
+      // A gateway logging every request writes megabytes: keep only the recent tail for errors.
+      if (announced) {
+        if (output.length > 64 * 1024) output = output.slice(-32 * 1024);
+        return;
+      }
       // `serve` announces "listening on <url>"; the emulator prints its URL alone.
       const match = args[0] === 'serve' ? /listening on (http:\/\/[\d.:[\]a-z]+)/i.exec(output) : /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) {
+        announced = true;
         clearTimeout(timer);
         resolve({ url: match[1], process: child, output: () => output, stop });
       }

@@ -200,7 +200,7 @@ export const ERROR_CATALOG = {
     status: 404,
     type: 'invalid_request_error',
     title: 'No such route.',
-    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions, GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors, the admin API under /admin/v1/ and the dashboard at /dashboard; admin objects are addressed by their id.',
+    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions, GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors, /openapi.json, the admin API under /admin/v1/ and the dashboard at /dashboard; admin objects are addressed by their id.',
     fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>; @google/genai: baseUrl <host> with apiVersion "v1").',
   },
   method_not_allowed: {

@@ -9,6 +9,8 @@ export interface ProviderCall {
   apiKey: string;
   /** Aborts the upstream connection (client disconnect, race deadline, lost race). */
   signal: AbortSignal;
+  /** Extra headers for the upstream request (W3C trace context); never overrides the provider's own. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Provider {

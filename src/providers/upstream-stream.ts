@@ -122,7 +122,12 @@ export function createUpstreamProvider(
   const transport = given ?? createUpstreamTransport();
   return {
     name,
-    stream: (call) => transport.stream({ ...toRequest(call), provider: name, signal: call.signal }),
+    stream: (call) => {
+      const request = toRequest(call);
+      // Extra headers (W3C trace context) never override the provider's own.
+      const headers = call.headers ? { ...call.headers, ...request.headers } : request.headers;
+      return transport.stream({ ...request, headers, provider: name, signal: call.signal });
+    },
     close: () => (given === undefined ? transport.close() : Promise.resolve()),
   };
 }

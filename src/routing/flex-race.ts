@@ -5,6 +5,8 @@ import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../c
 import type { Clock } from '../clock.js';
 import type { Provider } from '../providers/provider.js';
 import { FlexError } from '../errors/catalog.js';
+import type { AttemptObserver, TrackedAttempt } from './attempts.js';
+import { failedAttempt, trackAttempt } from './attempts.js';
 import { retryWaitMs } from './flex-retry.js';
 import type { FlexStats, StatsKey } from './stats.js';
 import type { Route, TierPlan } from './tier-plan.js';
@@ -39,6 +41,8 @@ export interface OpenOptions {
   statsKey: StatsKey;
   /** Told each routing decision as it is taken (before a fallback attempt opens). */
   onRoute?: (route: Route) => void;
+  /** Told each upstream attempt's start, admission and end (telemetry). */
+  observer?: AttemptObserver;
   /** Uniform [0,1) source for the retry jitter (Math.random unless injected). */
   random?: () => number;
 }
@@ -66,22 +70,32 @@ function isCapacityRefusal(err: unknown): err is FlexError {
 /**
  * Replays the events read while deciding, then continues the upstream stream. A plain iterator,
  * not a generator: each event costs one promise hop on the hot path, not a generator's several.
- * `onAdmitted` notes a direct attempt's real start (for the reserve).
+ * `onAdmitted` notes a direct attempt's real start (for the reserve); the attempt's completion or
+ * failure is reported to `tracked` (a stop on our side is reported by `cancel`).
  */
 function replay(
   buffered: CanonicalStreamEvent[],
   rest: AsyncIterator<CanonicalStreamEvent>,
+  tracked: TrackedAttempt,
+  clientSignal: AbortSignal,
   onAdmitted?: () => void,
 ): AsyncIterator<CanonicalStreamEvent> {
   let replayed = 0;
   const seen = (r: IteratorResult<CanonicalStreamEvent>): IteratorResult<CanonicalStreamEvent> => {
-    if (r.done !== true && r.value.type === 'admitted') onAdmitted?.();
+    if (r.done === true) return r;
+    const event = r.value;
+    if (event.type === 'admitted') onAdmitted?.();
+    else if (event.type === 'response.completed') tracked.end({ outcome: 'completed', usage: event.response.usage, responseModel: event.response.model });
     return r;
+  };
+  const failed = (err: unknown): never => {
+    tracked.end(failedAttempt(err, clientSignal));
+    throw err;
   };
   return {
     next() {
       const event = buffered[replayed++];
-      return event === undefined ? rest.next().then(seen) : Promise.resolve(seen({ done: false, value: event }));
+      return event === undefined ? rest.next().then(seen, failed) : Promise.resolve(seen({ done: false, value: event }));
     },
   };
 }
@@ -99,8 +113,9 @@ function linkedController(parent: AbortSignal): { ctl: AbortController; unlink: 
   return { ctl, unlink: () => parent.removeEventListener('abort', onAbort) };
 }
 
-function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal): AsyncIterator<CanonicalStreamEvent> {
-  const stream = options.provider.stream({ request: options.request, tier, apiKey: options.apiKey, signal });
+function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal, tracked: TrackedAttempt): AsyncIterator<CanonicalStreamEvent> {
+  const call = { request: options.request, tier, apiKey: options.apiKey, signal };
+  const stream = options.provider.stream(tracked.headers ? { ...call, headers: tracked.headers } : call);
   return stream[Symbol.asyncIterator]();
 }
 
@@ -111,22 +126,33 @@ function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal)
 export async function openDirect(options: OpenOptions, tier: RequestedTier, route: Route): Promise<Committed> {
   const started = options.clock.now();
   const { ctl, unlink } = linkedController(options.clientSignal);
-  const it = iterate(options, tier, ctl.signal);
-  const first = await it.next();
+  const tracked = trackAttempt(options.observer, tier);
+  const it = iterate(options, tier, ctl.signal, tracked);
+  let first: IteratorResult<CanonicalStreamEvent>;
+  try {
+    first = await it.next();
+  } catch (err) {
+    tracked.end(failedAttempt(err, options.clientSignal));
+    throw err;
+  }
   const startedAfterMs = options.clock.now() - started;
   const buffered = first.done ? [] : [first.value];
   const onAdmitted = (): void => {
     committed.admittedAt = options.clock.now();
+    tracked.admitted();
     if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
   };
   const committed: Committed = {
     tier,
     route,
-    events: replay(buffered, it, onAdmitted),
+    events: replay(buffered, it, tracked, options.clientSignal, onAdmitted),
     startedAfterMs,
     openedAt: started,
     admittedAt: undefined,
-    cancel: () => cancelAttempt(ctl, unlink),
+    cancel: () => {
+      tracked.end({ outcome: 'cancelled' });
+      cancelAttempt(ctl, unlink);
+    },
   };
   return committed;
 }
@@ -199,7 +225,8 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
     timedOut = true;
     ctl.abort(new FlexDeadline());
   });
-  const it = iterate(options, 'flex', ctl.signal);
+  const tracked = trackAttempt(options.observer, 'flex');
+  const it = iterate(options, 'flex', ctl.signal, tracked);
   const buffered: CanonicalStreamEvent[] = [];
   try {
     for (;;) {
@@ -210,16 +237,20 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
       cancelTimer();
       const afterMs = clock.now() - started;
       stats.recordFlex(statsKey, { kind: 'admitted', afterMs });
+      tracked.admitted();
       // The client link stays: a disconnect after commit must still abort the upstream.
       const committed: Committed = {
         tier: 'flex',
         route: 'flex_admitted',
-        events: replay(buffered, it),
+        events: replay(buffered, it, tracked, options.clientSignal),
         flexAdmittedAfterMs: afterMs,
         startedAfterMs: afterMs,
         openedAt: started,
         admittedAt: clock.now(),
-        cancel: () => cancelAttempt(ctl, unlink),
+        cancel: () => {
+          tracked.end({ outcome: 'cancelled' });
+          cancelAttempt(ctl, unlink);
+        },
       };
       return { kind: 'committed', committed };
     }
@@ -228,6 +259,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
     unlink();
     if (!ctl.signal.aborted) ctl.abort(err);
     void it.return?.().catch(() => undefined);
+    tracked.end(timedOut && !options.clientSignal.aborted ? { outcome: 'timeout' } : failedAttempt(err, options.clientSignal));
     if (options.clientSignal.aborted) throw options.clientSignal.reason;
     if (timedOut) {
       stats.recordFlex(statsKey, { kind: 'timeout', budgetMs });

@@ -15,7 +15,10 @@ import { handleGeneration } from './generate.js';
 import { createClientAddressResolver, createTrustCheck } from './client-address.js';
 import { guardConnections } from './connections.js';
 import { drainThenClose, sendJson, sendRendered } from './http.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics } from '../telemetry/metrics.js';
+import type { RequestRecord } from '../telemetry/record.js';
+import { createTelemetry } from '../telemetry/telemetry.js';
+import { openApiDocument } from './openapi.js';
 import { handleUsage } from './usage-endpoint.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
 import { handleDashboard, isDashboardPath } from './dashboard-routes.js';
@@ -58,9 +61,11 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
   }
 }
 
-const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage']);
+/** The GET routes beside the caller endpoints (each surface serves POST on its own path). */
+export const GET_PATHS = ['/v1/models', '/v1/usage', '/healthz', '/readyz', '/metrics', '/docs/errors', '/openapi.json'] as const;
+const GET_ROUTES = new Set<string>(GET_PATHS);
 
-/** The metrics label of a path that is not a surface: known routes by name, the rest as one. */
+/** The label of a path that is not a surface: known routes by name, the admin API as one, the rest as one. */
 function routeLabel(path: string): string {
   if (GET_ROUTES.has(path)) return path;
   if (path.startsWith(ADMIN_PREFIX)) return '/admin/v1';
@@ -69,10 +74,7 @@ function routeLabel(path: string): string {
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
-  const metrics = createMetrics();
   const clientAddress = createClientAddressResolver(deps.config.trustedProxies);
-  deps.link?.shareMetrics(metrics.registry);
-  const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
   const inFlight = new Map<ServerResponse, AbortController>();
@@ -80,31 +82,44 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const handlers = new Set<Promise<void>>();
   /** Set during shutdown: called when the last in-flight response closes. */
   let onDrained: (() => void) | undefined;
+  const telemetry = createTelemetry({
+    log: deps.log,
+    tracing: deps.tracing,
+    isCatalogued: (model) => deps.catalog.get(model) !== undefined,
+    metrics: createMetrics({
+      inFlightRequests: () => inFlight.size,
+      openStreams: () => telemetry.openStreams(),
+      ledgerQueueDepth: () => deps.ledger.queueDepth,
+      ledgerJournalBytes: () => deps.ledger.journalBytes,
+    }),
+  });
+  const metrics = telemetry.metrics;
+  deps.link?.shareMetrics(metrics.registry);
+  const openApi = JSON.stringify(openApiDocument(deps.config.publicUrl));
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
-    const startedAt = deps.clock.now();
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string, record: RequestRecord): Promise<void> => {
+    const { requestId, startedAt } = record;
     res.setHeader('x-request-id', requestId);
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const surface = surfaces.get(path);
     const clientGone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
       if (inFlight.size === 0) onDrained?.();
-      // Unknown paths share one label: a caller must not be able to grow the series without bound.
-      metrics.observe(surface?.name ?? routeLabel(path), res.statusCode, deps.clock.now() - startedAt);
     });
     inFlight.set(res, clientGone);
     try {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
+        record.surface = surface.name;
         if (req.method !== 'POST') throw new FlexError('method_not_allowed');
         const key = await deps.authenticator.authenticate(req.headers, clientAddress(req));
+        record.orgId = key.orgId;
+        record.keyId = key.id;
         const wait = await deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
         const settings = await deps.keyLimits.admit(key);
-        const ctx: RequestContext = { requestId, startedAt, key, settings, clientSignal: clientGone.signal };
+        const ctx: RequestContext = { requestId, startedAt, key, settings, clientSignal: clientGone.signal, record, telemetry };
         await handleGeneration(deps, surface, req, res, ctx);
       } else if (path.startsWith(ADMIN_PREFIX)) {
         await handleAdmin(deps.admin, req, res, new URL(req.url ?? '/', 'http://gateway'));
@@ -118,8 +133,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
     } catch (thrown) {
       // A client that went away gets no answer; a server-side abort (shutdown) carries its FlexError.
-      if (clientGone.signal.aborted && !isServerAbort(clientGone.signal)) return;
+      if (clientGone.signal.aborted && !isServerAbort(clientGone.signal)) {
+        record.errorCode = 'client_disconnected';
+        return;
+      }
       const err = toFlexError(thrown);
+      record.errorCode = err.code;
       if (err.code === 'internal_error') {
         deps.log.error({ requestId, err: redactSecrets(String((err.cause as Error | undefined)?.stack ?? err.cause)) }, 'internal error');
       }
@@ -152,6 +171,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
         res.end(text);
         return;
       }
+      case '/openapi.json':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(openApi) });
+        res.end(openApi);
+        return;
       case '/v1/usage': {
         const key = await deps.authenticator.authenticate(req.headers, clientAddress(req));
         return sendJson(res, 200, await handleUsage(deps, key, req.url ?? ''));
@@ -159,6 +182,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     throw new FlexError('not_found');
   };
+
+  /** Unknown paths share one label: a caller must not be able to grow the series without bound. */
+  const pathLabel = (path: string): string => (surfaces.has(path) ? path : routeLabel(path));
 
   const limits = deps.config.clientConnections;
   const server = createServer(
@@ -178,12 +204,30 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     connections.requestStarted(req.socket);
-    const running = handle(req, res).catch((err: unknown) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const record = telemetry.begin({ req, requestId: `req_${randomUUID().replaceAll('-', '')}`, path: pathLabel(path), startedAt: deps.clock.now() });
+    // The request is told once both its handler finished (its ledger row is closed) and its
+    // response closed (the status and duration are final).
+    let status = 0;
+    let durationMs = 0;
+    let waiting = 2;
+    const settle = (): void => {
+      if (--waiting === 0) telemetry.end(record, { status, durationMs });
+    };
+    res.once('close', () => {
+      status = res.headersSent ? res.statusCode : 499;
+      durationMs = deps.clock.now() - record.startedAt;
+      settle();
+    });
+    const running = handle(req, res, path, record).catch((err: unknown) => {
       deps.log.error({ err: redactSecrets(String(err)) }, 'unhandled error at the boundary');
       res.destroy();
     });
     handlers.add(running);
-    void running.finally(() => handlers.delete(running));
+    void running.finally(() => {
+      handlers.delete(running);
+      settle();
+    });
   };
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Answer, then close outright: ending politely would leave the socket to a peer that may never
@@ -225,7 +269,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Destroyed requests close their ledger rows as they unwind; wait for that before returning.
       await raceClock(deps.clock, Promise.allSettled([...handlers]), 5_000);
       server.closeAllConnections();
-      unsubscribeMetrics();
       await closed;
     },
   };

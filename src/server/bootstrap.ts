@@ -30,6 +30,7 @@ import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
 import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, openJournal, replayJournals } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
+import { loadTracing } from '../telemetry/tracing.js';
 import { createSpendTracker } from '../usage/budget.js';
 import type { AdminHandlers } from './admin-routes.js';
 import { createAdminAuth } from './admin-auth.js';
@@ -123,6 +124,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const config = { ...options.config };
   const log = options.log ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  // First: a bad OTEL_* setting stops the start before anything is opened.
+  const tracing = await loadTracing(process.env);
   const emulated = PROVIDERS.filter((p) => config[p].emulated);
   let emulator: RunningEmulator | undefined;
   if (emulated.length > 0) {
@@ -201,6 +204,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ledger,
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
+    tracing,
     ...(link ? { link } : {}),
   };
   const snapshots = await keepStatsSnapshots({ stats: deps.stats, store, log, everyMs: config.statsSnapshotMs });
@@ -217,6 +221,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     recovery?.();
     await snapshots.stop();
     await deps.ledger.close();
+    await tracing?.shutdown();
     await transport.close();
     await emulator?.close();
     await store.close();
@@ -235,6 +240,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       unsubscribeSpend();
       await snapshots.stop();
       await deps.ledger.close();
+      // The last spans are sent before the process goes.
+      await tracing?.shutdown().catch((err: unknown) => log.warn({ err: String(err) }, 'sending the last traces failed'));
       await transport.close();
       await emulator?.close();
       await store.close();

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import type { Store } from '../store/store.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
 import type { AdminHandlers } from './admin-routes.js';
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   ledger: Ledger;
   log: Logger;
   surfaces: readonly Surface[];
+  /** OpenTelemetry tracing, when an OTLP endpoint is configured. */
+  tracing: Tracing | undefined;
   /** Set in a `serve --workers N` worker: what the workers share through the primary. */
   link?: ClusterLink;
 }

@@ -14,6 +14,8 @@ import type { StartWithin } from '../routing/start-within.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord, KeySettings } from '../store/store.js';
+import type { RequestRecord } from '../telemetry/record.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -28,6 +30,9 @@ export interface RequestContext {
   settings: KeySettings | undefined;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
+  /** What the request leaves for the access log, its span and the metrics. */
+  record: RequestRecord;
+  telemetry: Telemetry;
 }
 
 /**
@@ -87,9 +92,12 @@ interface CheckedRequest {
 async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
   const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
   const model = requireModel(body);
-  checkModelAllowed(model, ctx.settings);
   const provider: ProviderName = providerForModel(model);
+  ctx.record.model = model.length > 200 ? `${model.slice(0, 200)}…` : model;
+  ctx.record.provider = provider;
+  checkModelAllowed(model, ctx.settings);
   const startWithin = parseStartWithin(requestedStartWithin(body, req.headers, ctx.settings));
+  ctx.record.startWithin = startWithin.raw;
   checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
   const outputLimit = decoded.request.maxOutputTokens;
@@ -141,6 +149,7 @@ export async function handleGeneration(
     stats: deps.stats,
     statsKey: { provider, model },
     random: deps.random,
+    observer: ctx.telemetry.attempts(ctx.record, { provider, model }),
     onRerun: (err) => {
       void scrub(toFlexError(err)).then((clean) => deps.log.warn({ requestId: ctx.requestId, err: clean.message }, 'flex failed after admission; re-running on standard'));
     },
@@ -158,10 +167,11 @@ export async function handleGeneration(
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') run.cancel();
     else run.completed({ streamed: decoded.stream });
-    // Surfaces and providers both add warnings (providers while converting upstream): log them all.
-    if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
+    // Surfaces and providers both add warnings (providers while converting upstream): the access
+    // log line carries them all.
+    ctx.record.warnings = decoded.request.warnings;
     const admittedAt = run.attempt?.admittedAt;
-    closeLedger({
+    ctx.record.row = closeLedger({
       ...end,
       route: run.route,
       admissionMs: admittedAt === undefined ? null : admittedAt - ctx.startedAt,
@@ -211,6 +221,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
   res.flushHeaders();
   end.servedTier = servedTier;
   const heartbeat = startHeartbeat(res, deps.config.streamHeartbeatMs);
+  const closeStream = ctx.telemetry.streamOpened();
   try {
     for (;;) {
       const r = await committed.events.next();
@@ -239,6 +250,7 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
     end.errorCode = flexErr.code;
   } finally {
     heartbeat.stop();
+    closeStream();
   }
 }
 

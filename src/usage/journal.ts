@@ -28,6 +28,8 @@ export interface LedgerJournal {
   clear(): void;
   /** Ends the journal after a final commit: the file is removed. */
   close(): void;
+  /** The journal's size in bytes (header included). */
+  bytes(): number;
 }
 
 /** Who writes a journal: its first line. */
@@ -92,16 +94,20 @@ export function openJournal(dbPath: string, header: JournalHeader = journalHeade
   }, JOURNAL_HEARTBEAT_MS);
   heartbeat.unref();
   let open = true;
+  let size = headerBytes;
   return {
     append(...rows) {
       if (!open || rows.length === 0) return;
       let lines = '';
       for (const row of rows) lines += `${JSON.stringify(row)}\n`;
-      writeSync(fd, lines);
+      size += writeSync(fd, lines);
     },
     clear() {
-      if (open) ftruncateSync(fd, headerBytes); // the header stays
+      if (!open) return;
+      ftruncateSync(fd, headerBytes); // the header stays
+      size = headerBytes;
     },
+    bytes: () => (open ? size : 0),
     close() {
       if (!open) return;
       open = false;

@@ -110,6 +110,16 @@ export class Ledger {
     }
   }
 
+  /** Rows waiting for the next group commit. */
+  get queueDepth(): number {
+    return this.pending.size;
+  }
+
+  /** Bytes in the crash journal (0 without one). */
+  get journalBytes(): number {
+    return this.journal?.bytes() ?? 0;
+  }
+
   private schedule(ms: number): void {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
@@ -119,7 +129,7 @@ export class Ledger {
     this.timer.unref();
   }
 
-  /** Calls `listener` with every row as its request ends (metrics); returns the unsubscribe. */
+  /** Calls `listener` with every row as its request ends; returns the unsubscribe. */
   onClosed(listener: (row: UsageRow) => void): () => void {
     this.closedListeners.push(listener);
     return () => {
@@ -189,7 +199,8 @@ export class Ledger {
     this.appendToJournal(rows);
   }
 
-  open(start: LedgerEntryStart): (end: LedgerEntryEnd) => void {
+  /** Opens a request's row; the returned function closes it and returns the closed row (once). */
+  open(start: LedgerEntryStart): (end: LedgerEntryEnd) => UsageRow | undefined {
     const base: UsageRow = {
       ...start,
       servedTier: null,
@@ -211,9 +222,9 @@ export class Ledger {
     this.write(base);
     let closed = false;
     return (end) => {
-      if (closed) return;
+      if (closed) return undefined;
       closed = true;
-      if (this.closed) return; // the store is closing: the row is not recorded, so not reported
+      if (this.closed) return undefined; // the store is closing: the row is not recorded, so not reported
       const row = this.closedRow(base, end);
       this.write(row);
       for (const listener of this.closedListeners) {
@@ -223,6 +234,7 @@ export class Ledger {
           this.onError(err); // a listener must not break the request or the other listeners
         }
       }
+      return row;
     };
   }
 
