@@ -69,6 +69,11 @@ export interface FunctionTool {
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /**
+   * Stream the arguments without buffering for validation (Anthropic `eager_input_streaming`).
+   * Elsewhere it changes only how the arguments are chunked, so it is dropped there.
+   */
+  eagerInputStreaming?: boolean;
 }
 
 export type ToolChoice =
@@ -77,7 +82,16 @@ export type ToolChoice =
   | { type: 'required' }
   | { type: 'function'; name: string };
 
-export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem;
+export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem | ItemReference;
+
+/**
+ * An earlier output item named by id (Responses `item_reference`). The server replaces it with the
+ * kept item before a provider sees the request; only OpenAI is ever sent one it could not resolve.
+ */
+export interface ItemReference {
+  type: 'item_reference';
+  id: string;
+}
 
 export interface InputMessage {
   type: 'message';
@@ -237,6 +251,11 @@ export interface ResponseCreatedEvent {
   id: string;
   model: string;
   createdAt: number;
+  /**
+   * Usage as far as the provider knows it at the start: the input side is final, output counts are
+   * provisional. Only when the provider reports it then (Anthropic `message_start`).
+   */
+  usage?: Usage;
 }
 
 export interface ItemAddedEvent {

@@ -18,6 +18,7 @@ import type { ApiKeyRecord } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
+import { keepOutputItems, resolveItemReferences } from './kept-items.js';
 
 export interface RequestContext {
   requestId: string;
@@ -77,6 +78,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const startWithin = parseStartWithin(body.start_within);
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
+  resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
@@ -192,6 +194,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
     response = await assembleResponse(committed.events);
   }
   const servedTier = servedTierOf(committed, response);
+  if (decoded.keepOutput) keepOutputItems(deps.store, ctx.key.orgId, response.output, Date.now());
   const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
   res.writeHead(200, {
     'content-type': 'application/json',
@@ -223,6 +226,8 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
       if (event.type === 'response.completed') {
         end.usage = event.response.usage;
         end.servedTier = event.response.servedTier;
+        // Kept before the caller sees the end, so its next request can already name the items.
+        if (decoded.keepOutput) keepOutputItems(deps.store, ctx.key.orgId, event.response.output, Date.now());
       }
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
@@ -230,14 +235,14 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
       if (!writeBatched(res, chunk)) await waitForDrain(res, ctx.clientSignal);
     }
     if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
-    res.end(encoder.end());
+    endBatched(res, encoder.end());
     end.status = 'completed';
   } catch (err) {
     if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
     const flexErr = toFlexError(err);
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
-    res.end(encoder.error(flexErr));
+    endBatched(res, encoder.error(flexErr));
     end.status = 'failed';
     end.errorCode = flexErr.code;
   }
@@ -253,6 +258,15 @@ function writeBatched(res: ServerResponse, chunk: string): boolean {
     process.nextTick(() => res.uncork());
   }
   return res.write(chunk);
+}
+
+/**
+ * Ends a response that may still be corked by `writeBatched`. Node 22 drops the corked writes when
+ * `end()` is called before the uncork (seen on 22.23; 20 and 24 flush them), so uncork first.
+ */
+function endBatched(res: ServerResponse, chunk: string): void {
+  while (res.writableCorked > 0) res.uncork();
+  res.end(chunk);
 }
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

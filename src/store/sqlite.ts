@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ProviderName } from '../canonical/types.js';
-import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from './store.js';
+import type { ApiKeyRecord, KeptItem, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -23,6 +23,10 @@ CREATE TABLE IF NOT EXISTS usage (
   output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
   standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
+CREATE TABLE IF NOT EXISTS kept_items (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, item TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS kept_items_expiry ON kept_items (expires_at);
 `;
 
 interface KeyRow {
@@ -123,6 +127,11 @@ export function openSqliteStore(path: string): Store {
        ON CONFLICT (request_id) DO UPDATE SET ${USAGE_COLUMNS.slice(1).map(([, c]) => `${c} = excluded.${c}`).join(', ')}
        WHERE usage.status IN ('in_progress', 'interrupted')`,
     ),
+    keepItem: db.prepare('INSERT OR REPLACE INTO kept_items (org_id, id, item, expires_at) VALUES (?, ?, ?, ?)'),
+    dropExpiredItems: db.prepare('DELETE FROM kept_items WHERE expires_at <= ?'),
+    findItem: db.prepare<[string, string, number], KeptItem>(
+      'SELECT id, item AS json FROM kept_items WHERE org_id = ? AND id = ? AND expires_at > ?',
+    ),
     closeInterrupted: db.prepare(
       `UPDATE usage SET status = 'interrupted', error_code = COALESCE(error_code, 'interrupted') WHERE status = 'in_progress'`,
     ),
@@ -184,6 +193,11 @@ export function openSqliteStore(path: string): Store {
       aggregates.set(sql, statement);
       return statement.all(...params);
     },
+    keepItems: db.transaction((orgId: string, items: readonly KeptItem[], expiresAt: number, now: number) => {
+      q.dropExpiredItems.run(now);
+      for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
+    }),
+    findItems: (orgId, ids, now) => ids.flatMap((id) => q.findItem.get(orgId, id, now) ?? []),
     closeInterruptedUsage: () => q.closeInterrupted.run().changes,
     close: () => db.close(),
   };

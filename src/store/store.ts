@@ -60,6 +60,12 @@ export interface UsageQuery {
   orgId?: string;
 }
 
+/** An output item kept so a later Responses `item_reference` can name it (canonical JSON). */
+export interface KeptItem {
+  id: string;
+  json: string;
+}
+
 export interface Store {
   ensureOrganization(name: string): Organization;
   findOrganization(name: string): Organization | undefined;
@@ -78,6 +84,10 @@ export interface Store {
   queryUsage(query: UsageQuery): UsageRow[];
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
   aggregateUsage(query: UsageQuery): UsageAggregate[];
+  /** Keeps an organization's output items until `expiresAt` (ms since the epoch); drops expired ones. */
+  keepItems(orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): void;
+  /** The organization's unexpired kept items among `ids`. */
+  findItems(orgId: string, ids: readonly string[], now: number): KeptItem[];
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
   closeInterruptedUsage(): number;
   close(): void;

@@ -31,6 +31,11 @@ export interface StreamEncoder {
 export interface DecodedRequest {
   request: CanonicalRequest;
   stream: boolean;
+  /**
+   * Keep the answer's output items for a while so later requests can name them by id (Responses
+   * `store`, which defaults to true); the request may hold such references (`item_reference`).
+   */
+  keepOutput?: boolean;
   encodeResponse(response: CanonicalResponse, ctx: EncodeContext): unknown;
   createStreamEncoder(ctx: EncodeContext): StreamEncoder;
 }

@@ -97,7 +97,7 @@ function onMessageStart(state: State, event: MessageStartEvent, deps: StreamTran
   state.meta = meta;
   state.usage = mergeUsage(state.usage, event.message.usage);
   // message_start is Anthropic's proof that the request is running (no queueing tier exists).
-  return [{ type: 'admitted' }, { type: 'response.created', ...meta }];
+  return [{ type: 'admitted' }, { type: 'response.created', ...meta, usage: mapUsage(state.usage) }];
 }
 
 function onMessageStop(state: State, meta: Meta): CanonicalStreamEvent[] {

@@ -161,6 +161,9 @@ function convertItem(item: InputItem, context: InputContext): OpenAIInputItem | 
       return convertToolOutput(item, warn);
     case 'reasoning':
       return convertReasoningItem(item, context);
+    // A reference FlexInference does not keep may name an item the caller stored at OpenAI.
+    case 'item_reference':
+      return { type: 'item_reference', id: item.id };
   }
 }
 

@@ -228,7 +228,7 @@ describe('responses decode: refusals', () => {
     [{ tool_choice: { type: 'web_search_preview' } }, 'tool_choice.type'],
     [{ text: { verbosity: 'low' } }, 'text.verbosity'],
     [{ include: ['message.output_text.logprobs'] }, 'include[0]'],
-    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
+    [{ input: [{ type: 'item_reference', id: 'msg_1', note: 'x' }] }, 'input[0].note'],
     [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] }, 'input[0].content[0].file_id'],

@@ -1,9 +1,10 @@
 // OpenAI Responses request body → canonical request.
 // https://platform.openai.com/docs/api-reference/responses/create
 //
-// FlexInference is stateless and provider-neutral: fields that need server-side state
-// (previous_response_id, conversation, prompt, background) or that only OpenAI could honour are
-// refused with `unsupported_parameter` when set to anything but their default, never dropped.
+// Fields that need server-side state FlexInference does not keep (previous_response_id,
+// conversation, prompt, background) or that only OpenAI could honour are refused with
+// `unsupported_parameter` when set to anything but their default, never dropped. `store` (default
+// true) keeps the output items for `item_reference` (see server/kept-items.ts).
 import type { CanonicalRequest } from '../../canonical/types.js';
 import { decodeInput } from './decode-input.js';
 import { decodeInclude, decodeReasoning, decodeText, decodeToolChoice, decodeTools } from './decode-options.js';

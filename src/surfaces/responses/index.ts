@@ -16,6 +16,7 @@ export const responsesSurface: Surface = {
     return {
       request,
       stream,
+      keepOutput: echo.store,
       encodeResponse: (response, ctx) => encodeResponse(response, echo, ctx.servedTier),
       createStreamEncoder: (ctx) => createResponsesStreamEncoder({ echo, ctx, model: request.model }),
     };
