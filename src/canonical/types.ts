@@ -40,8 +40,25 @@ export interface CanonicalRequest {
   metadata?: Record<string, string>;
   /** Ask the provider to return opaque reasoning state so it can be replayed (stateless use). */
   includeEncryptedReasoning?: boolean;
+  /** Fields native to the caller's provider API, passed through only to that provider. */
+  native?: NativeFields;
   /** Lossy translations made while decoding; logged and counted, never silent. */
   warnings?: string[];
+}
+
+/**
+ * Fields native to one provider's API with no canonical counterpart ("use them exactly as you would
+ * with the provider"): sent verbatim when the request goes to that provider, refused when it goes to
+ * another (each of `refusable` names one), except `body` fields FlexInference honours itself.
+ */
+export interface NativeFields {
+  provider: ProviderName;
+  /** Top-level upstream body fields; an object or array merges into what the converter built. */
+  body: Record<string, unknown>;
+  /** Provider-run (hosted) tools, sent after the function tools. */
+  tools: Record<string, unknown>[];
+  /** The caller's fields that only that provider can honour, with what to do instead elsewhere. */
+  refusable: { param: string; instead: string }[];
 }
 
 export interface ReasoningConfig {

@@ -19,6 +19,7 @@ import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
 import { keepOutputItems, resolveItemReferences } from './kept-items.js';
+import { refuseForeignNative } from './native-fields.js';
 
 export interface RequestContext {
   requestId: string;
@@ -78,6 +79,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const startWithin = parseStartWithin(body.start_within);
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
+  refuseForeignNative(decoded.request, provider);
   resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
