@@ -27,10 +27,10 @@ const USAGE = `Usage: flexinference <command>
                                          flex economics per capacity profile and policy
 `;
 
-export function createKey(store: Store, org: string, name: string | null): string {
-  const organization = store.ensureOrganization(org);
+export async function createKey(store: Store, org: string, name: string | null): Promise<string> {
+  const organization = await store.ensureOrganization(org);
   const key = generateApiKey();
-  store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
+  await store.insertApiKey({ orgId: organization.id, name, prefix: displayPrefix(key), hash: hashApiKey(key) });
   return key;
 }
 
@@ -72,8 +72,8 @@ async function serve(argv: string[]): Promise<number> {
     }
   };
   process.on('SIGHUP', reloadCatalog);
-  if (store.countApiKeys() === 0) {
-    const key = createKey(store, 'default', 'first key');
+  if ((await store.countApiKeys()) === 0) {
+    const key = await createKey(store, 'default', 'first key');
     process.stdout.write(
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
@@ -101,16 +101,16 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
-function withStore<T>(fn: (store: Store) => T): T {
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openSqliteStore(loadConfig().dbPath);
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-function keys(argv: string[]): number {
+async function keys(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -121,15 +121,15 @@ function keys(argv: string[]): number {
     case 'create': {
       if (!values.org) throw new Error('keys create needs --org <org>');
       const org = values.org;
-      const key = withStore((store) => createKey(store, org, values.name ?? null));
+      const key = await withStore((store) => createKey(store, org, values.name ?? null));
       process.stdout.write(`Created a key for organization "${org}". It is shown only once:\n${key}\n`);
       return 0;
     }
     case 'list':
-      return withStore((store) => {
-        const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
+      return withStore(async (store) => {
+        const orgId = values.org ? (await store.findOrganization(values.org))?.id : undefined;
         if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
-        for (const k of store.listApiKeys(orgId)) {
+        for (const k of await store.listApiKeys(orgId)) {
           const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
           process.stdout.write(`${k.id}  ${k.prefix}…  org=${k.orgName}  name=${k.name ?? '-'}  ${status}  created ${k.createdAt}\n`);
         }
@@ -138,9 +138,9 @@ function keys(argv: string[]): number {
     case 'revoke': {
       const given = positionals[0];
       if (!given) throw new Error('keys revoke needs a key id, the prefix shown by `keys list`, or the full key');
-      const n = withStore((store) => {
+      const n = await withStore(async (store) => {
         // A full key is looked up by its hash; ids and prefixes as they are.
-        const target = isWellFormedApiKey(given) ? store.findApiKeyByHash(hashApiKey(given))?.id : given;
+        const target = isWellFormedApiKey(given) ? (await store.findApiKeyByHash(hashApiKey(given)))?.id : given;
         return target === undefined ? 0 : store.revokeApiKey(target);
       });
       process.stdout.write(
@@ -183,24 +183,24 @@ async function providerKeys(argv: string[]): Promise<number> {
   if (!secret) throw new Error('no provider key given (use --key or pipe it on stdin)');
   const config = loadConfig();
   const org = values.org;
-  withStore((store) => {
-    const organization = store.ensureOrganization(org);
-    store.setProviderKey(organization.id, provider, seal(secret, resolveMasterKey(config)));
+  await withStore(async (store) => {
+    const organization = await store.ensureOrganization(org);
+    await store.setProviderKey(organization.id, provider, seal(secret, resolveMasterKey(config)));
   });
   process.stdout.write(`Stored the ${provider} key for organization "${org}" (encrypted at rest).\n`);
   return 0;
 }
 
-function usage(argv: string[]): number {
+async function usage(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { since: { type: 'string' }, org: { type: 'string' } } });
-  return withStore((store) => {
-    const orgId = values.org ? store.findOrganization(values.org)?.id : undefined;
+  return withStore(async (store) => {
+    const orgId = values.org ? (await store.findOrganization(values.org))?.id : undefined;
     if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
     if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
       throw new Error(`--since must be an ISO 8601 date such as 2026-11-01 (got ${JSON.stringify(values.since)})`);
     }
     const since = values.since ? new Date(values.since).toISOString() : undefined;
-    const summary = summarizeUsage(store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
+    const summary = summarizeUsage(await store.aggregateUsage({ ...(orgId ? { orgId } : {}), ...(since ? { since } : {}) }));
     const line = (label: string, g: typeof summary.total): string =>
       `${label.padEnd(34)} ${String(g.requests).padStart(8)} ${(g.flexShare * 100).toFixed(1).padStart(7)}% ` +
       `${g.spendUsd.toFixed(4).padStart(12)} ${g.savingUsd.toFixed(4).padStart(12)}\n`;

@@ -68,7 +68,7 @@ async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], fa
     policy: pass === 'all-standard' ? 'deadline-aware' : pass,
     random: seededRandom(seed),
   });
-  const key = createKey(gateway.deps.store, 'bench', pass);
+  const key = await createKey(gateway.deps.store, 'bench', pass);
   const agent = new Agent({ connections: 512 });
   try {
     const started = performance.now();
@@ -96,8 +96,8 @@ async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], fa
         return { job, requestId: typeof requestId === 'string' ? requestId : '', status: res.statusCode, firstByteMs };
       }),
     );
-    gateway.deps.ledger.flush();
-    const rows = new Map(gateway.deps.store.queryUsage({}).map((r) => [r.requestId, r]));
+    await gateway.deps.ledger.flush();
+    const rows = new Map((await gateway.deps.store.queryUsage({})).map((r) => [r.requestId, r]));
     return outcomes.map((o) => ({ job: o.job, row: rows.get(o.requestId), status: o.status, firstByteMs: o.firstByteMs }));
   } finally {
     await agent.close();

@@ -97,8 +97,8 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
     children.push(emulator);
     const dbPath = join(dir, 'bench.db');
     const store = openSqliteStore(dbPath);
-    const key = createKey(store, 'bench', 'overhead');
-    store.close();
+    const key = await createKey(store, 'bench', 'overhead');
+    await store.close();
     const gateway = await spawnCli(['serve', '--port', '0'], {
       FLEX_DB: dbPath,
       OPENAI_BASE_URL: `${emulator.url}/v1`,

@@ -82,8 +82,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (shuttingDown) res.setHeader('connection', 'close');
       if (surface) {
         if (req.method !== 'POST') throw new FlexError('method_not_allowed');
-        const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
-        const wait = deps.orgLimiter.take(key.orgId);
+        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        const wait = await deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
         const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal };
         await handleGeneration(deps, surface, req, res, ctx);
@@ -130,8 +130,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       case '/v1/usage': {
-        const key = deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
-        return sendJson(res, 200, handleUsage(deps, key, req.url ?? ''));
+        const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
+        return sendJson(res, 200, await handleUsage(deps, key, req.url ?? ''));
       }
     }
     throw new FlexError('not_found');

@@ -20,17 +20,17 @@ export function extractApiKey(headers: IncomingHttpHeaders): string | undefined 
 
 export interface Authenticator {
   /** Resolves the caller's key record or throws missing_api_key / invalid_api_key / rate_limit_exceeded. */
-  authenticate(headers: IncomingHttpHeaders, clientAddress: string): ApiKeyRecord;
+  authenticate(headers: IncomingHttpHeaders, clientAddress: string): Promise<ApiKeyRecord>;
 }
 
 export function createAuthenticator(store: Store, failures: RateLimiter): Authenticator {
-  const fail = (clientAddress: string, err: FlexError): never => {
-    const wait = failures.take(clientAddress);
+  const fail = async (clientAddress: string, err: FlexError): Promise<never> => {
+    const wait = await failures.take(clientAddress);
     if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Too many failed authentication attempts from your address.' });
     throw err;
   };
   return {
-    authenticate(headers, clientAddress) {
+    async authenticate(headers, clientAddress) {
       const blocked = failures.blockedFor(clientAddress);
       if (blocked > 0) {
         throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: blocked, detail: 'Too many failed authentication attempts from your address.' });
@@ -42,7 +42,7 @@ export function createAuthenticator(store: Store, failures: RateLimiter): Authen
         return fail(clientAddress, new FlexError('invalid_api_key', { detail: 'The API key is malformed (wrong prefix, length or checksum).' }));
       }
       const hash = hashApiKey(key);
-      const record = store.findApiKeyByHash(hash);
+      const record = await store.findApiKeyByHash(hash);
       if (!record || !hashesEqual(record.hash, hash)) {
         return fail(clientAddress, new FlexError('invalid_api_key', { detail: 'No such API key.' }));
       }

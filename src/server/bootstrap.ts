@@ -65,14 +65,14 @@ const PROVIDERS: readonly ProviderName[] = ['openai', 'gemini', 'anthropic'];
  * Replays the journals of gateways that died. Journals that may still have a live writer get one
  * more look once they would be stale; the returned function cancels that.
  */
-function recoverLedgerJournals(dbPath: string, store: Store, log: Logger): () => void {
-  const replay = (): number => {
-    const { replayed, waiting } = replayJournals(dbPath, store, log);
+async function recoverLedgerJournals(dbPath: string, store: Store, log: Logger): Promise<() => void> {
+  const replay = async (): Promise<number> => {
+    const { replayed, waiting } = await replayJournals(dbPath, store, log);
     if (replayed > 0) log.warn({ rows: replayed }, 'recovered usage rows from the crash journal of an earlier process');
     return waiting;
   };
-  if (replay() === 0) return () => undefined;
-  const timer = setTimeout(replay, JOURNAL_STALE_MS + JOURNAL_HEARTBEAT_MS);
+  if ((await replay()) === 0) return () => undefined;
+  const timer = setTimeout(() => void replay(), JOURNAL_STALE_MS + JOURNAL_HEARTBEAT_MS);
   timer.unref();
   return () => clearTimeout(timer);
 }
@@ -104,8 +104,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
   // First the journals (their closing rows are newer than what the store holds), then the rows
   // that are still open are what crashes cut off.
-  const recovery = options.store ? undefined : recoverLedgerJournals(config.dbPath, store, log);
-  const interrupted = store.closeInterruptedUsage();
+  const recovery = options.store ? undefined : await recoverLedgerJournals(config.dbPath, store, log);
+  const interrupted = await store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadReloadableCatalog(config.catalogPath);
   const masterKey = resolveMasterKey(config, log);
@@ -141,8 +141,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
   };
-  // A crash still records what the ledger holds: better-sqlite3 is synchronous, so this works at exit.
-  const flushAtExit = (): void => deps.ledger.close();
+  // At an abrupt exit the rows not yet committed stay in the journal for the next start.
+  const flushAtExit = (): void => deps.ledger.stop();
   process.on('exit', flushAtExit);
   const gateway = createGateway(deps);
   let url: string;
@@ -152,9 +152,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
     recovery?.();
-    deps.ledger.close();
+    await deps.ledger.close();
     await emulator?.close();
-    store.close();
+    await store.close();
     throw err;
   }
   return {
@@ -167,9 +167,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       recovery?.();
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
-      deps.ledger.close();
+      await deps.ledger.close();
       await emulator?.close();
-      store.close();
+      await store.close();
     },
   };
 }

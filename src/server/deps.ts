@@ -24,7 +24,7 @@ export interface ProviderKeyResolver {
    * The organization's key, else the deployment-wide key, else the emulator's when the provider is
    * emulated; undefined when there is none.
    */
-  resolve(orgId: string, provider: ProviderName): ResolvedProviderKey | undefined;
+  resolve(orgId: string, provider: ProviderName): Promise<ResolvedProviderKey | undefined>;
 }
 
 export interface GatewayDeps {

@@ -1,7 +1,7 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CanonicalResponse, ProviderName, ServedTier } from '../canonical/types.js';
+import type { CanonicalResponse, OutputItem, ProviderName, ServedTier } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
 import { assembleResponse } from '../routing/assemble.js';
@@ -80,14 +80,14 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
   refuseForeignNative(decoded.request, provider);
-  resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
+  await resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
       detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
     });
   }
-  const key = deps.providerKeys.resolve(ctx.key.orgId, provider);
+  const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);
   const upstream = key?.emulated ? deps.emulatorProviders[provider] : deps.providers[provider];
   if (key === undefined || upstream === undefined) throw new FlexError(NO_KEY_CODE[provider]);
   return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };
@@ -196,7 +196,7 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
     response = await assembleResponse(committed.events);
   }
   const servedTier = servedTierOf(committed, response);
-  if (decoded.keepOutput) keepOutputItems(deps.store, ctx.key.orgId, response.output, Date.now());
+  if (decoded.keepOutput) await keepItems(deps, ctx, response.output);
   const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
   res.writeHead(200, {
     'content-type': 'application/json',
@@ -229,7 +229,7 @@ async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerA
         end.usage = event.response.usage;
         end.servedTier = event.response.servedTier;
         // Kept before the caller sees the end, so its next request can already name the items.
-        if (decoded.keepOutput) keepOutputItems(deps.store, ctx.key.orgId, event.response.output, Date.now());
+        if (decoded.keepOutput) await keepItems(deps, ctx, event.response.output);
       }
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
@@ -260,6 +260,15 @@ function writeBatched(res: ServerResponse, chunk: string): boolean {
     process.nextTick(() => res.uncork());
   }
   return res.write(chunk);
+}
+
+/** Keeps the answer's output items for `item_reference`; a store failure costs the caller only that. */
+async function keepItems(deps: GatewayDeps, ctx: RequestContext, output: readonly OutputItem[]): Promise<void> {
+  try {
+    await keepOutputItems(deps.store, ctx.key.orgId, output, Date.now());
+  } catch (err) {
+    deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'output items not kept');
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRequest, OutputItem } from '../canonical/types.js';
 import { FlexError } from '../errors/catalog.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -20,11 +20,13 @@ function request(...ids: string[]): CanonicalRequest {
 describe('kept output items', () => {
   const store = openSqliteStore(':memory:');
   const now = 1_000_000;
-  keepOutputItems(store, 'org_a', output, now);
+  beforeAll(async () => {
+    await keepOutputItems(store, 'org_a', output, now);
+  });
 
-  it('replaces references with the kept items, assistant text as input text', () => {
+  it('replaces references with the kept items, assistant text as input text', async () => {
     const req = request('rs_1', 'msg_1', 'fc_1');
-    resolveItemReferences({ store, orgId: 'org_a', request: req, provider: 'anthropic', now: now + 1 });
+    await resolveItemReferences({ store, orgId: 'org_a', request: req, provider: 'anthropic', now: now + 1 });
     expect(req.input.slice(1)).toEqual([
       output[0],
       { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'text', text: 'Hi' }], phase: 'final_answer' },
@@ -33,22 +35,22 @@ describe('kept output items', () => {
     expect(req.warnings).toBeUndefined();
   });
 
-  it('keeps items per organization and for a bounded time', () => {
+  it('keeps items per organization and for a bounded time', async () => {
     const other = request('msg_1');
-    expect(() => resolveItemReferences({ store, orgId: 'org_b', request: other, provider: 'gemini', now })).toThrow(FlexError);
+    await expect(resolveItemReferences({ store, orgId: 'org_b', request: other, provider: 'gemini', now })).rejects.toThrow(FlexError);
     const late = request('rs_1');
-    resolveItemReferences({ store, orgId: 'org_a', request: late, provider: 'openai', now: now + KEEP_OUTPUT_MS });
+    await resolveItemReferences({ store, orgId: 'org_a', request: late, provider: 'openai', now: now + KEEP_OUTPUT_MS });
     expect(late.input).toHaveLength(1);
     expect(late.warnings).toEqual(['input[1]: the reasoning item rs_1 is not kept (or has expired) and was dropped']);
   });
 
-  it('passes an unknown non-reasoning reference to OpenAI only', () => {
+  it('passes an unknown non-reasoning reference to OpenAI only', async () => {
     const toOpenAI = request('msg_elsewhere');
-    resolveItemReferences({ store, orgId: 'org_a', request: toOpenAI, provider: 'openai', now });
+    await resolveItemReferences({ store, orgId: 'org_a', request: toOpenAI, provider: 'openai', now });
     expect(toOpenAI.input[1]).toEqual({ type: 'item_reference', id: 'msg_elsewhere' });
     let thrown: unknown;
     try {
-      resolveItemReferences({ store, orgId: 'org_a', request: request('msg_elsewhere'), provider: 'gemini', now });
+      await resolveItemReferences({ store, orgId: 'org_a', request: request('msg_elsewhere'), provider: 'gemini', now });
     } catch (err) {
       thrown = err;
     }

@@ -9,9 +9,9 @@ import type { Store } from '../store/store.js';
 /** How long output items stay resolvable (docs/product.md §6). */
 export const KEEP_OUTPUT_MS = 60 * 60 * 1000;
 
-export function keepOutputItems(store: Store, orgId: string, output: readonly OutputItem[], now: number): void {
+export async function keepOutputItems(store: Store, orgId: string, output: readonly OutputItem[], now: number): Promise<void> {
   const items = output.filter((item) => item.id !== '').map((item) => ({ id: item.id, json: JSON.stringify(item) }));
-  if (items.length > 0) store.keepItems(orgId, items, now + KEEP_OUTPUT_MS, now);
+  if (items.length > 0) await store.keepItems(orgId, items, now + KEEP_OUTPUT_MS, now);
 }
 
 export interface ResolveArgs {
@@ -27,10 +27,11 @@ export interface ResolveArgs {
  * is dropped with a warning (reasoning context is optional); anything else passes to OpenAI, where
  * the caller may have stored it, and is refused for the other providers.
  */
-export function resolveItemReferences({ store, orgId, request, provider, now }: ResolveArgs): void {
+export async function resolveItemReferences({ store, orgId, request, provider, now }: ResolveArgs): Promise<void> {
   const ids = request.input.flatMap((item) => (item.type === 'item_reference' ? [item.id] : []));
   if (ids.length === 0) return;
-  const kept = new Map(store.findItems(orgId, ids, now).map((item) => [item.id, JSON.parse(item.json) as OutputItem]));
+  const found = await store.findItems(orgId, ids, now);
+  const kept = new Map(found.map((item) => [item.id, JSON.parse(item.json) as OutputItem]));
   request.input = request.input.flatMap((item, index): InputItem[] => {
     if (item.type !== 'item_reference') return [item];
     const found = kept.get(item.id);

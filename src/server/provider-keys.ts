@@ -32,8 +32,8 @@ export function createProviderKeyResolver(store: Store, config: Config, masterKe
   // A sealed value always opens to the same key: remember it instead of decrypting per request.
   const opened = new Map<string, string>();
   return {
-    resolve(orgId, provider) {
-      const sealed = store.getProviderKey(orgId, provider);
+    async resolve(orgId, provider) {
+      const sealed = await store.getProviderKey(orgId, provider);
       if (sealed === undefined) {
         const { apiKey, emulated } = config[provider];
         if (apiKey !== undefined) return { apiKey, emulated: false };

@@ -1,8 +1,9 @@
-// Rate limits behind a small interface (in-process now; Redis-backed when configured).
+// Rate limits behind a small interface: in-process here, shared through Redis when configured
+// (shared-state/redis.ts).
 export interface RateLimiter {
-  /** Takes one unit for `key`; returns 0 when allowed, else the seconds to wait. */
-  take(key: string): number;
-  /** Seconds until `key` may act again without taking a unit (0 = not limited). */
+  /** Takes one unit for `key`; resolves to 0 when allowed, else the seconds to wait. */
+  take(key: string): Promise<number>;
+  /** Seconds until `key` may act again without taking a unit (0 = not limited); a local view, never waits. */
   blockedFor(key: string): number;
 }
 
@@ -19,7 +20,7 @@ export function createWindowLimiter(options: { limit: number; windowMs: number; 
     for (const [key, w] of windows) if (now - w.start >= options.windowMs) windows.delete(key);
   };
   return {
-    take(key) {
+    async take(key) {
       if (options.limit <= 0) return 0;
       const now = options.now();
       let w = live(key, now);

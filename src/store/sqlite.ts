@@ -140,50 +140,59 @@ export function openSqliteStore(path: string): Store {
   const now = (): string => new Date().toISOString();
   const aggregates = new Map<string, Database.Statement<string[], UsageAggregate>>();
 
+  const upsertUsage = db.transaction((rows: readonly UsageRow[]) => {
+    for (const row of rows) q.upsertUsage.run(row);
+  });
+  const recoverUsage = db.transaction((rows: readonly UsageRow[]) => {
+    for (const row of rows) q.recoverUsage.run(row);
+  });
+
+  const keepItems = db.transaction((orgId: string, items: readonly KeptItem[], expiresAt: number, at: number) => {
+    q.dropExpiredItems.run(at);
+    for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
+  });
+
+  // better-sqlite3 is synchronous: each call has finished when its promise is handed back.
   return {
-    ensureOrganization(name) {
+    async ensureOrganization(name) {
       const found = q.orgByName.get(name);
       if (found) return found;
       const org = { id: `org_${randomUUID().replaceAll('-', '').slice(0, 20)}`, name };
       q.insertOrg.run(org.id, org.name, now());
       return org;
     },
-    findOrganization: (name) => q.orgByName.get(name),
-    insertApiKey({ orgId, name, prefix, hash }) {
+    findOrganization: async (name) => q.orgByName.get(name),
+    async insertApiKey({ orgId, name, prefix, hash }) {
       const id = `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
       q.insertKey.run(id, orgId, name, prefix, hash, now());
       const row = q.keyById.get(id);
       if (!row) throw new Error('inserted key not found');
       return toKey(row);
     },
-    findApiKeyByHash(hash) {
+    async findApiKeyByHash(hash) {
       const row = q.keyByHash.get(hash);
       return row ? toKey(row) : undefined;
     },
-    listApiKeys: (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
-    revokeApiKey(idOrPrefix) {
+    listApiKeys: async (orgId) => (orgId ? q.keysOfOrg.all(orgId) : q.keysAll.all()).map(toKey),
+    async revokeApiKey(idOrPrefix) {
       // A prefix shared by several keys (possible across organizations) must not revoke them all.
       const matches = q.countMatching.get(idOrPrefix, idOrPrefix)?.n ?? 0;
       if (matches > 1) throw new Error(`${idOrPrefix} matches ${matches} active keys; revoke by key id instead`);
       return q.revoke.run(now(), idOrPrefix, idOrPrefix).changes;
     },
-    countApiKeys: () => q.countKeys.get()?.n ?? 0,
-    setProviderKey(orgId, provider: ProviderName, sealed) {
+    countApiKeys: async () => q.countKeys.get()?.n ?? 0,
+    async setProviderKey(orgId, provider: ProviderName, sealed) {
       q.setProviderKey.run(orgId, provider, sealed, now());
     },
-    getProviderKey: (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
-    upsertUsage: db.transaction((rows: readonly UsageRow[]) => {
-      for (const row of rows) q.upsertUsage.run(row);
-    }),
-    recoverUsage: db.transaction((rows: readonly UsageRow[]) => {
-      for (const row of rows) q.recoverUsage.run(row);
-    }),
-    queryUsage(query: UsageQuery) {
+    getProviderKey: async (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
+    upsertUsage: async (rows) => upsertUsage(rows),
+    recoverUsage: async (rows) => recoverUsage(rows),
+    async queryUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
       const sql = `SELECT * FROM usage ${clause} ORDER BY created_at`;
       return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
-    aggregateUsage(query: UsageQuery) {
+    async aggregateUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
       const sql = `SELECT model, route, COUNT(*) AS requests,
           SUM(CASE WHEN served_tier = 'flex' THEN 1 ELSE 0 END) AS flexServed,
@@ -193,12 +202,11 @@ export function openSqliteStore(path: string): Store {
       aggregates.set(sql, statement);
       return statement.all(...params);
     },
-    keepItems: db.transaction((orgId: string, items: readonly KeptItem[], expiresAt: number, now: number) => {
-      q.dropExpiredItems.run(now);
-      for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
-    }),
-    findItems: (orgId, ids, now) => ids.flatMap((id) => q.findItem.get(orgId, id, now) ?? []),
-    closeInterruptedUsage: () => q.closeInterrupted.run().changes,
-    close: () => db.close(),
+    keepItems: async (orgId, items, expiresAt, now) => keepItems(orgId, items, expiresAt, now),
+    findItems: async (orgId, ids, now) => ids.flatMap((id) => q.findItem.get(orgId, id, now) ?? []),
+    closeInterruptedUsage: async () => q.closeInterrupted.run().changes,
+    close: async () => {
+      db.close();
+    },
   };
 }

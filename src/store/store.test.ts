@@ -21,30 +21,30 @@ describe('api keys', () => {
 });
 
 describe('sqlite store', () => {
-  it('stores only a hash, finds by hash, lists and revokes; survives reopening', () => {
+  it('stores only a hash, finds by hash, lists and revokes; survives reopening', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flexinf-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'db.sqlite');
     const store = openSqliteStore(path);
-    const org = store.ensureOrganization('acme');
-    expect(store.ensureOrganization('acme').id).toBe(org.id);
+    const org = await store.ensureOrganization('acme');
+    expect((await store.ensureOrganization('acme')).id).toBe(org.id);
     const key = generateApiKey();
-    const rec = store.insertApiKey({ orgId: org.id, name: 'ci', prefix: displayPrefix(key), hash: hashApiKey(key) });
-    expect(JSON.stringify(store.listApiKeys())).not.toContain(key);
-    expect(store.findApiKeyByHash(hashApiKey(key))).toMatchObject({ id: rec.id, orgName: 'acme', revokedAt: null });
-    store.close();
+    const rec = await store.insertApiKey({ orgId: org.id, name: 'ci', prefix: displayPrefix(key), hash: hashApiKey(key) });
+    expect(JSON.stringify(await store.listApiKeys())).not.toContain(key);
+    expect(await store.findApiKeyByHash(hashApiKey(key))).toMatchObject({ id: rec.id, orgName: 'acme', revokedAt: null });
+    await store.close();
     const again = openSqliteStore(path);
-    expect(again.revokeApiKey(rec.prefix)).toBe(1);
-    expect(again.findApiKeyByHash(hashApiKey(key))?.revokedAt).not.toBeNull();
-    again.close();
+    expect(await again.revokeApiKey(rec.prefix)).toBe(1);
+    expect((await again.findApiKeyByHash(hashApiKey(key)))?.revokedAt).not.toBeNull();
+    await again.close();
   });
 
-  it('seals provider keys so the stored value does not contain them', () => {
+  it('seals provider keys so the stored value does not contain them', async () => {
     const store = openSqliteStore(':memory:');
-    const org = store.ensureOrganization('acme');
+    const org = await store.ensureOrganization('acme');
     const k = deriveKey('master');
-    store.setProviderKey(org.id, 'openai', seal('sk-secret-value-123', k));
-    const sealed = store.getProviderKey(org.id, 'openai')!;
+    await store.setProviderKey(org.id, 'openai', seal('sk-secret-value-123', k));
+    const sealed = (await store.getProviderKey(org.id, 'openai'))!;
     expect(sealed).not.toContain('sk-secret');
     expect(unseal(sealed, k)).toBe('sk-secret-value-123');
     expect(() => unseal(sealed, deriveKey('other'))).toThrow();

@@ -1,4 +1,6 @@
-// The storage interface: organizations, API keys, provider keys, usage. SQLite by default.
+// The storage interface: organizations, API keys, provider keys, usage. SQLite by default
+// (sqlite.ts), Postgres when DATABASE_URL is set (postgres/). Every call is asynchronous so both
+// implementations fit; SQLite answers at once.
 import type { ProviderName } from '../canonical/types.js';
 
 export interface Organization {
@@ -67,28 +69,28 @@ export interface KeptItem {
 }
 
 export interface Store {
-  ensureOrganization(name: string): Organization;
-  findOrganization(name: string): Organization | undefined;
-  insertApiKey(input: { orgId: string; name: string | null; prefix: string; hash: string }): ApiKeyRecord;
-  findApiKeyByHash(hash: string): ApiKeyRecord | undefined;
-  listApiKeys(orgId?: string): ApiKeyRecord[];
+  ensureOrganization(name: string): Promise<Organization>;
+  findOrganization(name: string): Promise<Organization | undefined>;
+  insertApiKey(input: { orgId: string; name: string | null; prefix: string; hash: string }): Promise<ApiKeyRecord>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(orgId?: string): Promise<ApiKeyRecord[]>;
   /** Revokes by id or by prefix; returns how many keys were revoked. */
-  revokeApiKey(idOrPrefix: string): number;
-  countApiKeys(): number;
-  setProviderKey(orgId: string, provider: ProviderName, sealed: string): void;
-  getProviderKey(orgId: string, provider: ProviderName): string | undefined;
+  revokeApiKey(idOrPrefix: string): Promise<number>;
+  countApiKeys(): Promise<number>;
+  setProviderKey(orgId: string, provider: ProviderName, sealed: string): Promise<void>;
+  getProviderKey(orgId: string, provider: ProviderName): Promise<string | undefined>;
   /** Writes ledger rows (insert or replace by request id) in one transaction. */
-  upsertUsage(rows: readonly UsageRow[]): void;
+  upsertUsage(rows: readonly UsageRow[]): Promise<void>;
   /** Writes recovered ledger rows, except over rows their ledger already closed. */
-  recoverUsage(rows: readonly UsageRow[]): void;
-  queryUsage(query: UsageQuery): UsageRow[];
+  recoverUsage(rows: readonly UsageRow[]): Promise<void>;
+  queryUsage(query: UsageQuery): Promise<UsageRow[]>;
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
-  aggregateUsage(query: UsageQuery): UsageAggregate[];
+  aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
   /** Keeps an organization's output items until `expiresAt` (ms since the epoch); drops expired ones. */
-  keepItems(orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): void;
+  keepItems(orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): Promise<void>;
   /** The organization's unexpired kept items among `ids`. */
-  findItems(orgId: string, ids: readonly string[], now: number): KeptItem[];
+  findItems(orgId: string, ids: readonly string[], now: number): Promise<KeptItem[]>;
   /** Rows left in_progress by a crash are closed as interrupted at startup. */
-  closeInterruptedUsage(): number;
-  close(): void;
+  closeInterruptedUsage(): Promise<number>;
+  close(): Promise<void>;
 }

@@ -17,8 +17,8 @@ beforeEach(() => {
   dbPath = join(dir, 'gateway.db');
   store = openSqliteStore(dbPath);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -32,8 +32,8 @@ const row = (requestId: string, status: string, outputTokens = 0): UsageRow => (
 /** A gateway on this host whose process is gone: its id is well above the kernel's pid limit. */
 const deadHere = (): JournalHeader => ({ ...journalHeader(), pid: 2 ** 30 });
 const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('gateway.db-ledger-')).sort();
-const statuses = (): [string, string][] =>
-  store.queryUsage({}).map((r): [string, string] => [r.requestId, r.status]).sort(([a], [b]) => a.localeCompare(b));
+const statuses = async (): Promise<[string, string][]> =>
+  (await store.queryUsage({})).map((r): [string, string] => [r.requestId, r.status]).sort(([a], [b]) => a.localeCompare(b));
 
 /** What a hard kill leaves: the journal's file as it was, no longer open in any process. */
 function leftBehind(journal: LedgerJournal, header: JournalHeader): string {
@@ -50,21 +50,21 @@ function ageFile(path: string, ms: number): void {
 }
 
 describe('ledger crash journal', () => {
-  it("replays a dead gateway's rows (the last per request wins, open ones become interrupted) and removes the file", () => {
+  it("replays a dead gateway's rows (the last per request wins, open ones become interrupted) and removes the file", async () => {
     const header = deadHere();
     const journal = openJournal(dbPath, header);
     journal.append(row('a', 'in_progress'));
     journal.append(row('b', 'in_progress'));
     journal.append(row('a', 'completed', 42));
     leftBehind(journal, header);
-    expect(replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
-    const rows = new Map(store.queryUsage({}).map((r) => [r.requestId, r]));
+    expect(await replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
+    const rows = new Map((await store.queryUsage({})).map((r) => [r.requestId, r]));
     expect(rows.get('a')).toMatchObject({ status: 'completed', outputTokens: 42 });
     expect(rows.get('b')).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
     expect(journals()).toEqual([]);
   });
 
-  it('a commit empties the journal but keeps its header; later rows follow it with no hole', () => {
+  it('a commit empties the journal but keeps its header; later rows follow it with no hole', async () => {
     const header = deadHere();
     const journal = openJournal(dbPath, header);
     journal.append(row('a', 'completed', 1));
@@ -72,20 +72,20 @@ describe('ledger crash journal', () => {
     journal.append(row('b', 'completed', 2));
     const path = leftBehind(journal, header);
     expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(header)}\n${JSON.stringify(row('b', 'completed', 2))}\n`);
-    expect(replayJournals(dbPath, store).replayed).toBe(1);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(1);
   });
 
-  it('skips torn lines and rows of the wrong shape, and says how many', () => {
+  it('skips torn lines and rows of the wrong shape, and says how many', async () => {
     const header = deadHere();
     const path = journalPath(dbPath, header);
     writeFileSync(path, [JSON.stringify(header), JSON.stringify(row('a', 'completed', 1)), JSON.stringify({ requestId: 'x' }), JSON.stringify(row('b', 'completed', 5)).slice(0, 40)].join('\n'));
     const warnings: object[] = [];
-    expect(replayJournals(dbPath, store, { warn: (fields) => warnings.push(fields) }).replayed).toBe(1);
-    expect(statuses()).toEqual([['a', 'completed']]);
+    expect((await replayJournals(dbPath, store, { warn: (fields) => warnings.push(fields) })).replayed).toBe(1);
+    expect(await statuses()).toEqual([['a', 'completed']]);
     expect(warnings).toEqual([{ journal: path, lines: 2 }]);
   });
 
-  it('leaves alone journals that may have a live writer (a running process here, a fresh one from another host) and those of this process', () => {
+  it('leaves alone journals that may have a live writer (a running process here, a fresh one from another host) and those of this process', async () => {
     const live = { ...journalHeader(), pid: process.ppid };
     writeFileSync(journalPath(dbPath, live), `${JSON.stringify(live)}\n${JSON.stringify(row('c', 'completed', 1))}\n`);
     const foreign = { ...journalHeader(), host: `not-${hostname()}`, pid: 1 };
@@ -94,19 +94,19 @@ describe('ledger crash journal', () => {
     ours.append(row('e', 'completed', 1));
     const headerless = join(dir, 'gateway.db-ledger-0000.jsonl');
     writeFileSync(headerless, `${JSON.stringify(row('f', 'completed', 1))}\n`);
-    expect(replayJournals(dbPath, store)).toEqual({ replayed: 0, waiting: 2 });
-    expect(statuses()).toEqual([]);
+    expect(await replayJournals(dbPath, store)).toEqual({ replayed: 0, waiting: 2 });
+    expect(await statuses()).toEqual([]);
     expect(journals()).toHaveLength(4);
     // Untouched past the stale limit, the other host's journal is taken over, and so is the one
     // whose process id is now another running process's.
     ageFile(journalPath(dbPath, foreign), JOURNAL_STALE_MS + 1_000);
     ageFile(journalPath(dbPath, live), JOURNAL_STALE_MS + 1_000);
-    expect(replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
-    expect(statuses()).toEqual([['c', 'completed'], ['d', 'completed']]);
+    expect(await replayJournals(dbPath, store)).toEqual({ replayed: 2, waiting: 0 });
+    expect(await statuses()).toEqual([['c', 'completed'], ['d', 'completed']]);
     ours.close();
   });
 
-  it('a live journal is touched while idle, so it never looks stale to another host', () => {
+  it('a live journal is touched while idle, so it never looks stale to another host', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
       const journal = openJournal(dbPath);
@@ -120,37 +120,37 @@ describe('ledger crash journal', () => {
     }
   });
 
-  it('takes over a claim abandoned by a crash during replay, but not a fresh one', () => {
+  it('takes over a claim abandoned by a crash during replay, but not a fresh one', async () => {
     const header = deadHere();
     const path = journalPath(dbPath, header);
     writeFileSync(path, `${JSON.stringify(header)}\n${JSON.stringify(row('a', 'completed', 3))}\n`);
     const claim = `${path}.replaying-0123456789abcdef`;
     renameSync(path, claim);
-    expect(replayJournals(dbPath, store).replayed).toBe(0);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(0);
     ageFile(claim, JOURNAL_STALE_MS + 1_000);
-    expect(replayJournals(dbPath, store).replayed).toBe(1);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(1);
     expect(journals()).toEqual([]);
   });
 
-  it('puts a journal back when the store refuses it, and replays it next time', () => {
+  it('puts a journal back when the store refuses it, and replays it next time', async () => {
     const header = deadHere();
     const path = journalPath(dbPath, header);
     writeFileSync(path, `${JSON.stringify(header)}\n${JSON.stringify(row('b', 'completed', 3))}\n`);
     const warnings: string[] = [];
-    const refusing = { recoverUsage: () => { throw new Error('database is locked'); } };
-    expect(replayJournals(dbPath, refusing, { warn: (_f, msg) => warnings.push(msg) }).replayed).toBe(0);
+    const refusing = { recoverUsage: () => Promise.reject(new Error('database is locked')) };
+    expect((await replayJournals(dbPath, refusing, { warn: (_f, msg) => warnings.push(msg) })).replayed).toBe(0);
     expect(warnings).toEqual(['usage journal could not be replayed; kept for the next attempt']);
     expect(journals()).toEqual([path.slice(dir.length + 1)]);
-    expect(replayJournals(dbPath, store).replayed).toBe(1);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(1);
   });
 
-  it('never replaces a row its ledger closed, but completes one an earlier start marked interrupted', () => {
-    store.upsertUsage([row('a', 'completed', 9), row('b', 'in_progress')]);
-    store.closeInterruptedUsage(); // a start that ran before this journal could be replayed
+  it('never replaces a row its ledger closed, but completes one an earlier start marked interrupted', async () => {
+    await store.upsertUsage([row('a', 'completed', 9), row('b', 'in_progress')]);
+    await store.closeInterruptedUsage(); // a start that ran before this journal could be replayed
     const header = deadHere();
     writeFileSync(journalPath(dbPath, header), `${JSON.stringify(header)}\n${JSON.stringify(row('a', 'in_progress'))}\n${JSON.stringify(row('b', 'completed', 4))}\n`);
-    replayJournals(dbPath, store);
-    expect(store.queryUsage({}).map((r) => [r.requestId, r.status, r.outputTokens]).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual([['a', 'completed', 9], ['b', 'completed', 4]]);
+    await replayJournals(dbPath, store);
+    expect((await store.queryUsage({})).map((r) => [r.requestId, r.status, r.outputTokens]).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual([['a', 'completed', 9], ['b', 'completed', 4]]);
   });
 });
 
@@ -158,34 +158,34 @@ describe('ledger with its journal', () => {
   const start = (requestId: string) => ({ requestId, orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini', startWithin: '00h-00m-30s' });
   const done = { status: 'completed' as const, servedTier: 'flex' as const, route: 'flex_admitted', errorCode: null, admissionMs: 700, firstByteMs: 710, durationMs: 900, usage: null };
 
-  it('journals rows before the store; a commit empties the journal; a clean close removes it', () => {
+  it('journals rows before the store; a commit empties the journal; a clean close removes it', async () => {
     const header = deadHere();
     const path = journalPath(dbPath, header);
     const ledger = new Ledger(store, loadCatalog(), () => undefined, openJournal(dbPath, header));
     ledger.open(start('r1'))(done);
-    expect(store.queryUsage({})).toEqual([]); // not committed yet…
+    expect(await store.queryUsage({})).toEqual([]); // not committed yet…
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3); // …but journaled: header, open, close
-    ledger.flush();
-    expect(statuses()).toEqual([['r1', 'completed']]);
+    await ledger.flush();
+    expect(await statuses()).toEqual([['r1', 'completed']]);
     expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(header)}\n`);
-    ledger.close();
+    await ledger.close();
     expect(existsSync(path)).toBe(false);
   });
 
-  it('a ledger that cannot commit keeps its journal at close, for the next start', () => {
+  it('a ledger that cannot commit keeps its journal at close, for the next start', async () => {
     const header = deadHere();
     const journal = openJournal(dbPath, header);
-    const refusing = { ...store, upsertUsage: () => { throw new Error('disk full'); } };
+    const refusing = { ...store, upsertUsage: () => Promise.reject(new Error('disk full')) };
     const ledger = new Ledger(refusing, loadCatalog(), () => undefined, journal);
     ledger.open(start('r2'));
-    ledger.close();
+    await ledger.close();
     expect(existsSync(journalPath(dbPath, header))).toBe(true);
     leftBehind(journal, header); // the process then exits
-    expect(replayJournals(dbPath, store).replayed).toBe(1);
-    expect(statuses()).toEqual([['r2', 'interrupted']]);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(1);
+    expect(await statuses()).toEqual([['r2', 'interrupted']]);
   });
 
-  it('a throwing listener neither breaks the close nor the other listeners; none hears rows after close', () => {
+  it('a throwing listener neither breaks the close nor the other listeners; none hears rows after close', async () => {
     const errors: unknown[] = [];
     const ledger = new Ledger(store, loadCatalog(), (err) => errors.push(err));
     const heard: string[] = [];
@@ -197,7 +197,7 @@ describe('ledger with its journal', () => {
     expect(heard).toEqual(['r3']);
     expect(errors).toHaveLength(1);
     const late = ledger.open(start('r4'));
-    ledger.close();
+    await ledger.close();
     late(done);
     unsubscribe();
     expect(heard).toEqual(['r3']);

@@ -190,7 +190,7 @@ export interface ReplayResult {
  * skipped (and counted in the log). When the store refuses the rows, the journal is put back for
  * the next attempt and the start goes on.
  */
-export function replayJournals(dbPath: string, store: Pick<Store, 'recoverUsage'>, log?: ReplayLog): ReplayResult {
+export async function replayJournals(dbPath: string, store: Pick<Store, 'recoverUsage'>, log?: ReplayLog): Promise<ReplayResult> {
   const dir = dirname(dbPath);
   const prefix = prefixFor(dbPath);
   const own = journalHeader();
@@ -235,7 +235,7 @@ export function replayJournals(dbPath: string, store: Pick<Store, 'recoverUsage'
         }
       }
       try {
-        store.recoverUsage([...rows.values()]);
+        await store.recoverUsage([...rows.values()]);
       } catch (err) {
         renameSync(claimed, original);
         log?.warn({ journal: original, err: String(err) }, 'usage journal could not be replayed; kept for the next attempt');

@@ -37,18 +37,22 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
 
 /**
  * Rows are written in group commits: every row opened or closed within a short interval goes to the
- * store in one transaction, and a request that opens and closes within it costs a single row
- * write. The hot path pays one transaction per interval instead of two per request. Each row is
- * first appended to the crash journal (one synchronous file write), which is emptied after every
- * commit and replayed at the next start, so a hard kill loses no row. `flush()` also runs on
- * shutdown and at process exit.
+ * store in one transaction (one multi-row statement on Postgres), and a request that opens and
+ * closes within it costs a single row write. The request path never waits on a commit: it appends
+ * the row to the crash journal (one synchronous file write) and goes on. The journal holds every
+ * row not yet committed and is replayed at the next start, so a hard kill loses no row. When the
+ * store cannot take the rows (a database gone away), they stay pending and in the journal, commits
+ * are retried every `LEDGER_RETRY_MS`, and `waiting` says so (`/readyz` reports degraded).
  */
 export const LEDGER_FLUSH_MS = 20;
+export const LEDGER_RETRY_MS = 1_000;
 
 export class Ledger {
   private pending = new Map<string, UsageRow>();
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
   private closed = false;
+  private failing = false;
   private readonly closedListeners: ((row: UsageRow) => void)[] = [];
 
   constructor(
@@ -58,24 +62,55 @@ export class Ledger {
     private readonly journal?: LedgerJournal,
   ) {}
 
-  flush(): void {
-    this.scheduled = false;
-    if (this.closed || this.pending.size === 0) return;
+  /** Rows waiting because the last commit failed; 0 when the store is keeping up. */
+  get waiting(): number {
+    return this.failing ? this.pending.size : 0;
+  }
+
+  /** Commits every row written so far (waiting for a commit already under way). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.committing) await this.committing;
+    if (this.pending.size === 0) return;
+    this.committing = this.commit();
+    try {
+      await this.committing;
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private async commit(): Promise<void> {
     const rows = [...this.pending.values()];
     this.pending = new Map();
     try {
-      this.store.upsertUsage(rows);
+      await this.store.upsertUsage(rows);
     } catch (err) {
-      // Keep the rows (newer versions win) and try again on the next write or flush.
+      // Keep the rows (newer versions win) and try again shortly; the journal still holds them all.
       for (const row of rows) if (!this.pending.has(row.requestId)) this.pending.set(row.requestId, row);
-      this.onError(err);
+      if (!this.failing) this.onError(err);
+      this.failing = true;
+      this.schedule(LEDGER_RETRY_MS);
       return;
     }
+    this.failing = false;
     try {
+      // What arrived during the commit is still uncommitted: the journal keeps exactly those rows.
       this.journal?.clear();
+      for (const row of this.pending.values()) this.journal?.append(row);
     } catch (err) {
       this.onError(err); // the rows are committed; the journal only replays them again
     }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch(this.onError);
+    }, ms);
+    this.timer.unref();
   }
 
   /** Calls `listener` with every row as its request ends (metrics); returns the unsubscribe. */
@@ -88,11 +123,20 @@ export class Ledger {
   }
 
   /** Final flush; later writes are ignored (the store is about to close). */
-  close(): void {
-    this.flush();
+  async close(): Promise<void> {
+    await this.flush();
+    this.stop();
+  }
+
+  /**
+   * Stops without waiting (process exit): later writes are ignored, and rows not committed stay
+   * in the journal for the next start.
+   */
+  stop(): void {
     this.closed = true;
-    // Rows that could not be committed stay in the journal for the next start.
-    if (this.pending.size > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size > 0 || this.committing) return;
     try {
       this.journal?.close();
     } catch (err) {
@@ -108,9 +152,7 @@ export class Ledger {
       this.onError(err); // the row still goes to the store with the next commit
     }
     this.pending.set(row.requestId, row);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setTimeout(() => this.flush(), LEDGER_FLUSH_MS).unref();
+    this.schedule(LEDGER_FLUSH_MS);
   }
 
   open(start: LedgerEntryStart): (end: LedgerEntryEnd) => void {

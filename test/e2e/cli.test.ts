@@ -98,13 +98,13 @@ describe('flexinference serve, killed hard', () => {
       await restarted.stop();
       const store = openSqliteStore(db);
       try {
-        const rows = store.queryUsage({});
+        const rows = await store.queryUsage({});
         const answeredRow = rows.find((r) => r.requestId === answered.headers.get('x-request-id'));
         expect(answeredRow).toMatchObject({ status: 'completed', servedTier: 'flex', route: 'flex_admitted' });
         expect(answeredRow?.outputTokens).toBeGreaterThan(0);
         expect(rows.filter((r) => r !== answeredRow).map((r) => r.status)).toEqual(['interrupted', 'interrupted']);
       } finally {
-        store.close();
+        await store.close();
       }
       const left = readdirSync(dir).filter((f) => f.startsWith('killed.db-ledger-'));
       expect(left.map((f) => `${f}: ${readFileSync(join(dir, f), 'utf8')}`)).toEqual([]);
@@ -119,17 +119,17 @@ describe('flexinference usage', () => {
   it('prints requests, flex share, spend and saving by model and route', async () => {
     const { openSqliteStore } = await import('../../src/store/sqlite.js');
     const store = openSqliteStore(join(dir, 'cli.db'));
-    const org = store.ensureOrganization('acme');
+    const org = await store.ensureOrganization('acme');
     const row = {
       orgId: org.id, keyId: 'k', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini',
       startWithin: '00h-00m-30s', status: 'completed', errorCode: null, admissionMs: 700, firstByteMs: 710,
       durationMs: 900, inputTokens: 1000, cachedTokens: 0, outputTokens: 500, reasoningTokens: 0, createdAt: new Date().toISOString(),
     };
-    store.upsertUsage([
+    await store.upsertUsage([
       { ...row, requestId: 'a', servedTier: 'flex', route: 'flex_admitted', costUsd: 0.001, standardCostUsd: 0.002, savingUsd: 0.001 },
       { ...row, requestId: 'b', servedTier: 'standard', route: 'flex_timeout', costUsd: 0.002, standardCostUsd: 0.002, savingUsd: 0 },
     ]);
-    store.close();
+    await store.close();
     const out = (await cli('usage', '--org', 'acme', '--since', '2020-01-01')).stdout;
     expect(out).toMatch(/total\s+2\s+50\.0%\s+0\.0030\s+0\.0010/);
     expect(out).toMatch(/model gpt-5-mini\s+2/);

@@ -442,10 +442,10 @@ describe('configuration and server faults', () => {
         const claude = d.name === 'messages' ? {} : { generation_config: { max_output_tokens: 64 } };
         d.expect(await to({ model: 'claude-sonnet-4-5', ...claude }), 400, /No Anthropic key/);
       }
-      const org = bare.gateway.deps.store.ensureOrganization('e2e');
+      const org = await bare.gateway.deps.store.ensureOrganization('e2e');
       const { seal } = await import('../../src/store/secrets.js');
       const { resolveMasterKey } = await import('../../src/server/provider-keys.js');
-      bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
+      await bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
       for (const d of [messages, interactions]) {
         const res = await send(`${bare.url}${d.path}`, d.body(), headers);
         expect([502, 503]).toContain(res.status);

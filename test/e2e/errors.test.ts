@@ -54,9 +54,9 @@ describe('authentication', () => {
     expectError(await responses(ok, { authorization: 'Bearer flex_live_000000000000000000000000' + 'abcdef' }), 401, 'invalid_api_key');
     const { createKey } = await import('../../src/cli.js');
     const store = h.gateway.deps.store;
-    const other = createKey(store, 'e2e', 'to revoke');
+    const other = await createKey(store, 'e2e', 'to revoke');
     expect((await responses(ok, { authorization: `Bearer ${other}` })).status).toBe(200);
-    store.revokeApiKey(other.slice(0, 16));
+    await store.revokeApiKey(other.slice(0, 16));
     const revoked = expectError(await responses(ok, { authorization: `Bearer ${other}` }), 401, 'invalid_api_key');
     expect(revoked.message).toMatch(/revoked/);
     expect(revoked.message).not.toContain(other);
@@ -188,10 +188,10 @@ describe('configuration errors', () => {
       expectError(await send(ok), 400, 'no_byok_key');
       expectError(await send({ ...ok, model: 'gemini-2.5-flash' }), 400, 'no_gemini_key');
       expectError(await send({ ...ok, model: 'claude-sonnet-4-5', max_output_tokens: 10 }), 400, 'no_anthropic_key');
-      const org = bare.gateway.deps.store.ensureOrganization('e2e');
+      const org = await bare.gateway.deps.store.ensureOrganization('e2e');
       const { seal } = await import('../../src/store/secrets.js');
       const { resolveMasterKey } = await import('../../src/server/provider-keys.js');
-      bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
+      await bare.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-key', resolveMasterKey(bare.gateway.deps.config)));
       const unreachable = await send(ok);
       expect([502, 503]).toContain(unreachable.status);
       expect((unreachable.json as OpenAIError).error.doc_url).toMatch(/#upstream_unavailable$/);

@@ -42,7 +42,7 @@ export async function startHarness(
     { port: '0', host: '127.0.0.1' },
   );
   const gateway = await startGateway({ config, log: pino({ level: 'silent' }), ...options.gateway });
-  const key = createKey(gateway.deps.store, 'e2e', 'test');
+  const key = await createKey(gateway.deps.store, 'e2e', 'test');
   return {
     url: gateway.url,
     dir,

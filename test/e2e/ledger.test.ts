@@ -17,12 +17,12 @@ afterAll(async () => {
   await h.close();
 });
 
-const rows = (): UsageRow[] => {
-  h.gateway.deps.ledger.flush();
+const rows = async (): Promise<UsageRow[]> => {
+  await h.gateway.deps.ledger.flush();
   return h.gateway.deps.store.queryUsage({});
 };
-const rowFor = (requestId: string | null): UsageRow => {
-  const row = rows().find((r) => r.requestId === requestId);
+const rowFor = async (requestId: string | null): Promise<UsageRow> => {
+  const row = (await rows()).find((r) => r.requestId === requestId);
   if (!row) throw new Error(`no ledger row for ${requestId}`);
   return row;
 };
@@ -43,14 +43,14 @@ function expectCosts(row: UsageRow, tier: 'flex' | 'standard'): void {
 describe('usage ledger', () => {
   it('flex-served request: tokens as reported, flex cost, half-price saving', async () => {
     const { data, response } = await send('hello there', '00h-00m-30s');
-    const row = rowFor(response.headers.get('x-request-id'));
+    const row = await rowFor(response.headers.get('x-request-id'));
     expect(row).toMatchObject({
       surface: 'responses', provider: 'openai', model: 'gpt-5-mini', startWithin: '00h-00m-30s',
       servedTier: 'flex', route: 'flex_admitted', status: 'completed', errorCode: null,
       inputTokens: data.usage!.input_tokens, outputTokens: data.usage!.output_tokens,
       cachedTokens: data.usage!.input_tokens_details.cached_tokens, reasoningTokens: data.usage!.output_tokens_details.reasoning_tokens,
     });
-    expect(row.orgId).toBe(h.gateway.deps.store.findOrganization('e2e')!.id);
+    expect(row.orgId).toBe((await h.gateway.deps.store.findOrganization('e2e'))!.id);
     expect(row.admissionMs).toBeGreaterThanOrEqual(0);
     expect(row.firstByteMs).toBeGreaterThanOrEqual(row.admissionMs!);
     expect(row.durationMs).toBeGreaterThanOrEqual(row.firstByteMs!);
@@ -60,7 +60,7 @@ describe('usage ledger', () => {
 
   it('fallback after a flex refusal: standard cost, no saving', async () => {
     const { response } = await send('busy [emulate:flex_refuse]', '00h-00m-30s');
-    const row = rowFor(response.headers.get('x-request-id'));
+    const row = await rowFor(response.headers.get('x-request-id'));
     expect(row).toMatchObject({ servedTier: 'standard', route: 'flex_unavailable', status: 'completed' });
     // The standard attempt's own admission is timed (it feeds the learned reserve).
     expect(row.admissionMs).toBeGreaterThanOrEqual(0);
@@ -81,14 +81,14 @@ describe('usage ledger', () => {
       id = response.headers.get('x-request-id');
     }
     expect(route).toBe('flex_skipped_predicted_miss');
-    expect(rowFor(id)).toMatchObject({ servedTier: 'standard', route: 'flex_skipped_predicted_miss', status: 'completed' });
+    expect(await rowFor(id)).toMatchObject({ servedTier: 'standard', route: 'flex_skipped_predicted_miss', status: 'completed' });
     for (let i = 0; i < 200; i++) h.gateway.deps.stats.recordFlex(key, { kind: 'admitted', afterMs: 700 });
   });
 
   it('failed request: status failed with the error code, zero cost', async () => {
     const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: '[emulate:error=500]', start_within: 'default' }), { authorization: `Bearer ${h.key}` });
     expect(res.status).toBe(500);
-    const row = rowFor(res.headers.get('x-request-id'));
+    const row = await rowFor(res.headers.get('x-request-id'));
     expect(row).toMatchObject({ status: 'failed', errorCode: 'upstream_error', route: 'direct', costUsd: 0, inputTokens: 0 });
   });
 
@@ -98,27 +98,27 @@ describe('usage ledger', () => {
       { model: 'gpt-5-mini', input: 'slow [emulate:delay=5000]', start_within: 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
       { signal: controller.signal },
     );
-    const before = rows().length;
-    await expect.poll(() => rows().length).toBeGreaterThan(before);
-    const open = rows().at(-1)!;
+    const before = (await rows()).length;
+    await expect.poll(async () => (await rows()).length).toBeGreaterThan(before);
+    const open = (await rows()).at(-1)!;
     expect(open.status).toBe('in_progress');
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await expect.poll(() => rowFor(open.requestId).status).toBe('disconnected');
-    expect(rowFor(open.requestId).errorCode).toBe('client_disconnected');
+    await expect.poll(async () => (await rowFor(open.requestId)).status).toBe('disconnected');
+    expect((await rowFor(open.requestId)).errorCode).toBe('client_disconnected');
   });
 
   it('rows survive a restart; a row left open by a crash is closed as interrupted', async () => {
     const path = h.gateway.deps.config.dbPath;
-    const before = rows().length;
-    h.gateway.deps.store.upsertUsage([{ ...rows()[0]!, requestId: 'req_crashed', status: 'in_progress' }]);
+    const before = (await rows()).length;
+    await h.gateway.deps.store.upsertUsage([{ ...(await rows())[0]!, requestId: 'req_crashed', status: 'in_progress' }]);
     const reopened = openSqliteStore(path);
     try {
-      expect(reopened.queryUsage({}).length).toBe(before + 1);
-      expect(reopened.closeInterruptedUsage()).toBe(1);
-      expect(reopened.queryUsage({}).find((r) => r.requestId === 'req_crashed')?.status).toBe('interrupted');
+      expect((await reopened.queryUsage({})).length).toBe(before + 1);
+      expect(await reopened.closeInterruptedUsage()).toBe(1);
+      expect((await reopened.queryUsage({})).find((r) => r.requestId === 'req_crashed')?.status).toBe('interrupted');
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
@@ -143,7 +143,7 @@ describe('usage ledger, failed fallback', () => {
       { authorization: `Bearer ${h.key}` },
     );
     expect(res.status).toBe(500);
-    expect(rowFor(res.headers.get('x-request-id'))).toMatchObject({ status: 'failed', route: 'flex_error', errorCode: 'upstream_error' });
+    expect(await rowFor(res.headers.get('x-request-id'))).toMatchObject({ status: 'failed', route: 'flex_error', errorCode: 'upstream_error' });
     const tiers = h.emulator.requests.slice(-2).map((r) => r.tier);
     expect(tiers).toEqual(['flex', 'default']);
   });
@@ -166,7 +166,7 @@ describe('metrics from the ledger', () => {
       other: await sample('flexinference_requests_total', 'provider="openai",model="other",route="direct",tier="standard",status="completed"'),
     };
     const { response } = await send('count me', '00h-00m-30s');
-    const row = rowFor(response.headers.get('x-request-id'));
+    const row = await rowFor(response.headers.get('x-request-id'));
     expect(await sample('flexinference_requests_total', flexServed)).toBe(before.flex + 1);
     expect(await sample('flexinference_spend_usd_total', 'provider="openai",model="gpt-5-mini",tier="flex"')).toBeCloseTo(before.spend + row.costUsd, 12);
     expect(await sample('flexinference_standard_cost_usd_total', 'provider="openai",model="gpt-5-mini"')).toBeCloseTo(before.standard + row.standardCostUsd, 12);

@@ -76,6 +76,6 @@ describe('OpenAI-native Responses fields', () => {
 
   it('store is honoured on every provider (FlexInference keeps the items) and never refused', async () => {
     const res = await client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello', store: true, start_within: 'default' } as never);
-    expect((res as { store: boolean }).store).toBe(true);
+    expect((res as unknown as { store: boolean }).store).toBe(true);
   });
 });

@@ -16,8 +16,8 @@ describe('provider key resolution', () => {
       const send = () => post(`${h.url}/v1/responses`, JSON.stringify({ model: 'gpt-5-mini', input: 'hi', start_within: 'default' }), { authorization: `Bearer ${h.key}` });
       expect((await send()).status).toBe(200);
       expect(real.calls).toHaveLength(0);
-      const org = h.gateway.deps.store.findOrganization('e2e')!;
-      h.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-own-key', resolveMasterKey(h.gateway.deps.config)));
+      const org = (await h.gateway.deps.store.findOrganization('e2e'))!;
+      await h.gateway.deps.store.setProviderKey(org.id, 'openai', seal('sk-org-own-key', resolveMasterKey(h.gateway.deps.config)));
       expect((await send()).status).toBe(200);
       expect(real.calls).toHaveLength(1);
     } finally {

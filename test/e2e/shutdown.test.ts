@@ -24,11 +24,11 @@ describe('shutdown past the grace period', () => {
     expect(sse.text).toMatch(/shutting down/);
     expect(sse.text).not.toMatch(/response\.completed/);
     const store = openSqliteStore(h.gateway.deps.config.dbPath);
-    expect(store.queryUsage({}).map((r) => [r.status, r.errorCode])).toEqual([
+    expect((await store.queryUsage({})).map((r) => [r.status, r.errorCode])).toEqual([
       ['failed', 'upstream_unavailable'],
       ['failed', 'upstream_unavailable'],
     ]);
-    store.close();
+    await store.close();
     await h.emulator.close();
     rmSync(h.dir, { recursive: true, force: true }); // the gateway is stopped already
   });
