@@ -38,6 +38,7 @@ export const ERROR_CATALOG = {
     title: 'The API key is not valid.',
     rule: 'A key must be well-formed (flex_live_ followed by 24 lowercase hex characters and a 6-hex checksum), known to this gateway, and not revoked.',
     fix: 'Use an active key from your operator; `flexinference keys create --org <org>` creates one.',
+    example: 'Authorization: Bearer flex_live_0123456789abcdef01234567a1b2c3',
   },
   rate_limit_exceeded: {
     status: 429,
@@ -45,6 +46,7 @@ export const ERROR_CATALOG = {
     title: 'Too many requests.',
     rule: 'Requests are limited per organization, and failed authentication attempts per client address.',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry.',
+    example: 'Retry-After: 5 → wait 5 seconds, then send the same request again',
   },
   request_too_large: {
     status: 413,
@@ -52,6 +54,7 @@ export const ERROR_CATALOG = {
     title: 'The request body is too large.',
     rule: 'Request bodies may be at most 1,000,000 bytes.',
     fix: 'Send a smaller body: shorten the input, or pass large images by URL instead of inline base64.',
+    example: '"image_url": "https://example.com/photo.jpg" instead of a multi-megabyte data: URL',
   },
   invalid_json: {
     status: 400,
@@ -66,7 +69,8 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: 'A parameter has the wrong type or shape.',
     rule: 'Each field must have the type and shape the endpoint documents.',
-    fix: 'Correct the field named in `param`.',
+    fix: 'Correct that field to the type and shape the endpoint documents.',
+    example: '"temperature": 0.2 (a number), not "temperature": "0.2"',
   },
   missing_model: {
     status: 400,
@@ -81,7 +85,7 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: '`start_within` is missing.',
     rule: 'Every request must say how long it may wait to start: "default", "priority", "auto", or a duration "HHh-MMm-SSs" from 00h-00m-05s to 00h-10m-00s.',
-    fix: 'Add `start_within` as a top-level body field: an extra body property with the OpenAI and Anthropic SDKs, `extra_body` with @google/genai.',
+    fix: 'Add `start_within` as a top-level body field: in Node an extra property of the request params (OpenAI and Anthropic SDKs) or the request option `extra_body` (@google/genai); in Python `extra_body={"start_within": "00h-00m-30s"}`.',
     example: '"start_within": "00h-00m-30s"',
   },
   invalid_start_within: {
@@ -129,7 +133,8 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: 'This parameter is not supported.',
     rule: 'FlexInference refuses fields it cannot carry faithfully to every provider rather than dropping them silently.',
-    fix: 'Remove the field named in `param`, or set it to its default value.',
+    fix: 'Remove that field, or set it to its default value.',
+    example: 'drop "seed": 42 from the body, or send "seed": null',
   },
   service_tier_not_allowed: {
     status: 400,
@@ -145,6 +150,7 @@ export const ERROR_CATALOG = {
     title: 'No OpenAI key is configured for your organization.',
     rule: 'Requests to OpenAI models use the organization\'s OpenAI key, or the deployment-wide OPENAI_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider openai` or set OPENAI_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider openai',
   },
   no_gemini_key: {
     status: 400,
@@ -152,6 +158,7 @@ export const ERROR_CATALOG = {
     title: 'No Gemini key is configured for your organization.',
     rule: 'Requests to gemini-* models use the organization\'s Gemini key, or the deployment-wide GEMINI_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider gemini` or set GEMINI_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider gemini',
   },
   no_anthropic_key: {
     status: 400,
@@ -159,6 +166,7 @@ export const ERROR_CATALOG = {
     title: 'No Anthropic key is configured for your organization.',
     rule: 'Requests to claude-* models use the organization\'s Anthropic key, or the deployment-wide ANTHROPIC_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider anthropic` or set ANTHROPIC_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider anthropic',
   },
   not_found: {
     status: 404,
@@ -166,6 +174,7 @@ export const ERROR_CATALOG = {
     title: 'No such route.',
     rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions and GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors.',
     fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>; @google/genai: baseUrl <host> with apiVersion "v1").',
+    example: 'POST http://<host>/v1/responses (OpenAI SDK baseURL "http://<host>/v1")',
   },
   method_not_allowed: {
     status: 405,
@@ -173,6 +182,7 @@ export const ERROR_CATALOG = {
     title: 'This method is not allowed on this route.',
     rule: 'Generation endpoints take POST; /v1/models, /healthz and /readyz take GET.',
     fix: 'Use the method the route documents.',
+    example: 'POST /v1/chat/completions, GET /v1/models',
   },
   upstream_error: {
     status: 502,
@@ -180,6 +190,7 @@ export const ERROR_CATALOG = {
     title: 'The provider returned an error.',
     rule: 'Provider errors keep the provider\'s status, message and code.',
     fix: 'Read the provider\'s message; retry later if it is a capacity or server error.',
+    example: 'a 500 from the provider: retry after a few seconds',
   },
   upstream_timeout: {
     status: 504,
@@ -187,6 +198,7 @@ export const ERROR_CATALOG = {
     title: 'The provider did not answer in time.',
     rule: 'FlexInference gives up on a provider that stops answering.',
     fix: 'Retry the request; if it keeps happening, check the provider\'s status page.',
+    example: 'retry the same request, or stream it ("stream": true) to see it start',
   },
   upstream_unavailable: {
     status: 503,
@@ -194,6 +206,7 @@ export const ERROR_CATALOG = {
     title: 'The provider could not be reached.',
     rule: 'FlexInference needs a working connection to the provider.',
     fix: 'Retry later; operators should check the provider base URL and network.',
+    example: 'OPENAI_BASE_URL=https://api.openai.com/v1',
   },
   internal_error: {
     status: 500,
@@ -201,6 +214,7 @@ export const ERROR_CATALOG = {
     title: 'FlexInference hit an internal error.',
     rule: 'This is a fault in FlexInference, not in your request.',
     fix: 'Retry; if it persists, report it with the x-request-id header value.',
+    example: 'retry once; report x-request-id: req_… if it happens again',
   },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -227,6 +241,8 @@ export interface FlexErrorOptions {
   retryAfterSeconds?: number;
   upstream?: UpstreamDetail;
   cause?: unknown;
+  /** Replaces the catalog example, e.g. with the caller's own surface field names. */
+  example?: string;
 }
 
 export class FlexError extends Error {
@@ -253,7 +269,8 @@ export class FlexError extends Error {
 function composeMessage(entry: CatalogEntry, options: FlexErrorOptions): string {
   if (options.upstream) return redactSecrets(options.upstream.message);
   const what = options.detail ?? entry.title;
-  const example = entry.example ? ` Example: ${entry.example}` : '';
+  const shown = options.example ?? entry.example;
+  const example = shown ? ` Example: ${shown}` : '';
   return `${what} ${entry.rule} ${entry.fix}${example}`;
 }
 

@@ -31,18 +31,26 @@ export interface RequestContext {
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
 
-function parseJsonObject(bytes: Buffer): Record<string, unknown> {
+function parseJsonObject(bytes: Buffer, example: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     const why = err instanceof SyntaxError ? err.message : 'unreadable body';
-    throw new FlexError('invalid_json', { detail: `The request body is not valid JSON (${why}).` });
+    throw new FlexError('invalid_json', { detail: `The request body is not valid JSON (${why}).`, example });
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new FlexError('invalid_json', { detail: 'The request body must be a JSON object.' });
+    throw new FlexError('invalid_json', { detail: 'The request body must be a JSON object.', example });
   }
   return body as Record<string, unknown>;
+}
+
+/** `"max_output_tokens": 1024`, nested for a dotted path (`"generation_config": {"max_output_tokens": 1024}`). */
+function limitExample(param: string): string {
+  return param
+    .split('.')
+    .reduceRight((inner, key) => `{"${key}": ${inner}}`, '1024')
+    .slice(1, -1);
 }
 
 function requireModel(body: Record<string, unknown>): string {
@@ -73,7 +81,7 @@ interface CheckedRequest {
 
 /** The documented check order after auth: size → JSON → model → start_within → field rules → key. */
 async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
-  const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
+  const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes), surface.exampleBody);
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
   const startWithin = parseStartWithin(body.start_within);
@@ -85,6 +93,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
       detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
+      example: limitExample(surface.maxTokensParam),
     });
   }
   const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);

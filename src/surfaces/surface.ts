@@ -46,6 +46,8 @@ export interface Surface {
   readonly path: string;
   /** The body field that carries the output token limit (for `missing_max_tokens`). */
   readonly maxTokensParam: string;
+  /** A minimal valid body, shown as the example of errors about the body as a whole. */
+  readonly exampleBody: string;
   /**
    * Validates and decodes a parsed JSON object body. `model` and `start_within` were already
    * checked by the server (they sit at the top level in every dialect); `start_within` must be
