@@ -53,6 +53,13 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
 }
 
 const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage']);
+/** `GET /v1/models/{id}`: one catalog entry (the OpenAI SDK's `models.retrieve`). */
+const MODEL_PATH = '/v1/models/';
+
+function routeLabel(path: string): string {
+  if (GET_ROUTES.has(path)) return path;
+  return path.startsWith(MODEL_PATH) ? '/v1/models/{id}' : 'other';
+}
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
@@ -75,7 +82,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
       // Unknown paths share one label: a caller must not be able to grow the series without bound.
-      metrics.observe(surface?.name ?? (GET_ROUTES.has(path) ? path : 'other'), res.statusCode, deps.clock.now() - startedAt);
+      metrics.observe(surface?.name ?? routeLabel(path), res.statusCode, deps.clock.now() - startedAt);
     });
     inFlight.set(res, clientGone);
     try {
@@ -90,6 +97,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
         await handleGet(path, req, res);
+      } else if (path.startsWith(MODEL_PATH)) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
+        sendJson(res, 200, modelObject(deps, path.slice(MODEL_PATH.length)));
       } else {
         throw new FlexError('not_found', { detail: `No route for ${req.method ?? 'GET'} ${path.slice(0, 200)}.` });
       }
@@ -188,17 +198,37 @@ export function createGateway(deps: GatewayDeps): Gateway {
   };
 }
 
-function modelsList(deps: GatewayDeps): unknown {
+type CatalogModel = GatewayDeps['catalog']['models'][number];
+
+function modelEntry(m: CatalogModel): unknown {
   return {
-    object: 'list',
-    data: deps.catalog.models.map((m) => ({
-      id: m.id,
-      object: 'model',
-      created: 0,
-      owned_by: m.provider,
-      provider: m.provider,
-      flex_capable: m.flex_capable,
-      pricing: m.pricing,
-    })),
+    id: m.id,
+    object: 'model',
+    created: 0,
+    owned_by: m.provider,
+    provider: m.provider,
+    flex_capable: m.flex_capable,
+    pricing: m.pricing,
   };
+}
+
+function modelsList(deps: GatewayDeps): unknown {
+  return { object: 'list', data: deps.catalog.models.map(modelEntry) };
+}
+
+function modelObject(deps: GatewayDeps, encodedId: string): unknown {
+  let id: string;
+  try {
+    id = decodeURIComponent(encodedId);
+  } catch {
+    id = encodedId;
+  }
+  const model = deps.catalog.get(id);
+  if (model === undefined) {
+    throw new FlexError('not_found', {
+      param: 'model',
+      detail: `The model ${JSON.stringify(id.slice(0, 100))} is not in the catalog (GET /v1/models lists the catalogued ones; "default", "priority" and "auto" still proxy any model name).`,
+    });
+  }
+  return modelEntry(model);
 }
