@@ -273,6 +273,8 @@ export interface ResponseCreatedEvent {
    * provisional. Only when the provider reports it then (Anthropic `message_start`).
    */
   usage?: Usage;
+  /** The tier the provider says it is serving on, when it says so at the start (Anthropic). */
+  servedTier?: ServedTier;
 }
 
 export interface ItemAddedEvent {

@@ -1,7 +1,7 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CanonicalResponse, OutputItem, ProviderName, ServedTier } from '../canonical/types.js';
+import type { CanonicalResponse, CanonicalStreamEvent, OutputItem, ProviderName, ServedTier } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
 import { assembleResponse } from '../routing/assemble.js';
@@ -210,7 +210,8 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
-    'x-flexinference-tier': committed.tier,
+    // What the provider says it served, as the body says (docs/product.md §4).
+    'x-flexinference-tier': servedTier,
     'x-flexinference-route': committed.route,
   });
   end.firstByteMs = deps.clock.now() - ctx.startedAt;
@@ -218,22 +219,44 @@ async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { curren
   Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
 }
 
+/**
+ * The events up to the provider's `response.created`, read before the headers: it may say which tier
+ * the provider is serving on (Anthropic does), so the header and the body report the same one.
+ */
+async function readHead(events: AsyncIterator<CanonicalStreamEvent>): Promise<{ head: CanonicalStreamEvent[]; servedTier?: ServedTier }> {
+  const head: CanonicalStreamEvent[] = [];
+  for (;;) {
+    const r = await events.next();
+    if (r.done) return { head };
+    head.push(r.value);
+    if (r.value.type === 'response.created') return r.value.servedTier ? { head, servedTier: r.value.servedTier } : { head };
+    if (r.value.type !== 'admitted') return { head };
+  }
+}
+
+async function* replayed(head: CanonicalStreamEvent[], rest: AsyncIterator<CanonicalStreamEvent>): AsyncGenerator<CanonicalStreamEvent> {
+  yield* head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerArgs): Promise<void> {
-  const servedTier = servedTierOf(committed);
+  const { head, servedTier: saidServed } = await readHead(committed.events);
+  const servedTier = saidServed ?? servedTierOf(committed);
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    'x-flexinference-tier': committed.tier,
+    'x-flexinference-tier': servedTier,
     'x-flexinference-route': committed.route,
   });
   res.flushHeaders();
   end.servedTier = servedTier;
   try {
-    for (;;) {
-      const r = await committed.events.next();
-      if (r.done) break;
-      const event = r.value;
+    for await (const event of replayed(head, committed.events)) {
       if (event.type === 'response.completed') {
         end.usage = event.response.usage;
         end.servedTier = event.response.servedTier;
