@@ -14,7 +14,7 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { expectSchema, optEffort, rejectUnknownKeys } from './fields.js';
+import { expectSchema, optEffort, rejectUnknownKeys } from '../openai-dialect.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
 
