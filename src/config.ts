@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   masterKey: string | undefined;
+  /** FLEX_ADMIN_TOKEN; without it a token is generated at first start and printed once. */
+  adminToken: string | undefined;
   catalogPath: string | undefined;
   openai: ProviderEndpoint;
   gemini: ProviderEndpoint;
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     masterKey: env.FLEX_MASTER_KEY || undefined,
+    adminToken: env.FLEX_ADMIN_TOKEN || undefined,
     catalogPath: env.FLEX_CATALOG || undefined,
     openai: endpoint(env, 'OPENAI', 'https://api.openai.com/v1'),
     gemini: endpoint(env, 'GEMINI', 'https://generativelanguage.googleapis.com'),

@@ -12,17 +12,20 @@ import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
-import type { ApiKeyRecord } from '../store/store.js';
+import type { ApiKeyRecord, KeySettings } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
 import { keepOutputItems, resolveItemReferences } from './kept-items.js';
 import { refuseForeignNative } from './native-fields.js';
+import { checkModelAllowed, requestedStartWithin } from './key-limits.js';
 
 export interface RequestContext {
   requestId: string;
   startedAt: number;
   key: ApiKeyRecord;
+  /** The key's settings (default start_within, allowed models), when it has any. */
+  settings: KeySettings | undefined;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
 }
@@ -76,8 +79,9 @@ interface CheckedRequest {
 async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
   const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes), surface.exampleBody);
   const model = requireModel(body);
+  checkModelAllowed(model, ctx.settings);
   const provider: ProviderName = providerForModel(model);
-  const startWithin = parseStartWithin(body.start_within);
+  const startWithin = parseStartWithin(requestedStartWithin(body, req.headers, ctx.settings));
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
   const decoded = surface.decode(body);
   refuseForeignNative(decoded.request, provider);
