@@ -54,6 +54,7 @@ export const ERROR_CATALOG = {
     title: 'This API key has spent its monthly budget.',
     rule: 'An operator can give a key a monthly spend budget in USD; spend is counted from the usage ledger per calendar month (UTC).',
     fix: 'Wait until the budget resets (the message and Retry-After say when), or ask your operator to raise the key\'s `monthly_budget_usd`.',
+    example: 'Retry-After: 86400 (the budget resets on the 1st of next month, UTC)',
   },
   model_not_allowed: {
     status: 403,
@@ -61,6 +62,7 @@ export const ERROR_CATALOG = {
     title: 'This API key may not use this model.',
     rule: 'An operator can restrict a key to a list of models (its `allowed_models` setting).',
     fix: 'Use one of the models the key allows, or ask your operator to add this one.',
+    example: '"model": "gpt-5-mini" when the key allows ["gpt-5-mini", "gemini-2.5-flash"]',
   },
   invalid_admin_token: {
     status: 401,
@@ -76,6 +78,7 @@ export const ERROR_CATALOG = {
     title: 'This action is not allowed.',
     rule: 'An organization\'s API key gives a read-only view of its own organization; changes need the admin token, and a dashboard change needs the page\'s own anti-forgery token.',
     fix: 'Sign in with the admin token to make changes, and make them from the dashboard page itself.',
+    example: 'Authorization: Bearer <admin token> on POST /admin/v1/…',
   },
   conflict: {
     status: 409,
@@ -83,6 +86,7 @@ export const ERROR_CATALOG = {
     title: 'This conflicts with what exists.',
     rule: 'Organization names are unique.',
     fix: 'Choose another name, or use the existing organization.',
+    example: '{"name": "acme-eu"} when "acme" already exists',
   },
   request_too_large: {
     status: 413,
