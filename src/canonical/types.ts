@@ -40,8 +40,25 @@ export interface CanonicalRequest {
   metadata?: Record<string, string>;
   /** Ask the provider to return opaque reasoning state so it can be replayed (stateless use). */
   includeEncryptedReasoning?: boolean;
+  /** Fields native to the caller's provider API, passed through only to that provider. */
+  native?: NativeFields;
   /** Lossy translations made while decoding; logged and counted, never silent. */
   warnings?: string[];
+}
+
+/**
+ * Fields native to one provider's API with no canonical counterpart ("use them exactly as you would
+ * with the provider"): sent verbatim when the request goes to that provider, refused when it goes to
+ * another (each of `refusable` names one), except `body` fields FlexInference honours itself.
+ */
+export interface NativeFields {
+  provider: ProviderName;
+  /** Top-level upstream body fields; an object or array merges into what the converter built. */
+  body: Record<string, unknown>;
+  /** Provider-run (hosted) tools, sent after the function tools. */
+  tools: Record<string, unknown>[];
+  /** The caller's fields that only that provider can honour, with what to do instead elsewhere. */
+  refusable: { param: string; instead: string }[];
 }
 
 export interface ReasoningConfig {
@@ -69,6 +86,11 @@ export interface FunctionTool {
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /**
+   * Stream the arguments without buffering for validation (Anthropic `eager_input_streaming`).
+   * Elsewhere it changes only how the arguments are chunked, so it is dropped there.
+   */
+  eagerInputStreaming?: boolean;
 }
 
 export type ToolChoice =
@@ -77,7 +99,16 @@ export type ToolChoice =
   | { type: 'required' }
   | { type: 'function'; name: string };
 
-export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem;
+export type InputItem = InputMessage | FunctionCallItem | FunctionCallOutputItem | ReasoningItem | ItemReference;
+
+/**
+ * An earlier output item named by id (Responses `item_reference`). The server replaces it with the
+ * kept item before a provider sees the request; only OpenAI is ever sent one it could not resolve.
+ */
+export interface ItemReference {
+  type: 'item_reference';
+  id: string;
+}
 
 export interface InputMessage {
   type: 'message';
@@ -237,6 +268,13 @@ export interface ResponseCreatedEvent {
   id: string;
   model: string;
   createdAt: number;
+  /**
+   * Usage as far as the provider knows it at the start: the input side is final, output counts are
+   * provisional. Only when the provider reports it then (Anthropic `message_start`).
+   */
+  usage?: Usage;
+  /** The tier the provider says it is serving on, when it says so at the start (Anthropic). */
+  servedTier?: ServedTier;
 }
 
 export interface ItemAddedEvent {

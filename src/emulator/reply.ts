@@ -26,6 +26,8 @@ export interface Ask {
   /** The conversation ends with a tool result: the model answers instead of calling again. */
   endsWithToolResult: boolean;
   tools: AskTool[];
+  /** The tool choice forces a call: `true` for any tool, or the name of the one tool allowed. */
+  forcedTool?: true | string;
   /** Structured output was requested; `schema` absent means any JSON object. */
   json?: { schema?: unknown };
   wantsReasoning: boolean;
@@ -102,8 +104,10 @@ function draftAnswer(ask: Ask, script: Script, rng: Rng): ReplyBlock {
   const topic = /[A-Za-z]{4,}/.exec(stripDirectives(ask.lastUserText))?.[0] ?? 'example';
   const answer = script.answer ?? (ask.json ? 'json' : 'text');
   const tool = ask.tools[0];
-  if (answer === 'tool_call' && !ask.endsWithToolResult && (script.toolName !== undefined || tool)) {
-    const name = script.toolName ?? tool?.name ?? 'tool';
+  // A forced tool choice is obeyed whatever the conversation holds, as the providers do.
+  const forced = ask.forcedTool !== undefined && tool !== undefined;
+  if (forced || (answer === 'tool_call' && !ask.endsWithToolResult && (script.toolName !== undefined || tool))) {
+    const name = typeof ask.forcedTool === 'string' ? ask.forcedTool : (script.toolName ?? tool?.name ?? 'tool');
     const schema = ask.tools.find((t) => t.name === name)?.parameters;
     const args = JSON.stringify(script.toolArgs ?? valueForSchema(schema ?? {}, topic));
     return { kind: 'tool_call', name, arguments: args, chunks: jsonChunks(args, rng) };

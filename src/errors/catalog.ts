@@ -38,6 +38,7 @@ export const ERROR_CATALOG = {
     title: 'The API key is not valid.',
     rule: 'A key must be well-formed (flex_live_ followed by 24 lowercase hex characters and a 6-hex checksum), known to this gateway, and not revoked.',
     fix: 'Use an active key from your operator; `flexinference keys create --org <org>` creates one.',
+    example: 'Authorization: Bearer flex_live_0123456789abcdef01234567a1b2c3',
   },
   rate_limit_exceeded: {
     status: 429,
@@ -45,6 +46,7 @@ export const ERROR_CATALOG = {
     title: 'Too many requests.',
     rule: 'Requests are limited per organization, and failed authentication attempts per client address.',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry.',
+    example: 'Retry-After: 5 → wait 5 seconds, then send the same request again',
   },
   budget_exceeded: {
     status: 429,
@@ -52,6 +54,7 @@ export const ERROR_CATALOG = {
     title: 'This API key has spent its monthly budget.',
     rule: 'An operator can give a key a monthly spend budget in USD; spend is counted from the usage ledger per calendar month (UTC).',
     fix: 'Wait until the budget resets (the message and Retry-After say when), or ask your operator to raise the key\'s `monthly_budget_usd`.',
+    example: 'Retry-After: 86400 (the budget resets on the 1st of next month, UTC)',
   },
   model_not_allowed: {
     status: 403,
@@ -59,6 +62,7 @@ export const ERROR_CATALOG = {
     title: 'This API key may not use this model.',
     rule: 'An operator can restrict a key to a list of models (its `allowed_models` setting).',
     fix: 'Use one of the models the key allows, or ask your operator to add this one.',
+    example: '"model": "gpt-5-mini" when the key allows ["gpt-5-mini", "gemini-2.5-flash"]',
   },
   invalid_admin_token: {
     status: 401,
@@ -74,6 +78,7 @@ export const ERROR_CATALOG = {
     title: 'This action is not allowed.',
     rule: 'An organization\'s API key gives a read-only view of its own organization; changes need the admin token, and a dashboard change needs the page\'s own anti-forgery token.',
     fix: 'Sign in with the admin token to make changes, and make them from the dashboard page itself.',
+    example: 'Authorization: Bearer <admin token> on POST /admin/v1/…',
   },
   conflict: {
     status: 409,
@@ -81,6 +86,7 @@ export const ERROR_CATALOG = {
     title: 'This conflicts with what exists.',
     rule: 'Organization names are unique.',
     fix: 'Choose another name, or use the existing organization.',
+    example: '{"name": "acme-eu"} when "acme" already exists',
   },
   request_too_large: {
     status: 413,
@@ -88,6 +94,7 @@ export const ERROR_CATALOG = {
     title: 'The request body is too large.',
     rule: 'Request bodies may be at most 1,000,000 bytes.',
     fix: 'Send a smaller body: shorten the input, or pass large images by URL instead of inline base64.',
+    example: '"image_url": "https://example.com/photo.jpg" instead of a multi-megabyte data: URL',
   },
   invalid_json: {
     status: 400,
@@ -102,7 +109,8 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: 'A parameter has the wrong type or shape.',
     rule: 'Each field must have the type and shape the endpoint documents.',
-    fix: 'Correct the field named in `param`.',
+    fix: 'Correct that field to the type and shape the endpoint documents.',
+    example: '"temperature": 0.2 (a number), not "temperature": "0.2"',
   },
   missing_model: {
     status: 400,
@@ -117,7 +125,7 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: '`start_within` is missing.',
     rule: 'Every request must say how long it may wait to start: "default", "priority", "auto", or a duration "HHh-MMm-SSs" from 00h-00m-05s to 00h-10m-00s.',
-    fix: 'Add `start_within` as a top-level body field: an extra body property with the OpenAI and Anthropic SDKs, `extra_body` with @google/genai.',
+    fix: 'Add `start_within` as a top-level body field: in Node an extra property of the request params (OpenAI and Anthropic SDKs) or the request option `extra_body` (@google/genai); in Python `extra_body={"start_within": "00h-00m-30s"}`.',
     example: '"start_within": "00h-00m-30s"',
   },
   invalid_start_within: {
@@ -165,7 +173,8 @@ export const ERROR_CATALOG = {
     type: 'invalid_request_error',
     title: 'This parameter is not supported.',
     rule: 'FlexInference refuses fields it cannot carry faithfully to every provider rather than dropping them silently.',
-    fix: 'Remove the field named in `param`, or set it to its default value.',
+    fix: 'Remove that field, or set it to its default value.',
+    example: 'drop "seed": 42 from the body, or send "seed": null',
   },
   service_tier_not_allowed: {
     status: 400,
@@ -181,6 +190,7 @@ export const ERROR_CATALOG = {
     title: 'No OpenAI key is configured for your organization.',
     rule: 'Requests to OpenAI models use the organization\'s OpenAI key, or the deployment-wide OPENAI_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider openai` or set OPENAI_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider openai',
   },
   no_gemini_key: {
     status: 400,
@@ -188,6 +198,7 @@ export const ERROR_CATALOG = {
     title: 'No Gemini key is configured for your organization.',
     rule: 'Requests to gemini-* models use the organization\'s Gemini key, or the deployment-wide GEMINI_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider gemini` or set GEMINI_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider gemini',
   },
   no_anthropic_key: {
     status: 400,
@@ -195,6 +206,7 @@ export const ERROR_CATALOG = {
     title: 'No Anthropic key is configured for your organization.',
     rule: 'Requests to claude-* models use the organization\'s Anthropic key, or the deployment-wide ANTHROPIC_API_KEY.',
     fix: 'Ask your operator to run `flexinference provider-keys set --org <org> --provider anthropic` or set ANTHROPIC_API_KEY.',
+    example: 'flexinference provider-keys set --org acme --provider anthropic',
   },
   not_found: {
     status: 404,
@@ -202,6 +214,7 @@ export const ERROR_CATALOG = {
     title: 'No such route.',
     rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions, GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors, /openapi.json, the admin API under /admin/v1/ and the dashboard at /dashboard; admin objects are addressed by their id.',
     fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>; @google/genai: baseUrl <host> with apiVersion "v1").',
+    example: 'POST http://<host>/v1/responses (OpenAI SDK baseURL "http://<host>/v1")',
   },
   method_not_allowed: {
     status: 405,
@@ -209,6 +222,7 @@ export const ERROR_CATALOG = {
     title: 'This method is not allowed on this route.',
     rule: 'Generation endpoints take POST; /v1/models, /healthz and /readyz take GET.',
     fix: 'Use the method the route documents.',
+    example: 'POST /v1/chat/completions, GET /v1/models',
   },
   upstream_error: {
     status: 502,
@@ -216,6 +230,7 @@ export const ERROR_CATALOG = {
     title: 'The provider returned an error.',
     rule: 'Provider errors keep the provider\'s status, message and code.',
     fix: 'Read the provider\'s message; retry later if it is a capacity or server error.',
+    example: 'a 500 from the provider: retry after a few seconds',
   },
   upstream_timeout: {
     status: 504,
@@ -223,6 +238,7 @@ export const ERROR_CATALOG = {
     title: 'The provider did not answer in time.',
     rule: 'FlexInference gives up on a provider that stops answering.',
     fix: 'Retry the request; if it keeps happening, check the provider\'s status page.',
+    example: 'retry the same request, or stream it ("stream": true) to see it start',
   },
   upstream_unavailable: {
     status: 503,
@@ -230,6 +246,7 @@ export const ERROR_CATALOG = {
     title: 'The provider could not be reached.',
     rule: 'FlexInference needs a working connection to the provider.',
     fix: 'Retry later; operators should check the provider base URL and network.',
+    example: 'OPENAI_BASE_URL=https://api.openai.com/v1',
   },
   internal_error: {
     status: 500,
@@ -237,6 +254,7 @@ export const ERROR_CATALOG = {
     title: 'FlexInference hit an internal error.',
     rule: 'This is a fault in FlexInference, not in your request.',
     fix: 'Retry; if it persists, report it with the x-request-id header value.',
+    example: 'retry once; report x-request-id: req_… if it happens again',
   },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -265,6 +283,8 @@ export interface FlexErrorOptions {
   retryAfterSeconds?: number;
   upstream?: UpstreamDetail;
   cause?: unknown;
+  /** Replaces the catalog example, e.g. with the caller's own surface field names. */
+  example?: string;
 }
 
 export class FlexError extends Error {
@@ -291,7 +311,8 @@ export class FlexError extends Error {
 function composeMessage(entry: CatalogEntry, options: FlexErrorOptions): string {
   if (options.upstream) return redactSecrets(options.upstream.message);
   const what = options.detail ?? entry.title;
-  const example = entry.example ? ` Example: ${entry.example}` : '';
+  const shown = options.example ?? entry.example;
+  const example = shown ? ` Example: ${shown}` : '';
   return `${what} ${entry.rule} ${entry.fix}${example}`;
 }
 

@@ -21,15 +21,31 @@ export interface OpenAIErrorBody {
 
 export interface AnthropicErrorBody {
   type: 'error';
-  error: { type: string; message: string };
+  /** `code` is FlexInference's own (docs/product.md §7); Anthropic's envelope has type and message. */
+  error: { type: string; message: string; code: string };
+}
+
+/** https://github.com/googleapis/googleapis/blob/master/google/rpc/error_details.proto (ErrorInfo) */
+export interface GoogleErrorInfo {
+  '@type': 'type.googleapis.com/google.rpc.ErrorInfo';
+  reason: string;
+  domain: 'flexinference';
+  metadata: Record<string, string>;
 }
 
 export interface GoogleErrorBody {
-  error: { code: number; message: string; status: string };
+  error: { code: number; message: string; status: string; details: GoogleErrorInfo[] };
+}
+
+/** The machine-readable code: the provider's own for its errors when it gave one, else ours. */
+export function errorCode(err: FlexError): string {
+  return err.upstream?.providerCode ?? err.code;
 }
 
 function headersFor(err: FlexError): Record<string, string> {
-  return err.retryAfterSeconds === undefined ? {} : { 'retry-after': String(err.retryAfterSeconds) };
+  const headers: Record<string, string> = { 'x-flexinference-error-code': err.code };
+  if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.retryAfterSeconds);
+  return headers;
 }
 
 /** OpenAI `type` for an error: our own type, or for provider errors one derived from the status. */
@@ -47,7 +63,7 @@ export function openAIErrorBody(err: FlexError, docsBaseUrl: string): OpenAIErro
     error: {
       message: err.message,
       type: openAIErrorType(err),
-      code: err.upstream?.providerCode ?? err.code,
+      code: errorCode(err),
       param: err.param,
       doc_url: `${docsBaseUrl}/docs/errors#${err.code}`,
     },
@@ -90,7 +106,7 @@ export function anthropicErrorBody(err: FlexError): AnthropicErrorBody {
     err.upstream?.provider === 'anthropic' && err.upstream.providerType
       ? err.upstream.providerType
       : anthropicErrorType(err.status);
-  return { type: 'error', error: { type, message: err.message } };
+  return { type: 'error', error: { type, message: err.message, code: errorCode(err) } };
 }
 
 export function renderAnthropicError(err: FlexError): RenderedError {
@@ -141,7 +157,14 @@ export function googleErrorBody(err: FlexError): GoogleErrorBody {
   // "failed", a proxy's invention) is replaced by the name for the HTTP status.
   const own = err.upstream?.provider === 'gemini' ? err.upstream.providerCode?.toUpperCase() : undefined;
   const status = own !== undefined && GOOGLE_RPC_CODES.has(own) && own !== 'OK' ? own : googleStatusName(err.status);
-  return { error: { code: err.status, message: err.message, status } };
+  const info: GoogleErrorInfo = {
+    '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+    reason: err.code.toUpperCase(),
+    domain: 'flexinference',
+    metadata: err.param === null ? {} : { param: err.param },
+  };
+  if (err.upstream?.providerCode) info.metadata.provider_code = err.upstream.providerCode;
+  return { error: { code: err.status, message: err.message, status, details: [info] } };
 }
 
 export function renderGoogleError(err: FlexError): RenderedError {

@@ -64,10 +64,13 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
 /** The GET routes beside the caller endpoints (each surface serves POST on its own path). */
 export const GET_PATHS = ['/v1/models', '/v1/usage', '/healthz', '/readyz', '/metrics', '/docs/errors', '/openapi.json'] as const;
 const GET_ROUTES = new Set<string>(GET_PATHS);
+/** `GET /v1/models/{id}`: one catalog entry (the OpenAI SDK's `models.retrieve`). */
+const MODEL_PATH = '/v1/models/';
 
 /** The label of a path that is not a surface: known routes by name, the admin API as one, the rest as one. */
 function routeLabel(path: string): string {
   if (GET_ROUTES.has(path)) return path;
+  if (path.startsWith(MODEL_PATH)) return '/v1/models/{id}';
   if (path.startsWith(ADMIN_PREFIX)) return '/admin/v1';
   return isDashboardPath(path) ? '/dashboard' : 'other';
 }
@@ -128,6 +131,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
         await handleGet(path, req, res);
+      } else if (path.startsWith(MODEL_PATH)) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
+        sendJson(res, 200, modelObject(deps, path.slice(MODEL_PATH.length)));
       } else {
         throw new FlexError('not_found', { detail: `No route for ${req.method ?? 'GET'} ${path.slice(0, 200)}.` });
       }
@@ -291,17 +297,37 @@ async function raceClock<T>(clock: Clock, work: Promise<T>, ms: number): Promise
   }
 }
 
-function modelsList(deps: GatewayDeps): unknown {
+type CatalogModel = GatewayDeps['catalog']['models'][number];
+
+function modelEntry(m: CatalogModel): unknown {
   return {
-    object: 'list',
-    data: deps.catalog.models.map((m) => ({
-      id: m.id,
-      object: 'model',
-      created: 0,
-      owned_by: m.provider,
-      provider: m.provider,
-      flex_capable: m.flex_capable,
-      pricing: m.pricing,
-    })),
+    id: m.id,
+    object: 'model',
+    created: 0,
+    owned_by: m.provider,
+    provider: m.provider,
+    flex_capable: m.flex_capable,
+    pricing: m.pricing,
   };
+}
+
+function modelsList(deps: GatewayDeps): unknown {
+  return { object: 'list', data: deps.catalog.models.map(modelEntry) };
+}
+
+function modelObject(deps: GatewayDeps, encodedId: string): unknown {
+  let id: string;
+  try {
+    id = decodeURIComponent(encodedId);
+  } catch {
+    id = encodedId;
+  }
+  const model = deps.catalog.get(id);
+  if (model === undefined) {
+    throw new FlexError('not_found', {
+      param: 'model',
+      detail: `The model ${JSON.stringify(id.slice(0, 100))} is not in the catalog (GET /v1/models lists the catalogued ones; "default", "priority" and "auto" still proxy any model name).`,
+    });
+  }
+  return modelEntry(model);
 }

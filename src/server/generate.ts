@@ -1,7 +1,7 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProviderName } from '../canonical/types.js';
+import type { CanonicalStreamEvent, OutputItem, ProviderName, ServedTier } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
 import { withoutSecrets } from '../errors/redact.js';
@@ -20,6 +20,8 @@ import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { startHeartbeat } from './heartbeat.js';
 import { readBody } from './http.js';
+import { keepOutputItems, resolveItemReferences } from './kept-items.js';
+import { refuseForeignNative } from './native-fields.js';
 import { checkModelAllowed, requestedStartWithin } from './key-limits.js';
 
 export interface RequestContext {
@@ -53,18 +55,26 @@ async function providerKeysOf(deps: GatewayDeps, orgId: string, used: string): P
 
 const NO_KEY_CODE = { openai: 'no_byok_key', gemini: 'no_gemini_key', anthropic: 'no_anthropic_key' } as const;
 
-function parseJsonObject(bytes: Buffer): Record<string, unknown> {
+function parseJsonObject(bytes: Buffer, example: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     const why = err instanceof SyntaxError ? err.message : 'unreadable body';
-    throw new FlexError('invalid_json', { detail: `The request body is not valid JSON (${why}).` });
+    throw new FlexError('invalid_json', { detail: `The request body is not valid JSON (${why}).`, example });
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new FlexError('invalid_json', { detail: 'The request body must be a JSON object.' });
+    throw new FlexError('invalid_json', { detail: 'The request body must be a JSON object.', example });
   }
   return body as Record<string, unknown>;
+}
+
+/** `"max_output_tokens": 1024`, nested for a dotted path (`"generation_config": {"max_output_tokens": 1024}`). */
+function limitExample(param: string): string {
+  return param
+    .split('.')
+    .reduceRight((inner, key) => `{"${key}": ${inner}}`, '1024')
+    .slice(1, -1);
 }
 
 function requireModel(body: Record<string, unknown>): string {
@@ -90,7 +100,7 @@ interface CheckedRequest {
 
 /** The documented check order after auth: size → JSON → model → start_within → field rules → key. */
 async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
-  const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
+  const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes), surface.exampleBody);
   const model = requireModel(body);
   const provider: ProviderName = providerForModel(model);
   ctx.record.model = model.length > 200 ? `${model.slice(0, 200)}…` : model;
@@ -100,12 +110,15 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   ctx.record.startWithin = startWithin.raw;
   checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
+  refuseForeignNative(decoded.request, provider);
+  await resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
   const outputLimit = decoded.request.maxOutputTokens;
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true, ...(outputLimit === undefined ? {} : { outputLimit }) }, deps);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
       detail: `\`${surface.maxTokensParam}\` is required for ${model}.`,
+      example: limitExample(surface.maxTokensParam),
     });
   }
   const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);
@@ -197,11 +210,13 @@ interface AnswerArgs {
 async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Promise<void> {
   const { response, served } = await run.assemble();
   const servedTier = response.servedTier;
+  if (decoded.keepOutput) await keepItems(deps, ctx, response.output);
   const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
-    'x-flexinference-tier': served.tier,
+    // What the provider says it served, as the body says (docs/product.md §4).
+    'x-flexinference-tier': servedTier,
     'x-flexinference-route': served.route,
   });
   end.firstByteMs = deps.clock.now() - ctx.startedAt;
@@ -209,13 +224,38 @@ async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Pr
   Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
 }
 
+/**
+ * The events up to the provider's `response.created`, read before the headers: it may say which tier
+ * the provider is serving on (Anthropic does), so the header and the body report the same one.
+ */
+async function readHead(events: AsyncIterator<CanonicalStreamEvent>): Promise<{ head: CanonicalStreamEvent[]; servedTier?: ServedTier }> {
+  const head: CanonicalStreamEvent[] = [];
+  for (;;) {
+    const r = await events.next();
+    if (r.done) return { head };
+    head.push(r.value);
+    if (r.value.type === 'response.created') return r.value.servedTier ? { head, servedTier: r.value.servedTier } : { head };
+    if (r.value.type !== 'admitted') return { head };
+  }
+}
+
+async function* replayed(head: CanonicalStreamEvent[], rest: AsyncIterator<CanonicalStreamEvent>): AsyncGenerator<CanonicalStreamEvent> {
+  yield* head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: AnswerArgs, committed: Committed): Promise<void> {
-  const servedTier = run.servedTier();
+  const { head, servedTier: saidServed } = await readHead(committed.events);
+  const servedTier = saidServed ?? run.servedTier();
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    'x-flexinference-tier': committed.tier,
+    'x-flexinference-tier': servedTier,
     'x-flexinference-route': committed.route,
   });
   res.flushHeaders();
@@ -223,13 +263,12 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
   const heartbeat = startHeartbeat(res, deps.config.streamHeartbeatMs);
   const closeStream = ctx.telemetry.streamOpened();
   try {
-    for (;;) {
-      const r = await committed.events.next();
-      if (r.done) break;
-      const event = r.value;
+    for await (const event of replayed(head, committed.events)) {
       if (event.type === 'response.completed') {
         end.usage = event.response.usage;
         end.servedTier = event.response.servedTier;
+        // Kept before the caller sees the end, so its next request can already name the items.
+        if (decoded.keepOutput) await keepItems(deps, ctx, event.response.output);
       }
       const chunk = encoder.event(event);
       if (chunk.length === 0) continue;
@@ -238,14 +277,14 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
       if (!writeBatched(res, chunk)) await waitForDrain(res, ctx.clientSignal);
     }
     if (end.usage === null) throw new FlexError('upstream_error', { status: 502, detail: 'The provider stream ended without a final response.' });
-    res.end(encoder.end());
+    endBatched(res, encoder.end());
     end.status = 'completed';
   } catch (err) {
     if (clientLeft(ctx)) throw err;
     // Bytes were sent: the failure becomes the dialect's in-stream error event.
     const flexErr = await scrub(toFlexError(err));
     deps.log.warn({ requestId: ctx.requestId, code: flexErr.code, status: flexErr.status }, 'stream failed after commit');
-    res.end(encoder.error(flexErr));
+    endBatched(res, encoder.error(flexErr));
     end.status = 'failed';
     end.errorCode = flexErr.code;
   } finally {
@@ -264,6 +303,24 @@ function writeBatched(res: ServerResponse, chunk: string): boolean {
     process.nextTick(() => res.uncork());
   }
   return res.write(chunk);
+}
+
+/** Keeps the answer's output items for `item_reference`; a store failure costs the caller only that. */
+async function keepItems(deps: GatewayDeps, ctx: RequestContext, output: readonly OutputItem[]): Promise<void> {
+  try {
+    await keepOutputItems(deps.store, ctx.key.orgId, output, Date.now());
+  } catch (err) {
+    deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'output items not kept');
+  }
+}
+
+/**
+ * Ends a response that may still be corked by `writeBatched`. Node 22 drops the corked writes when
+ * `end()` is called before the uncork (seen on 22.23; 20 and 24 flush them), so uncork first.
+ */
+function endBatched(res: ServerResponse, chunk: string): void {
+  while (res.writableCorked > 0) res.uncork();
+  res.end(chunk);
 }
 
 function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { ProviderName } from '../canonical/types.js';
 import type {
   ApiKeyRecord,
+  KeptItem,
   KeySettings,
   Organization,
   OrganizationRecord,
@@ -35,6 +36,10 @@ CREATE TABLE IF NOT EXISTS usage (
   output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
   standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
+CREATE TABLE IF NOT EXISTS kept_items (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, item TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS kept_items_expiry ON kept_items (expires_at);
 CREATE INDEX IF NOT EXISTS usage_key_created ON usage (key_id, created_at);
 CREATE INDEX IF NOT EXISTS usage_created ON usage (created_at);
 CREATE TABLE IF NOT EXISTS api_key_settings (
@@ -197,6 +202,11 @@ export function openSqliteStore(path: string): Store {
        ON CONFLICT (request_id) DO UPDATE SET ${USAGE_COLUMNS.slice(1).map(([, c]) => `${c} = excluded.${c}`).join(', ')}
        WHERE usage.status IN ('in_progress', 'interrupted')`,
     ),
+    keepItem: db.prepare('INSERT OR REPLACE INTO kept_items (org_id, id, item, expires_at) VALUES (?, ?, ?, ?)'),
+    dropExpiredItems: db.prepare('DELETE FROM kept_items WHERE expires_at <= ?'),
+    findItem: db.prepare<[string, string, number], KeptItem>(
+      'SELECT id, item AS json FROM kept_items WHERE org_id = ? AND id = ? AND expires_at > ?',
+    ),
     closeInterrupted: db.prepare(
       `UPDATE usage SET status = 'interrupted', error_code = COALESCE(error_code, 'interrupted') WHERE status = 'in_progress'`,
     ),
@@ -225,6 +235,11 @@ export function openSqliteStore(path: string): Store {
   });
   const recoverUsage = db.transaction((rows: readonly UsageRow[]) => {
     for (const row of rows) q.recoverUsage.run(row);
+  });
+
+  const keepItems = db.transaction((orgId: string, items: readonly KeptItem[], expiresAt: number, at: number) => {
+    q.dropExpiredItems.run(at);
+    for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
   });
 
   // better-sqlite3 is synchronous: each call has finished when its promise is handed back.
@@ -300,6 +315,8 @@ export function openSqliteStore(path: string): Store {
       const sql = `SELECT * FROM usage ${clause} ORDER BY created_at DESC, request_id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
       return cached<Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
+    keepItems: async (orgId, items, expiresAt, now) => keepItems(orgId, items, expiresAt, now),
+    findItems: async (orgId, ids, now) => ids.flatMap((id) => q.findItem.get(orgId, id, now) ?? []),
     closeInterruptedUsage: async () => q.closeInterrupted.run().changes,
     getMeta: async (name) => q.getMeta.get(name)?.value,
     setMeta: async (name, value, options) => (options?.onlyIfAbsent ? q.insertMeta : q.replaceMeta).run(name, value).changes > 0,

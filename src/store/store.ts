@@ -109,6 +109,12 @@ export interface UsagePageQuery extends UsageQuery {
   before?: { createdAt: string; requestId: string };
 }
 
+/** An output item kept so a later Responses `item_reference` can name it (canonical JSON). */
+export interface KeptItem {
+  id: string;
+  json: string;
+}
+
 export interface Store {
   ensureOrganization(name: string): Promise<Organization>;
   findOrganization(name: string): Promise<Organization | undefined>;
@@ -137,6 +143,10 @@ export interface Store {
   queryUsage(query: UsageQuery): Promise<UsageRow[]>;
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
+  /** Keeps an organization's output items until `expiresAt` (ms since the epoch); drops expired ones. */
+  keepItems(orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): Promise<void>;
+  /** The organization's unexpired kept items among `ids`. */
+  findItems(orgId: string, ids: readonly string[], now: number): Promise<KeptItem[]>;
   /** Totals grouped by hour or day (UTC) and route. */
   usageSeries(query: UsageQuery, bucket: 'hour' | 'day'): Promise<UsageBucketAggregate[]>;
   /** Rows newest first, `limit` at most, from the cursor position on. */

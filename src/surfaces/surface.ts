@@ -31,6 +31,11 @@ export interface StreamEncoder {
 export interface DecodedRequest {
   request: CanonicalRequest;
   stream: boolean;
+  /**
+   * Keep the answer's output items for a while so later requests can name them by id (Responses
+   * `store`, which defaults to true); the request may hold such references (`item_reference`).
+   */
+  keepOutput?: boolean;
   encodeResponse(response: CanonicalResponse, ctx: EncodeContext): unknown;
   createStreamEncoder(ctx: EncodeContext): StreamEncoder;
 }
@@ -41,6 +46,8 @@ export interface Surface {
   readonly path: string;
   /** The body field that carries the output token limit (for `missing_max_tokens`). */
   readonly maxTokensParam: string;
+  /** A minimal valid body, shown as the example of errors about the body as a whole. */
+  readonly exampleBody: string;
   /**
    * Validates and decodes a parsed JSON object body. `model` and `start_within` were already
    * checked by the server (they sit at the top level in every dialect); `start_within` must be

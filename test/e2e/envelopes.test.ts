@@ -41,21 +41,26 @@ function expectCommon(res: Answer): void {
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   expect(res.text).not.toMatch(/\n\s+at /); // never a stack trace
+  expect(res.headers.get('x-flexinference-error-code')).toMatch(/^[a-z_]+$/);
 }
 
 interface AnthropicError {
   type: string;
-  error: { type: string; message: string };
+  error: { type: string; message: string; code: string };
 }
 
-/** Anthropic's envelope, exactly: no OpenAI fields (code, param, doc_url) leak into it. */
+/** Anthropic's envelope, exactly, plus the machine-readable `code`: no param or doc_url leak into it. */
 function expectAnthropic(res: Answer, status: number, type: string, message?: RegExp): AnthropicError['error'] {
   expect(res.status, res.text).toBe(status);
   expectCommon(res);
   const body = res.json as AnthropicError;
   expect(Object.keys(body).sort()).toEqual(['error', 'type']);
   expect(body.type).toBe('error');
-  expect(Object.keys(body.error).sort()).toEqual(['message', 'type']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'type']);
+  // Ours, or for a provider's error the provider's own code when it gave one (as OpenAI's `code`).
+  const ours = res.headers.get('x-flexinference-error-code');
+  if (!ours?.startsWith('upstream_')) expect(body.error.code).toBe(ours);
+  else expect(body.error.code).toMatch(/^[a-z0-9_]+$/);
   expect(body.error.type).toBe(type);
   expect(body.error.message.length).toBeGreaterThan(10);
   if (message) expect(body.error.message).toMatch(message);
@@ -63,7 +68,7 @@ function expectAnthropic(res: Answer, status: number, type: string, message?: Re
 }
 
 interface GoogleError {
-  error: { code: number; message: string; status: string };
+  error: { code: number; message: string; status: string; details: { '@type': string; reason: string; domain: string }[] };
 }
 
 /** Google's envelope, exactly: `code` is the HTTP status, `status` the canonical name. */
@@ -72,7 +77,14 @@ function expectGoogle(res: Answer, status: number, statusName: string, message?:
   expectCommon(res);
   const body = res.json as GoogleError;
   expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'status']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message', 'status']);
+  expect(body.error.details).toEqual([
+    expect.objectContaining({
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: res.headers.get('x-flexinference-error-code')?.toUpperCase(),
+      domain: 'flexinference',
+    }),
+  ]);
   expect(body.error.code).toBe(status);
   expect(body.error.status).toBe(statusName);
   expect(body.error.message.length).toBeGreaterThan(10);

@@ -64,6 +64,14 @@ function systemChars(system: unknown): number {
   return objects(system).reduce((n, b) => n + (str(b.text) ?? '').length, 0);
 }
 
+/** `{type:"any"}` or `{type:"tool", name}` forces a call. */
+function forcedTool(choice: unknown): Pick<Ask, 'forcedTool'> {
+  if (!isObject(choice)) return {};
+  if (choice.type === 'any') return { forcedTool: true };
+  if (choice.type === 'tool' && typeof choice.name === 'string') return { forcedTool: choice.name };
+  return {};
+}
+
 export function readAnthropicRequest(body: JsonObject): AnthropicRequest | HttpReply {
   const model = str(body.model);
   if (model === undefined || model === '') return ANTHROPIC_ERRORS.fieldRequired('model');
@@ -87,6 +95,7 @@ export function readAnthropicRequest(body: JsonObject): AnthropicRequest | HttpR
     hasImage: conv.hasImage,
     endsWithToolResult: conv.endsWithToolResult,
     tools,
+    ...forcedTool(body.tool_choice),
     wantsReasoning: thinking,
     maxOutputTokens: maxTokens,
     ...(json ? { json } : {}),

@@ -79,6 +79,15 @@ function readJsonFormat(body: JsonObject): Ask['json'] {
   return body.response_mime_type === 'application/json' ? {} : undefined;
 }
 
+/** `"any"`, or `allowed_tools` in mode "any" (one allowed tool names it), forces a call. */
+function forcedTool(choice: unknown): Pick<Ask, 'forcedTool'> {
+  if (choice === 'any') return { forcedTool: true };
+  const allowed = isObject(choice) && isObject(choice.allowed_tools) ? choice.allowed_tools : undefined;
+  if (allowed?.mode !== 'any') return {};
+  const names = list(allowed.tools).filter((name): name is string => typeof name === 'string');
+  return names.length === 1 && names[0] !== undefined ? { forcedTool: names[0] } : { forcedTool: true };
+}
+
 export function readGeminiRequest(body: JsonObject): GeminiRequest | HttpReply {
   const model = str(body.model);
   if (model === undefined || model === '') return GEMINI_ERRORS.invalid('model is required.');
@@ -100,6 +109,7 @@ export function readGeminiRequest(body: JsonObject): GeminiRequest | HttpReply {
     hasImage: conv.hasImage,
     endsWithToolResult: conv.endsWithToolResult,
     tools: readTools(body.tools),
+    ...forcedTool(config.tool_choice),
     wantsReasoning: str(config.thinking_level) !== undefined,
     ...(json ? { json } : {}),
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),

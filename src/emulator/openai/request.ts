@@ -158,6 +158,13 @@ function echoFor(body: JsonObject, tools: unknown[], wants: boolean): OpenAIEcho
   };
 }
 
+/** `"required"` or `{type:"function", name}` forces a call. */
+function forcedTool(choice: unknown): Pick<Ask, 'forcedTool'> {
+  if (choice === 'required') return { forcedTool: true };
+  if (isObject(choice) && choice.type === 'function' && typeof choice.name === 'string') return { forcedTool: choice.name };
+  return {};
+}
+
 export function readOpenAIRequest(body: JsonObject): OpenAIRequest | HttpReply {
   const model = str(body.model);
   if (model === undefined || model === '') return OPENAI_ERRORS.missingParam('model');
@@ -186,6 +193,7 @@ export function readOpenAIRequest(body: JsonObject): OpenAIRequest | HttpReply {
     hasImage: conv.hasImage,
     endsWithToolResult: conv.endsWithToolResult,
     tools: tools.ask,
+    ...forcedTool(body.tool_choice),
     wantsReasoning: wants,
     ...(json ? { json } : {}),
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),

@@ -49,6 +49,10 @@ export function convertInput(items: readonly InputItem[]): ConvertedMessages {
       case 'reasoning':
         addReasoning(b, item);
         break;
+      case 'item_reference':
+        // The server resolves references before a provider is chosen; one left over has no content.
+        b.warnings.push(`input: the item reference ${item.id} could not be resolved and was dropped`);
+        break;
       default: {
         const unknownItem: never = item;
         throw new Error(`unknown input item ${String(unknownItem)}`);

@@ -131,6 +131,7 @@ function convertTool(tool: FunctionTool, traits: ModelTraits, warnings: string[]
     if (traits.structuredOutputs) out.strict = true;
     else warnings.push(`tools: strict schema validation for "${tool.name}" is not available on this model; sent without it`);
   }
+  if (tool.eagerInputStreaming !== undefined) out.eager_input_streaming = tool.eagerInputStreaming;
   return out;
 }
 

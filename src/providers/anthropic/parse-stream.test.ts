@@ -96,6 +96,9 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
       id: 'msg_01QC4g3HwBThD4BaNtBckFDJ',
       model: 'claude-sonnet-4-5-20250929',
       createdAt: Math.floor(NOW / 1000),
+      // message_start knows the input side; the output count is provisional.
+      usage: { inputTokens: 12, cachedTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0 },
+      servedTier: 'standard',
     });
     const text = "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?";
     expect(textOf(events, 0)).toBe(text);

@@ -98,7 +98,9 @@ function onMessageStart(state: State, event: MessageStartEvent, deps: StreamTran
   state.meta = meta;
   state.usage = mergeUsage(state.usage, event.message.usage);
   // message_start is Anthropic's proof that the request is running (no queueing tier exists).
-  return [{ type: 'admitted' }, { type: 'response.created', ...meta }];
+  const rawTier = state.usage.service_tier;
+  const servedTier = rawTier ? { servedTier: mapServedTier(rawTier) } : {};
+  return [{ type: 'admitted' }, { type: 'response.created', ...meta, usage: mapUsage(state.usage), ...servedTier }];
 }
 
 function onMessageStop(state: State, meta: Meta): CanonicalStreamEvent[] {

@@ -76,6 +76,7 @@ export interface AnthropicTool {
   description?: string;
   input_schema: Record<string, unknown>;
   strict?: boolean;
+  eager_input_streaming?: boolean;
 }
 
 export type AnthropicToolChoice =

@@ -37,6 +37,10 @@ export function convertInput(input: readonly InputItem[]): ConvertedInput {
       case 'function_call_output':
         out.steps.push(convertFunctionResult(item, callNames.get(item.callId)));
         break;
+      case 'item_reference':
+        // The server resolves references before a provider is chosen; one left over has no content.
+        out.warnings.push(`input: the item reference ${item.id} could not be resolved and was dropped`);
+        break;
       default:
         assertNever(item);
     }

@@ -8,6 +8,7 @@ import type {
   InputContent,
   InputItem,
   InputMessage,
+  NativeFields,
   OutputFormat,
   ReasoningItem,
   RequestedTier,
@@ -77,7 +78,28 @@ export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIRe
   // Other models reject it ("Encrypted content is not supported with this model"); they make no
   // reasoning, so nothing is lost by leaving it out.
   if (reasoningModel) body.include = ['reasoning.encrypted_content'];
+  if (request.native?.provider === 'openai') applyNative(body, request.native);
   return body;
+}
+
+/**
+ * OpenAI-native fields the caller sent go as they are (docs/product.md §6): hosted tools after the
+ * function tools, `include` values beside ours, an object such as `text` merged into ours, the
+ * rest (store, previous_response_id, truncation, a hosted tool_choice, …) set.
+ */
+function applyNative(body: OpenAIResponsesRequest, native: NativeFields): void {
+  const out = body as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(native.body)) {
+    const ours = out[key];
+    if (Array.isArray(ours) && Array.isArray(value)) out[key] = [...new Set([...(ours as unknown[]), ...(value as unknown[])])];
+    else if (isPlainObject(ours) && isPlainObject(value)) out[key] = { ...ours, ...value };
+    else out[key] = value;
+  }
+  if (native.tools.length > 0) body.tools = [...(body.tools ?? []), ...(native.tools as unknown as NonNullable<OpenAIResponsesRequest['tools']>)];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** OpenAI's limits on a few request values; https://platform.openai.com/docs/api-reference/responses/create */
@@ -161,6 +183,9 @@ function convertItem(item: InputItem, context: InputContext): OpenAIInputItem | 
       return convertToolOutput(item, warn);
     case 'reasoning':
       return convertReasoningItem(item, context);
+    // A reference FlexInference does not keep may name an item the caller stored at OpenAI.
+    case 'item_reference':
+      return { type: 'item_reference', id: item.id };
   }
 }
 

@@ -31,7 +31,8 @@ export type OpenAIInputItem =
   | OpenAIAssistantMessage
   | OpenAIFunctionCall
   | OpenAIFunctionCallOutput
-  | OpenAIReasoningInput;
+  | OpenAIReasoningInput
+  | { type: 'item_reference'; id: string };
 
 export interface OpenAIInputMessage {
   type: 'message';

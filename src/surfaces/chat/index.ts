@@ -12,6 +12,7 @@ export const chatSurface: Surface = {
   name: 'chat',
   path: '/v1/chat/completions',
   maxTokensParam: 'max_completion_tokens',
+  exampleBody: '{"model":"gpt-5-mini","messages":[{"role":"user","content":"Hello"}],"start_within":"00h-00m-30s"}',
   decode(body: Record<string, unknown>): DecodedRequest {
     const { request, stream, includeUsage } = decodeChatRequest(body);
     return {

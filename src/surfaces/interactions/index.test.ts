@@ -31,7 +31,7 @@ describe('interactionsSurface', () => {
   it('renders errors in the Google envelope', () => {
     const rendered = interactionsSurface.renderError(new FlexError('rate_limit_exceeded', { retryAfterSeconds: 5 }), 'http://x');
     expect(rendered.status).toBe(429);
-    expect(rendered.headers).toEqual({ 'retry-after': '5' });
+    expect(rendered.headers).toEqual({ 'retry-after': '5', 'x-flexinference-error-code': 'rate_limit_exceeded' });
     expect(rendered.body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
   });
 

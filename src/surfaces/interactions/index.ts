@@ -11,6 +11,7 @@ export const interactionsSurface: Surface = {
   name: 'interactions',
   path: '/v1/interactions',
   maxTokensParam: 'generation_config.max_output_tokens',
+  exampleBody: '{"model":"gemini-2.5-flash","input":"Hello","start_within":"00h-00m-30s"}',
   decode(body) {
     const { request, stream, textOnlyInput } = decodeRequest(body);
     const options = { textOnlyInput };

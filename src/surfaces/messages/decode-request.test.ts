@@ -31,7 +31,10 @@ function expectError(raw: Record<string, unknown>, code: ErrorCode, param: strin
   expect({ code: err.code, param: err.param, status: err.status }).toEqual({ code, param, status: 400 });
   const rendered = messagesSurface.renderError(err, 'https://flex.example');
   expect(rendered.status).toBe(400);
-  expect(rendered.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining(err.message) as string } });
+  expect(rendered.body).toEqual({
+    type: 'error',
+    error: { type: 'invalid_request_error', message: expect.stringContaining(err.message) as string, code: err.code },
+  });
   // The envelope has no `param`: the rendered message always names the field.
   expect((rendered.body as { error: { message: string } }).error.message).toContain(param);
   if (messagePart !== undefined) expect(err.message).toContain(messagePart);

@@ -13,7 +13,8 @@ import {
 } from '../fields.js';
 import { refuseCacheControl, refuseUnknownKeys, typeOf } from './fields.js';
 
-const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'cache_control']);
+// `eager_input_streaming` is sent on every tool by @ai-sdk/anthropic when streaming.
+const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'eager_input_streaming', 'cache_control']);
 
 export function decodeTools(value: unknown): FunctionTool[] | undefined {
   if (isUnset(value)) return undefined;
@@ -40,6 +41,8 @@ function decodeTool(raw: unknown, param: string): FunctionTool {
   if (description !== undefined && description !== '') decoded.description = description;
   const strict = optBoolean(tool.strict, `${param}.strict`);
   if (strict !== undefined) decoded.strict = strict;
+  const eager = optBoolean(tool.eager_input_streaming, `${param}.eager_input_streaming`);
+  if (eager !== undefined) decoded.eagerInputStreaming = eager;
   return decoded;
 }
 

@@ -66,6 +66,18 @@ describe('stream encoder reproduces recorded Anthropic streams', () => {
     });
   });
 
+  it('message_start carries the input count when the provider knew it at the start', () => {
+    const usage = { inputTokens: 40, cachedTokens: 10, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0 };
+    const [start] = encodeParsed([{ type: 'response.created', id: 'msg_1', model: 'claude-sonnet-4-5', createdAt: 1, usage }]);
+    expect((start?.data.message as Json).usage).toEqual({
+      input_tokens: 30,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 10,
+      output_tokens: 1,
+      service_tier: 'standard',
+    });
+  });
+
   it('reproduces the raw SSE of a live thinking stream (event names and data)', () => {
     const recorded = parseSse(cassetteSseBody('test_anthropic_model_thinking_part_stream.yaml'));
     expect(recorded.length).toBeGreaterThan(50);

@@ -13,13 +13,14 @@ import type {
   ItemDoneEvent,
   OutputItem,
   ReasoningItem,
+  Usage,
 } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
 import { anthropicErrorBody } from '../../errors/render.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
 import { callStateBlock, messageId, reasoningBlock, refusalDetails, toolInput } from './blocks.js';
 import { mapStopReason } from './map-stop-reason.js';
-import { emptyUsage, mapUsageCounters } from './map-usage.js';
+import { emptyUsage, mapUsage, mapUsageCounters } from './map-usage.js';
 import { encodeReasoningSignature } from './opaque-signature.js';
 import { closeBlock, delta, frame, progress, startBlock, wholeBlock } from './stream-state.js';
 import type { EncoderState, ItemProgress, Out } from './stream-state.js';
@@ -86,7 +87,8 @@ function handleEvent(s: EncoderState, event: CanonicalStreamEvent, out: Out): vo
   }
 }
 
-function startMessage(s: EncoderState, head: { id: string; model: string }, out: Out): void {
+/** `message_start` carries the input count when the provider knew it at the start (Anthropic does). */
+function startMessage(s: EncoderState, head: { id: string; model: string; usage?: Usage | undefined }, out: Out): void {
   if (s.started) return;
   s.started = true;
   out.push({
@@ -99,7 +101,7 @@ function startMessage(s: EncoderState, head: { id: string; model: string }, out:
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: emptyUsage(s.ctx.servedTier),
+      usage: head.usage ? mapUsage(head.usage, s.ctx.servedTier) : emptyUsage(s.ctx.servedTier),
     },
   });
 }

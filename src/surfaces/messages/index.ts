@@ -13,6 +13,7 @@ export const messagesSurface: Surface = {
   name: 'messages',
   path: '/v1/messages',
   maxTokensParam: 'max_tokens',
+  exampleBody: '{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hello"}],"start_within":"default"}',
   decode(body) {
     const { request, stream } = decodeMessagesRequest(body);
     if (thinkingRequested(request)) {

@@ -97,7 +97,7 @@ describe('Anthropic SDK accepts the stream', () => {
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     expect((failure as InstanceType<typeof Anthropic.APIError>).error).toEqual({
       type: 'error',
-      error: { type: 'overloaded_error', message: 'Overloaded' },
+      error: { type: 'overloaded_error', message: 'Overloaded', code: 'upstream_error' },
     });
   });
 });
@@ -141,8 +141,11 @@ describe('Anthropic SDK accepts responses and errors', () => {
     const rendered = messagesSurface.renderError(new FlexError('rate_limit_exceeded', { retryAfterSeconds: 5 }), '');
     expect(rendered).toEqual({
       status: 429,
-      headers: { 'retry-after': '5' },
-      body: { type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('Too many requests.') } },
+      headers: { 'retry-after': '5', 'x-flexinference-error-code': 'rate_limit_exceeded' },
+      body: {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: expect.stringContaining('Too many requests.') as string, code: 'rate_limit_exceeded' },
+      },
     });
   });
 });

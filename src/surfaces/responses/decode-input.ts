@@ -44,7 +44,8 @@ function decodeItem(value: unknown, path: string): InputItem {
     case 'reasoning':
       return decodeReasoning(item, path);
     case 'item_reference':
-      throw unsupported(`${path}.type`, 'FlexInference is stateless: item references cannot be resolved. Send the full item instead.');
+      rejectUnknownKeys(item, REFERENCE_KEYS, path);
+      return { type: 'item_reference', id: expectString(item.id, `${path}.id`) };
     default:
       throw unsupported(
         `${path}.type`,
@@ -53,6 +54,7 @@ function decodeItem(value: unknown, path: string): InputItem {
   }
 }
 
+const REFERENCE_KEYS = new Set(['type', 'id']);
 const MESSAGE_KEYS = new Set(['type', 'role', 'content', 'id', 'status', 'phase']);
 const ROLES = ['user', 'assistant', 'system', 'developer'] as const;
 

@@ -1,6 +1,8 @@
 // Responses request options: tools, tool_choice, text.format, reasoning, include.
 // https://platform.openai.com/docs/api-reference/responses/create
-import type { FunctionTool, OutputFormat, ReasoningConfig, ToolChoice } from '../../canonical/types.js';
+// OpenAI-only options (hosted tools, verbosity, other `include` values) go to `native`: passed
+// through to OpenAI models, refused for the others (docs/product.md §6).
+import type { FunctionTool, NativeFields, OutputFormat, ReasoningConfig, ToolChoice } from '../../canonical/types.js';
 import {
   expectArray,
   expectObject,
@@ -11,23 +13,36 @@ import {
   optString,
   unsupported,
 } from '../fields.js';
+import type { JsonObject } from '../fields.js';
 import { expectSchema, optEffort, rejectUnknownKeys } from '../openai-dialect.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
 
-export function decodeTools(value: unknown): FunctionTool[] | undefined {
+/** Tools OpenAI runs itself. https://platform.openai.com/docs/guides/tools */
+const HOSTED_TOOLS = new Set([
+  'web_search', 'web_search_preview', 'web_search_2025_08_26', 'web_search_preview_2025_03_11', 'file_search',
+  'code_interpreter', 'mcp', 'image_generation', 'computer_use_preview', 'computer', 'local_shell', 'shell',
+  'apply_patch', 'custom', 'tool_search', 'namespace',
+]);
+
+export function decodeTools(value: unknown, native: NativeFields): FunctionTool[] | undefined {
   if (isUnset(value)) return undefined;
-  return expectArray(value, 'tools').map((raw, i) => decodeTool(raw, `tools[${i}]`));
+  const functions: FunctionTool[] = [];
+  expectArray(value, 'tools').forEach((raw, i) => {
+    const path = `tools[${i}]`;
+    const tool = expectObject(raw, path);
+    if (tool.type === 'function') functions.push(decodeTool(tool, path));
+    else if (typeof tool.type === 'string' && HOSTED_TOOLS.has(tool.type)) {
+      native.tools.push(tool);
+      native.refusable.push({ param: `${path}.type`, instead: `Remove the ${tool.type} tool, or give a function tool that does the same.` });
+    } else {
+      throw unsupported(`${path}.type`, `Tools of type ${JSON.stringify(tool.type)} are not known; use "function" or one of OpenAI's hosted tools (${[...HOSTED_TOOLS].slice(0, 8).join(', ')}, …).`);
+    }
+  });
+  return functions;
 }
 
-function decodeTool(raw: unknown, path: string): FunctionTool {
-  const tool = expectObject(raw, path);
-  if (tool.type !== 'function') {
-    throw unsupported(
-      `${path}.type`,
-      `Tools of type ${JSON.stringify(tool.type)} (hosted tools such as web_search or file_search) cannot run on every provider; only "function" tools are supported.`,
-    );
-  }
+function decodeTool(tool: JsonObject, path: string): FunctionTool {
   rejectUnknownKeys(tool, TOOL_KEYS, path);
   const out: FunctionTool = {
     type: 'function',
@@ -44,17 +59,18 @@ function decodeTool(raw: unknown, path: string): FunctionTool {
   return out;
 }
 
-export function decodeToolChoice(value: unknown): ToolChoice | undefined {
+export function decodeToolChoice(value: unknown, native: NativeFields): ToolChoice | undefined {
   if (isUnset(value)) return undefined;
   if (typeof value === 'string') {
     return { type: expectOneOf(value, 'tool_choice', ['auto', 'none', 'required'] as const) };
   }
   const choice = expectObject(value, 'tool_choice');
   if (choice.type !== 'function') {
-    throw unsupported(
-      'tool_choice.type',
-      `tool_choice of type ${JSON.stringify(choice.type)} is not supported; use "auto", "none", "required" or {"type":"function","name":…}.`,
-    );
+    // A hosted tool, `allowed_tools`, `mcp` or `custom` choice: OpenAI's own.
+    expectString(choice.type, 'tool_choice.type');
+    native.body.tool_choice = choice;
+    native.refusable.push({ param: 'tool_choice.type', instead: 'Use "auto", "none", "required" or {"type":"function","name":…}.' });
+    return undefined;
   }
   rejectUnknownKeys(choice, new Set(['type', 'name']), 'tool_choice');
   return { type: 'function', name: expectString(choice.name, 'tool_choice.name') };
@@ -62,15 +78,16 @@ export function decodeToolChoice(value: unknown): ToolChoice | undefined {
 
 const FORMAT_SCHEMA_KEYS = new Set(['type', 'name', 'schema', 'description', 'strict']);
 
-export function decodeText(value: unknown): OutputFormat | undefined {
+export function decodeText(value: unknown, native: NativeFields): OutputFormat | undefined {
   if (isUnset(value)) return undefined;
   const text = expectObject(value, 'text');
   rejectUnknownKeys(text, new Set(['format', 'verbosity']), 'text');
-  // Verbosity has no counterpart on other providers; only the default passes.
+  // Verbosity has no counterpart on other providers; the default means nothing to carry.
   if (!isUnset(text.verbosity)) {
     const verbosity = expectOneOf(text.verbosity, 'text.verbosity', ['low', 'medium', 'high'] as const);
     if (verbosity !== 'medium') {
-      throw unsupported('text.verbosity', '`text.verbosity` other than "medium" cannot be carried to every provider.');
+      native.body.text = { verbosity };
+      native.refusable.push({ param: 'text.verbosity', instead: 'Remove it, or ask for the length you want in `instructions`.' });
     }
   }
   return isUnset(text.format) ? undefined : decodeFormat(text.format);
@@ -116,16 +133,19 @@ export function decodeReasoning(value: unknown): ReasoningConfig | undefined {
   return out.effort === undefined && out.summary === undefined ? undefined : out;
 }
 
-/** `include`: only `reasoning.encrypted_content` has a canonical meaning. */
-export function decodeInclude(value: unknown): boolean {
+/** `include`: `reasoning.encrypted_content` has a canonical meaning; the other values are OpenAI's. */
+export function decodeInclude(value: unknown, native: NativeFields): boolean {
   if (isUnset(value)) return false;
   let encrypted = false;
+  const others: string[] = [];
   expectArray(value, 'include').forEach((entry, i) => {
     const name = expectString(entry, `include[${i}]`);
-    if (name !== 'reasoning.encrypted_content') {
-      throw unsupported(`include[${i}]`, `include value ${JSON.stringify(name)} is not supported; only "reasoning.encrypted_content" is.`);
+    if (name === 'reasoning.encrypted_content') encrypted = true;
+    else {
+      others.push(name);
+      native.refusable.push({ param: `include[${i}]`, instead: 'Remove it; only "reasoning.encrypted_content" is available from every provider.' });
     }
-    encrypted = true;
   });
+  if (others.length > 0) native.body.include = others;
   return encrypted;
 }

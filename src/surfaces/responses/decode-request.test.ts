@@ -27,7 +27,12 @@ describe('responses decode: accepted fields', () => {
   it('turns a string input into one user message and ignores start_within', () => {
     const { request, stream } = decode({});
     expect(stream).toBe(false);
-    expect(request).toEqual({ model: 'gpt-5-mini', input: [{ type: 'message', role: 'user', content: [{ type: 'text', text: 'Hello' }] }] });
+    expect(request).toEqual({
+      model: 'gpt-5-mini',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'text', text: 'Hello' }] }],
+      // `store` defaults to true and is forwarded to OpenAI; nothing here is refused elsewhere.
+      native: { provider: 'openai', body: { store: true }, tools: [], refusable: [] },
+    });
   });
 
   it('maps every scalar option', () => {
@@ -212,23 +217,42 @@ describe('responses decode: accepted fields', () => {
   });
 });
 
+describe('responses decode: OpenAI-native fields', () => {
+  it.each([
+    [{ previous_response_id: 'resp_1' }, 'previous_response_id', { previous_response_id: 'resp_1' }],
+    [{ conversation: 'conv_1' }, 'conversation', { conversation: 'conv_1' }],
+    [{ prompt: { id: 'pmpt_1' } }, 'prompt', { prompt: { id: 'pmpt_1' } }],
+    [{ truncation: 'auto' }, 'truncation', { truncation: 'auto' }],
+    [{ top_logprobs: 3 }, 'top_logprobs', { top_logprobs: 3 }],
+    [{ max_tool_calls: 2 }, 'max_tool_calls', { max_tool_calls: 2 }],
+    [{ prompt_cache_key: 'k' }, 'prompt_cache_key', { prompt_cache_key: 'k' }],
+    [{ tool_choice: { type: 'web_search_preview' } }, 'tool_choice.type', { tool_choice: { type: 'web_search_preview' } }],
+    [{ text: { verbosity: 'low' } }, 'text.verbosity', { text: { verbosity: 'low' } }],
+    [{ include: ['message.output_text.logprobs'] }, 'include[0]', { include: ['message.output_text.logprobs'] }],
+  ])('%j is carried for OpenAI and marked refusable elsewhere at %s', (extra, param, body) => {
+    const { native } = decode(extra).request;
+    expect(native?.body).toEqual({ ...body, store: true });
+    expect(native?.refusable.map((r) => r.param)).toEqual([param]);
+  });
+
+  it('hosted tools ride beside the function tools', () => {
+    const { request } = decode({ tools: [{ type: 'function', name: 'a', parameters: {} }, { type: 'file_search', vector_store_ids: ['vs_1'] }] });
+    expect(request.tools?.map((t) => t.name)).toEqual(['a']);
+    expect(request.native?.tools).toEqual([{ type: 'file_search', vector_store_ids: ['vs_1'] }]);
+    expect(request.native?.refusable.map((r) => r.param)).toEqual(['tools[1].type']);
+  });
+
+  it('background passes with "default" but not with a duration (no start to race)', () => {
+    expect(decode({ background: true, start_within: 'default' }).request.native?.body).toMatchObject({ background: true });
+    expectFailure({ background: true }, 'unsupported_parameter', 'background');
+  });
+});
+
 describe('responses decode: refusals', () => {
   it.each([
-    [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
-    [{ conversation: 'conv_1' }, 'conversation'],
-    [{ prompt: { id: 'pmpt_1' } }, 'prompt'],
-    [{ background: true }, 'background'],
-    [{ truncation: 'auto' }, 'truncation'],
-    [{ top_logprobs: 3 }, 'top_logprobs'],
-    [{ max_tool_calls: 2 }, 'max_tool_calls'],
-    [{ prompt_cache_key: 'k' }, 'prompt_cache_key'],
     [{ frequency_penalty: 1 }, 'frequency_penalty'],
-    [{ tools: [{ type: 'web_search' }] }, 'tools[0].type'],
-    [{ tools: [{ type: 'function', name: 'a', parameters: {} }, { type: 'file_search', vector_store_ids: [] }] }, 'tools[1].type'],
-    [{ tool_choice: { type: 'web_search_preview' } }, 'tool_choice.type'],
-    [{ text: { verbosity: 'low' } }, 'text.verbosity'],
-    [{ include: ['message.output_text.logprobs'] }, 'include[0]'],
-    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
+    [{ tools: [{ type: 'teleport' }] }, 'tools[0].type'],
+    [{ input: [{ type: 'item_reference', id: 'msg_1', note: 'x' }] }, 'input[0].note'],
     [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] }, 'input[0].content[0].file_id'],

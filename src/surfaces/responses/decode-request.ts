@@ -1,10 +1,11 @@
 // OpenAI Responses request body → canonical request.
 // https://platform.openai.com/docs/api-reference/responses/create
 //
-// FlexInference is stateless and provider-neutral: fields that need server-side state
-// (previous_response_id, conversation, prompt, background) or that only OpenAI could honour are
-// refused with `unsupported_parameter` when set to anything but their default, never dropped.
-import type { CanonicalRequest } from '../../canonical/types.js';
+// OpenAI-only features (stateful fields, hosted tools, verbosity, …) pass through to OpenAI models
+// as they are and are refused for the others, naming the target provider (server/native-fields.ts);
+// nothing is dropped silently. `store` (default true) keeps the output items for `item_reference`
+// (server/kept-items.ts) and is forwarded to OpenAI.
+import type { CanonicalRequest, NativeFields } from '../../canonical/types.js';
 import { decodeInput } from './decode-input.js';
 import { decodeInclude, decodeReasoning, decodeText, decodeToolChoice, decodeTools } from './decode-options.js';
 import { buildEcho, type ResponsesEcho } from './echo.js';
@@ -33,28 +34,30 @@ const ACCEPTED = [
   'stream_options', 'include', 'store', 'start_within', 'service_tier',
 ] as const;
 
-/** Fields refused unless at their default; the predicate says whether a value is the default. */
-const REFUSED_UNLESS_DEFAULT: Record<string, { isDefault(v: unknown): boolean; why: string }> = {
-  previous_response_id: { isDefault: isUnset, why: 'FlexInference is stateless and keeps no earlier responses; send the whole conversation in `input`.' },
-  conversation: { isDefault: isUnset, why: 'FlexInference is stateless and keeps no conversations; send the whole conversation in `input`.' },
-  prompt: { isDefault: isUnset, why: 'Stored prompt templates live on OpenAI only; send the prompt text in `instructions` and `input`.' },
-  background: { isDefault: (v) => isUnset(v) || v === false, why: 'Background responses need server-side storage; FlexInference answers in the request (stream it for long runs).' },
-  truncation: { isDefault: (v) => isUnset(v) || v === 'disabled', why: 'Automatic truncation is OpenAI-only.' },
-  top_logprobs: { isDefault: (v) => isUnset(v) || v === 0, why: 'Log probabilities are not available from every provider.' },
-  max_tool_calls: { isDefault: isUnset, why: 'A built-in tool call budget is OpenAI-only.' },
-  prompt_cache_key: { isDefault: isUnset, why: 'Prompt cache routing keys are OpenAI-only.' },
-  prompt_cache_retention: { isDefault: isUnset, why: 'Prompt cache retention is OpenAI-only.' },
-  prompt_cache_options: { isDefault: isUnset, why: 'Prompt cache options are OpenAI-only.' },
-  context_management: { isDefault: (v) => isUnset(v) || (Array.isArray(v) && v.length === 0), why: 'Server-side context management is OpenAI-only.' },
-  moderation: { isDefault: isUnset, why: 'Request moderation settings are OpenAI-only.' },
+/**
+ * OpenAI-only fields, passed through to OpenAI models when set to anything but their default, and
+ * refused for the others with what to do instead (docs/product.md §6).
+ */
+const OPENAI_NATIVE: Record<string, { isDefault(v: unknown): boolean; instead: string }> = {
+  previous_response_id: { isDefault: isUnset, instead: 'Send the whole conversation in `input` instead.' },
+  conversation: { isDefault: isUnset, instead: 'Send the whole conversation in `input` instead.' },
+  prompt: { isDefault: isUnset, instead: 'Send the prompt text in `instructions` and `input` instead.' },
+  background: { isDefault: (v) => isUnset(v) || v === false, instead: 'Stream the request instead (`"stream": true`).' },
+  truncation: { isDefault: (v) => isUnset(v) || v === 'disabled', instead: 'Remove it and keep the input within the model\'s context window.' },
+  top_logprobs: { isDefault: (v) => isUnset(v) || v === 0, instead: 'Remove it.' },
+  max_tool_calls: { isDefault: isUnset, instead: 'Remove it; your own loop decides how many function calls to run.' },
+  prompt_cache_key: { isDefault: isUnset, instead: 'Remove it; the other providers cache prompts without a key.' },
+  prompt_cache_retention: { isDefault: isUnset, instead: 'Remove it.' },
+  prompt_cache_options: { isDefault: isUnset, instead: 'Remove it.' },
+  context_management: { isDefault: (v) => isUnset(v) || (Array.isArray(v) && v.length === 0), instead: 'Remove it and trim the input yourself.' },
+  moderation: { isDefault: isUnset, instead: 'Remove it.' },
 };
 
-const KNOWN = new Set<string>([...ACCEPTED, ...Object.keys(REFUSED_UNLESS_DEFAULT)]);
+const KNOWN = new Set<string>([...ACCEPTED, ...Object.keys(OPENAI_NATIVE)]);
 
 export function decodeResponsesRequest(body: JsonObject): DecodedResponsesRequest {
   refuseServiceTier(body);
   rejectUnknownKeys(body, KNOWN, '');
-  refuseNonDefaults(body);
   if (isUnset(body.input)) throw invalid('input', '`input` is required: a string or a list of input items.');
 
   const request: CanonicalRequest = { model: expectString(body.model, 'model'), input: decodeInput(body.input) };
@@ -66,29 +69,50 @@ export function decodeResponsesRequest(body: JsonObject): DecodedResponsesReques
 
   const stream = optBoolean(body.stream, 'stream') ?? false;
   checkStreamOptions(body.stream_options, stream);
-  const store = optBoolean(body.store, 'store');
+  const store = optBoolean(body.store, 'store') ?? true;
+  collectNative(request, body, store);
   return { request, stream, echo: buildEcho(request, { store, user, safetyIdentifier }) };
 }
 
-function refuseNonDefaults(body: JsonObject): void {
-  for (const [field, rule] of Object.entries(REFUSED_UNLESS_DEFAULT)) {
-    if (!rule.isDefault(body[field])) {
-      throw unsupported(field, `\`${field}\` is not supported. ${rule.why}`);
+/** Gathers the OpenAI-only fields that are set into `request.native` (with hosted tools and the rest). */
+function collectNative(request: CanonicalRequest, body: JsonObject, store: boolean): void {
+  const native = nativeFields(request);
+  for (const [field, rule] of Object.entries(OPENAI_NATIVE)) {
+    if (rule.isDefault(body[field])) continue;
+    if (field === 'background' && isDuration(body.start_within)) {
+      throw unsupported('background', '`background: true` cannot be combined with a duration in `start_within`: a background request has no start to race. Use "default", "priority" or "auto", or drop `background`.');
     }
+    native.body[field] = body[field];
+    native.refusable.push({ param: field, instead: rule.instead });
   }
+  // OpenAI stores what it is asked to (its default is true); FlexInference keeps the items for every
+  // provider itself, so `store` is honoured everywhere and never refused.
+  native.body.store = store;
+}
+
+/** `request.native` for OpenAI, created on first use. */
+export function nativeFields(request: CanonicalRequest): NativeFields {
+  request.native ??= { provider: 'openai', body: {}, tools: [], refusable: [] };
+  return request.native;
+}
+
+/** A duration `start_within` runs the flex race (the server validates it; this only recognises it). */
+function isDuration(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{2}h-\d{2}m-\d{2}s$/.test(value);
 }
 
 /** Optional canonical fields, set only when present (exactOptionalPropertyTypes). */
 function assignOptions(request: CanonicalRequest, body: JsonObject): void {
   const instructions = optString(body.instructions, 'instructions');
   if (instructions !== undefined) request.instructions = instructions;
-  const tools = decodeTools(body.tools);
+  const native = nativeFields(request);
+  const tools = decodeTools(body.tools, native);
   if (tools !== undefined) request.tools = tools;
-  const toolChoice = decodeToolChoice(body.tool_choice);
+  const toolChoice = decodeToolChoice(body.tool_choice, native);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   const parallel = optBoolean(body.parallel_tool_calls, 'parallel_tool_calls');
   if (parallel !== undefined) request.parallelToolCalls = parallel;
-  const output = decodeText(body.text);
+  const output = decodeText(body.text, native);
   if (output !== undefined) request.output = output;
   const reasoning = decodeReasoning(body.reasoning);
   if (reasoning !== undefined) request.reasoning = reasoning;
@@ -100,7 +124,7 @@ function assignOptions(request: CanonicalRequest, body: JsonObject): void {
   if (topP !== undefined) request.topP = topP;
   const metadata = optMetadata(body.metadata, 'metadata');
   if (metadata !== undefined) request.metadata = metadata;
-  if (decodeInclude(body.include)) request.includeEncryptedReasoning = true;
+  if (decodeInclude(body.include, native)) request.includeEncryptedReasoning = true;
 }
 
 /** `stream_options.include_obfuscation` only pads deltas; FlexInference sends no padding either way. */

@@ -33,6 +33,7 @@ export function buildEcho(request: CanonicalRequest, extras: EchoExtras): Respon
     parallel_tool_calls: request.parallelToolCalls ?? true,
     reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
     safety_identifier: extras.safetyIdentifier ?? null,
+    // True only while FlexInference really keeps the output items (see server/kept-items.ts).
     store: extras.store ?? true,
     temperature: request.temperature ?? 1,
     text: { format: echoFormat(request.output), verbosity: 'medium' },

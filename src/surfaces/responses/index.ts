@@ -11,11 +11,13 @@ export const responsesSurface: Surface = {
   name: 'responses',
   path: '/v1/responses',
   maxTokensParam: 'max_output_tokens',
+  exampleBody: '{"model":"gpt-5-mini","input":"Hello","start_within":"00h-00m-30s"}',
   decode(body: Record<string, unknown>): DecodedRequest {
     const { request, stream, echo } = decodeResponsesRequest(body);
     return {
       request,
       stream,
+      keepOutput: echo.store,
       encodeResponse: (response, ctx) => encodeResponse(response, echo, ctx.servedTier),
       createStreamEncoder: (ctx) => createResponsesStreamEncoder({ echo, ctx, model: request.model }),
     };

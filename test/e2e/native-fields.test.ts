@@ -1,0 +1,81 @@
+// "Use them exactly as you would with the provider": OpenAI-native Responses fields reach an OpenAI
+// model as they were sent, and are refused for another provider's model with a message naming the
+// field, the provider and what to do instead. Official `openai` SDK, real gateway, real emulator.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import type { Harness } from './harness.js';
+import { startHarness } from './harness.js';
+
+let h: Harness;
+let client: OpenAI;
+beforeAll(async () => {
+  h = await startHarness();
+  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const lastUpstream = (): Record<string, unknown> => h.emulator.requests.at(-1)!.body as Record<string, unknown>;
+
+const nativeFields = {
+  text: { verbosity: 'low' },
+  truncation: 'auto',
+  prompt_cache_key: 'tenant-42',
+  max_tool_calls: 3,
+  previous_response_id: 'resp_earlier',
+  include: ['web_search_call.action.sources'],
+  tools: [
+    { type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} }, strict: false },
+    { type: 'web_search' },
+    { type: 'file_search', vector_store_ids: ['vs_1'] },
+  ],
+};
+
+describe('OpenAI-native Responses fields', () => {
+  it('pass through to an OpenAI model as sent, with store honoured', async () => {
+    const res = await client.responses.create({ model: 'gpt-5-mini', input: 'Hello', ...nativeFields, start_within: 'default' } as never);
+    expect((res as { status: string }).status).toBe('completed');
+    const upstream = lastUpstream();
+    expect(upstream).toMatchObject({
+      text: { verbosity: 'low' },
+      truncation: 'auto',
+      prompt_cache_key: 'tenant-42',
+      max_tool_calls: 3,
+      previous_response_id: 'resp_earlier',
+      store: true,
+    });
+    expect(upstream.include).toEqual(expect.arrayContaining(['web_search_call.action.sources', 'reasoning.encrypted_content']));
+    expect(upstream.tools).toEqual([
+      expect.objectContaining({ type: 'function', name: 'lookup' }),
+      { type: 'web_search' },
+      { type: 'file_search', vector_store_ids: ['vs_1'] },
+    ]);
+
+    await client.responses.create({ model: 'gpt-5-mini', input: 'Hello', store: false, start_within: 'default' } as never);
+    expect(lastUpstream().store).toBe(false);
+  });
+
+  it.each([
+    ['gemini-2.5-flash', 'Gemini', { truncation: 'auto' }, 'truncation'],
+    ['claude-haiku-4-5', 'Anthropic', { text: { verbosity: 'low' }, max_output_tokens: 100 }, 'text.verbosity'],
+    ['gemini-2.5-flash', 'Gemini', { tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
+  ])('are refused for %s, naming %s and the field', async (model, provider, extra, param) => {
+    const before = h.emulator.requests.length;
+    const err: unknown = await client.responses
+      .create({ model, input: 'Hello', ...extra, start_within: 'default' } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const apiErr = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(apiErr.code).toBe('unsupported_parameter');
+    expect(apiErr.param).toBe(param);
+    expect(apiErr.message).toContain(provider);
+    expect(apiErr.message).toContain('OpenAI');
+    expect(h.emulator.requests.length).toBe(before);
+  });
+
+  it('store is honoured on every provider (FlexInference keeps the items) and never refused', async () => {
+    const res = await client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello', store: true, start_within: 'default' } as never);
+    expect((res as unknown as { store: boolean }).store).toBe(true);
+  });
+});
