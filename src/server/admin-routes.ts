@@ -28,7 +28,7 @@ interface Call {
 
 type Result = { json: unknown; status?: number } | { csv: AsyncIterable<string>; filename: string };
 
-interface Route {
+export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   pattern: RegExp;
   run(call: Call, h: AdminHandlers): Promise<Result>;
@@ -37,7 +37,8 @@ interface Route {
 const SEGMENT = '([^/]+)';
 const path = (p: string): RegExp => new RegExp(`^${p.replaceAll(':x', SEGMENT)}$`);
 
-const ROUTES: readonly Route[] = [
+/** Every admin route (the OpenAPI description is checked against this table). */
+export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: path('organizations'), run: async (c, h) => ({ json: await h.operations.listOrganizations(c.viewer) }) },
   { method: 'POST', pattern: path('organizations'), run: async (c, h) => ({ json: await h.operations.createOrganization(c.viewer, await c.body()), status: 201 }) },
   { method: 'GET', pattern: path('organizations/:x'), run: async (c, h) => ({ json: await h.operations.organization(c.viewer, p0(c)) }) },

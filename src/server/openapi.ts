@@ -4,6 +4,7 @@
 // through (additional properties allowed), as documented by that provider.
 import { ERROR_CATALOG } from '../errors/catalog.js';
 import { VERSION } from '../version.js';
+import { adminPaths, adminSchemas } from './openapi-admin.js';
 import { schemas } from './openapi-schemas.js';
 
 type Json = Record<string, unknown>;
@@ -135,6 +136,7 @@ export function openApiDocument(publicUrl: string): Json {
   );
   paths['/metrics'] = getPath('metrics', 'Prometheus metrics', { 200: ok('Prometheus text exposition format.', { 'text/plain': { schema: { type: 'string' } } }) }, { tags: ['Operations'] });
   paths['/docs/errors'] = getPath('errorCatalog', 'The error catalog, as a page', { 200: ok('Every error code with its rule, fix and example; `doc_url` points here.', { 'text/html': { schema: { type: 'string' } } }) }, { tags: ['Operations'] });
+  Object.assign(paths, adminPaths());
   paths['/openapi.json'] = getPath('openApi', 'This document', { 200: ok('The OpenAPI 3.1 description of this gateway.', json({ type: 'object' })) }, { tags: ['Operations'] });
   return {
     openapi: '3.1.0',
@@ -151,6 +153,7 @@ export function openApiDocument(publicUrl: string): Json {
       { name: 'Catalog' },
       { name: 'Usage' },
       { name: 'Operations', description: 'Health, readiness, metrics and documentation.' },
+      { name: 'Admin', description: 'Organizations, API keys and their settings, provider keys, usage.' },
     ],
     paths,
     components: {
@@ -158,8 +161,15 @@ export function openApiDocument(publicUrl: string): Json {
         bearer: { type: 'http', scheme: 'bearer', description: 'A FlexInference key, `flex_live_…`.' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same key, as older Anthropic clients send it.' },
         googApiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-goog-api-key', description: 'The same key, as Google’s clients send it.' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (FLEX_ADMIN_TOKEN, or the one printed at first start).' },
+        dashboardSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'flex_dashboard',
+          description: 'The dashboard’s session; changes also need its anti-forgery header x-flexinference-csrf.',
+        },
       },
-      schemas,
+      schemas: { ...schemas, ...adminSchemas },
     },
   };
 }

@@ -1,8 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- admin JSON answers are read loosely */
 // /openapi.json from the running gateway: valid OpenAPI 3.1 (by a standard validator), describing
 // every route the gateway serves and nothing else, with real answers matching what it documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ADMIN_PREFIX, ROUTES as ADMIN_ROUTES } from '../../src/server/admin-routes.js';
 import { GET_PATHS } from '../../src/server/app.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
@@ -17,8 +19,10 @@ let doc: Json & { paths: Record<string, Record<string, Operation>> };
 const DOC_ID = 'https://flexinference.invalid/openapi.json';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 
+const ADMIN = 'flex_admin_openapi_token_0123456789';
+
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { FLEX_ADMIN_TOKEN: ADMIN } });
   const res = await fetch(`${h.url}/openapi.json`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -86,8 +90,13 @@ describe('/openapi.json', () => {
 
   it('describes exactly the routes the gateway serves, with their methods', () => {
     const served = [...h.gateway.deps.surfaces.map((s) => ({ path: s.path, methods: ['post'] })), ...GET_PATHS.map((path) => ({ path, methods: ['get'] }))];
-    expect(Object.keys(doc.paths).sort()).toEqual(served.map((r) => r.path).sort());
+    const adminPaths = Object.keys(doc.paths).filter((p) => p.startsWith(ADMIN_PREFIX));
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith(ADMIN_PREFIX)).sort()).toEqual(served.map((r) => r.path).sort());
     for (const route of served) expect(Object.keys(doc.paths[route.path]!).sort(), route.path).toEqual(route.methods);
+    // The admin API: every documented operation is a route of the admin table, and every route is documented.
+    const documented = adminPaths.flatMap((p) => Object.keys(doc.paths[p]!).map((m) => ({ method: m.toUpperCase(), rest: p.slice(ADMIN_PREFIX.length).replace(/\{\w+\}/g, 'x1') })));
+    for (const d of documented) expect(ADMIN_ROUTES.some((r) => r.method === d.method && r.pattern.test(d.rest)), `${d.method} ${d.rest}`).toBe(true);
+    for (const r of ADMIN_ROUTES) expect(documented.some((d) => d.method === r.method && r.pattern.test(d.rest)), `${r.method} ${r.pattern.source}`).toBe(true);
   });
 
   it('documents start_within on every caller endpoint, and each endpoint’s own error envelope', () => {
@@ -167,5 +176,52 @@ describe('real answers match the document', () => {
     ];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 400, 401, 200, 200, 200, 200, 200]);
     for (const x of answers) expectDocumented(x);
+  });
+});
+
+describe('the admin API’s real answers match the document', () => {
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  /** Sends an admin request, checks it against the document, and returns its JSON body. */
+  async function call(method: string, path: string, template: string, body?: unknown, headers: Record<string, string> = admin): Promise<any> {
+    const x = await exchange(method, path, { headers, ...(body === undefined ? {} : { body }) });
+    expectDocumented({ ...x, path: template });
+    return x.body;
+  }
+
+  it('organizations, keys, provider keys and usage: answers and errors', async () => {
+    const org = await call('POST', '/admin/v1/organizations', '/admin/v1/organizations', { name: 'openapi-org' });
+    expect(org.object).toBe('organization');
+    await call('POST', '/admin/v1/organizations', '/admin/v1/organizations', { name: 'openapi-org' }); // 409 conflict
+    await call('POST', '/admin/v1/organizations', '/admin/v1/organizations', { name: '' }); // 400
+    await call('GET', '/admin/v1/organizations', '/admin/v1/organizations', undefined, {}); // 401
+    await call('GET', '/admin/v1/organizations', '/admin/v1/organizations');
+    await call('GET', `/admin/v1/organizations/${org.id}`, '/admin/v1/organizations/{organization}');
+    await call('GET', '/admin/v1/organizations/nope', '/admin/v1/organizations/{organization}'); // 404
+    await call('PATCH', `/admin/v1/organizations/${org.id}`, '/admin/v1/organizations/{organization}', { name: 'openapi-org-2' });
+    const created = await call('POST', `/admin/v1/organizations/${org.id}/keys`, '/admin/v1/organizations/{organization}/keys', {
+      name: 'k',
+      settings: { default_start_within: 'default', monthly_budget_usd: 5 },
+    });
+    expect(created.key).toMatch(/^flex_live_/);
+    await call('GET', `/admin/v1/organizations/${org.id}/keys`, '/admin/v1/organizations/{organization}/keys');
+    await call('GET', '/admin/v1/keys', '/admin/v1/keys');
+    await call('GET', '/admin/v1/organizations', '/admin/v1/organizations', undefined, { authorization: `Bearer ${created.key}` }); // read-only view
+    await call('POST', '/admin/v1/organizations', '/admin/v1/organizations', { name: 'x' }, { authorization: `Bearer ${created.key}` }); // 403
+    await call('PATCH', `/admin/v1/keys/${created.id}`, '/admin/v1/keys/{key}', { settings: { requests_per_minute: 60 } });
+    await call('PUT', `/admin/v1/organizations/${org.id}/provider-keys/openai`, '/admin/v1/organizations/{organization}/provider-keys/{provider}', { key: 'sk-openapi-test-0000' });
+    await call('GET', `/admin/v1/organizations/${org.id}/provider-keys`, '/admin/v1/organizations/{organization}/provider-keys');
+    await call('GET', '/admin/v1/provider-keys', '/admin/v1/provider-keys');
+    await call('DELETE', `/admin/v1/organizations/${org.id}/provider-keys/openai`, '/admin/v1/organizations/{organization}/provider-keys/{provider}');
+    const answered = await exchange('POST', '/v1/responses', { body: { model: 'gpt-5-mini', input: 'hi', start_within: '00h-00m-30s' }, headers: { authorization: `Bearer ${h.key}` } });
+    expect(answered.status).toBe(200);
+    await h.gateway.deps.ledger.flush();
+    await call('GET', '/admin/v1/usage/summary', '/admin/v1/usage/summary');
+    await call('GET', '/admin/v1/usage/series?bucket=hour', '/admin/v1/usage/series');
+    await call('GET', '/admin/v1/usage/series?bucket=week', '/admin/v1/usage/series'); // 400
+    const page = await call('GET', '/admin/v1/usage/requests?limit=1', '/admin/v1/usage/requests');
+    expect(page.data).toHaveLength(1);
+    await call('GET', '/admin/v1/usage/requests.csv', '/admin/v1/usage/requests.csv');
+    await call('DELETE', `/admin/v1/keys/${created.id}`, '/admin/v1/keys/{key}');
+    await call('DELETE', `/admin/v1/organizations/${org.id}`, '/admin/v1/organizations/{organization}');
   });
 });
