@@ -18,6 +18,8 @@ export interface Config {
   dbPath: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (deployments, or test runs, sharing one Redis). */
+  redisPrefix: string;
   masterKey: string | undefined;
   catalogPath: string | undefined;
   openai: ProviderEndpoint;
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     dbPath: resolve(env.FLEX_DB ?? './data/flexinference.db'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.FLEX_REDIS_PREFIX || 'flexinference:',
     masterKey: env.FLEX_MASTER_KEY || undefined,
     catalogPath: env.FLEX_CATALOG || undefined,
     openai: endpoint(env, 'OPENAI', 'https://api.openai.com/v1'),

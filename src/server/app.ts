@@ -56,7 +56,7 @@ const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/d
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.shared.kind === 'redis' ? { redisUp: () => deps.shared.up() } : {});
   const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
@@ -114,7 +114,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
-        return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'ready' });
+        return sendJson(res, shuttingDown ? 503 : 200, readiness(deps, shuttingDown));
       case '/v1/models':
         return sendJson(res, 200, modelsList(deps));
       case '/docs/errors': {
@@ -186,6 +186,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
       await closed;
     },
   };
+}
+
+/**
+ * Ready unless shutting down. Degraded (still 200: requests are served) while usage rows wait in
+ * the crash journal for the database.
+ */
+function readiness(deps: GatewayDeps, shuttingDown: boolean): object {
+  if (shuttingDown) return { status: 'shutting_down' };
+  const waiting = deps.ledger.waiting;
+  return waiting > 0 ? { status: 'degraded', usage_rows_waiting: waiting, reason: 'the database is not reachable; usage rows wait in the local journal' } : { status: 'ready' };
 }
 
 function modelsList(deps: GatewayDeps): unknown {

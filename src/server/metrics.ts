@@ -1,6 +1,6 @@
 // Prometheus metrics for GET /metrics: HTTP traffic, and every ledger row's routing decision,
 // served tier, spend and saving.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UsageRow } from '../store/store.js';
 
 export interface Metrics {
@@ -11,9 +11,21 @@ export interface Metrics {
   contentType: string;
 }
 
-export function createMetrics(): Metrics {
+/** `redisUp` is given when Redis is configured: exported as flexinference_redis_up. */
+export function createMetrics(options: { redisUp?: () => boolean } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const redisUp = options.redisUp;
+  if (redisUp) {
+    new Gauge({
+      name: 'flexinference_redis_up',
+      help: '1 while Redis answers (limits and statistics shared), 0 while this instance runs on its own state.',
+      registers: [registry],
+      collect() {
+        this.set(redisUp() ? 1 : 0);
+      },
+    });
+  }
   const requests = new Counter({
     name: 'flexinference_http_requests_total',
     help: 'HTTP requests by route and status.',

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ProviderName } from '../canonical/types.js';
 import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from './store.js';
+import { USAGE_COLUMNS, fromUsageRow, usageFilter } from './usage-columns.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -46,36 +47,6 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
-
-const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
-  ['requestId', 'request_id'], ['orgId', 'org_id'], ['keyId', 'key_id'], ['surface', 'surface'],
-  ['provider', 'provider'], ['model', 'model'], ['startWithin', 'start_within'],
-  ['servedTier', 'served_tier'], ['route', 'route'], ['status', 'status'], ['errorCode', 'error_code'],
-  ['admissionMs', 'admission_ms'], ['firstByteMs', 'first_byte_ms'], ['durationMs', 'duration_ms'],
-  ['inputTokens', 'input_tokens'], ['cachedTokens', 'cached_tokens'], ['outputTokens', 'output_tokens'],
-  ['reasoningTokens', 'reasoning_tokens'], ['costUsd', 'cost_usd'], ['standardCostUsd', 'standard_cost_usd'],
-  ['savingUsd', 'saving_usd'], ['createdAt', 'created_at'],
-];
-
-function fromUsageRow(raw: Record<string, unknown>): UsageRow {
-  const row: Record<string, unknown> = {};
-  for (const [prop, column] of USAGE_COLUMNS) row[prop] = raw[column];
-  return row as unknown as UsageRow;
-}
-
-function usageFilter(query: UsageQuery): { clause: string; params: string[] } {
-  const where: string[] = [];
-  const params: string[] = [];
-  if (query.since) {
-    where.push('created_at >= ?');
-    params.push(query.since);
-  }
-  if (query.orgId) {
-    where.push('org_id = ?');
-    params.push(query.orgId);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
-}
 
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -175,7 +146,7 @@ export function openSqliteStore(path: string): Store {
     recoverUsage: async (rows) => recoverUsage(rows),
     async queryUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
-      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at`;
+      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at, request_id`;
       return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
     async aggregateUsage(query: UsageQuery) {

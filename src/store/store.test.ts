@@ -1,10 +1,14 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-keys.js';
 import { deriveKey, seal, unseal } from './secrets.js';
 import { openSqliteStore } from './sqlite.js';
+import { openPostgresStore } from './postgres/index.js';
+import { storeContract } from './test-support/contract.js';
+import type { TestDatabase } from '../test-support/services.js';
+import { createTestDatabase, postgresAbsent } from '../test-support/services.js';
 
 describe('api keys', () => {
   it('have the documented format with a checksum that catches typos', () => {
@@ -49,4 +53,25 @@ describe('sqlite store', () => {
     expect(unseal(sealed, k)).toBe('sk-secret-value-123');
     expect(() => unseal(sealed, deriveKey('other'))).toThrow();
   });
+});
+
+describe('store contract: SQLite', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flexinf-contract-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  storeContract({ open: async () => openSqliteStore(join(dir, 'contract.db')) });
+});
+
+const pgAbsent = await postgresAbsent();
+if (pgAbsent) console.warn(`skipping the Postgres store contract: ${pgAbsent}`);
+
+describe.skipIf(pgAbsent !== undefined)('store contract: Postgres (a database of its own per test)', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(() => db.drop());
+  storeContract({ open: () => openPostgresStore({ url: db.url }) });
 });
