@@ -51,6 +51,8 @@ export class Ledger {
   private pending = new Map<string, UsageRow>();
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
+  /** Rows of the commit under way. */
+  private committingRows = 0;
   private closed = false;
   private failing = false;
   private readonly closedListeners: ((row: UsageRow) => void)[] = [];
@@ -64,7 +66,7 @@ export class Ledger {
 
   /** Rows waiting because the last commit failed; 0 when the store is keeping up. */
   get waiting(): number {
-    return this.failing ? this.pending.size : 0;
+    return this.failing ? this.pending.size + this.committingRows : 0;
   }
 
   /** Commits every row written so far (waiting for a commit already under way). */
@@ -84,6 +86,7 @@ export class Ledger {
   private async commit(): Promise<void> {
     const rows = [...this.pending.values()];
     this.pending = new Map();
+    this.committingRows = rows.length;
     try {
       await this.store.upsertUsage(rows);
     } catch (err) {
@@ -93,6 +96,8 @@ export class Ledger {
       this.failing = true;
       this.schedule(LEDGER_RETRY_MS);
       return;
+    } finally {
+      this.committingRows = 0;
     }
     this.failing = false;
     try {

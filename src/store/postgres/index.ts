@@ -9,6 +9,7 @@ import type { ProviderName } from '../../canonical/types.js';
 import { ownIdentity, writerState } from '../process-identity.js';
 import type { ProcessIdentity } from '../process-identity.js';
 import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from '../store.js';
+import { withClient } from './checkout.js';
 import { importSqlite } from './import-sqlite.js';
 import type { ImportCounts } from './import-sqlite.js';
 import { migrate } from './migrations.js';
@@ -72,8 +73,7 @@ async function connectWithin(pool: pg.Pool, url: string, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const client = await pool.connect();
-      client.release();
+      await withClient(pool, async () => undefined);
       return;
     } catch (err) {
       if (Date.now() + 1_000 > deadline) {
@@ -126,12 +126,7 @@ export async function importSqliteDatabase(
 ): Promise<{ migrated: MigrationResult; imported: ImportCounts }> {
   const { pool, migrated } = await openMigrated(options);
   try {
-    const client = await pool.connect();
-    try {
-      return { migrated, imported: await importSqlite({ client, ...from }) };
-    } finally {
-      client.release();
-    }
+    return { migrated, imported: await withClient(pool, (client) => importSqlite({ client, ...from })) };
   } finally {
     await pool.end();
   }
@@ -163,19 +158,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
 }
 
-async function inTransaction<T>(pool: pg.Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+function inTransaction<T>(pool: pg.Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 /** One multi-row INSERT per batch: the ledger's group commit is a single statement. */

@@ -3,6 +3,7 @@
 // the lock and then find nothing left to do. A migration is never edited once released; a change
 // is a new entry at the end.
 import type { Pool } from 'pg';
+import { withClient } from './checkout.js';
 
 export interface Migration {
   version: number;
@@ -57,9 +58,8 @@ export interface MigrationResult {
 }
 
 /** Applies the migrations not yet applied, each in its own transaction, under the advisory lock. */
-export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
-  const client = await pool.connect();
-  try {
+export function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
     try {
       await client.query(
@@ -85,9 +85,8 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
       const current = Math.max(0, ...done, ...applied);
       return { applied, current };
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
+      // The lock is the session's: a connection that died has released it already.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]).catch(() => undefined);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
