@@ -1,11 +1,15 @@
 // The `flexinference` command line: serve | keys | provider-keys | emulator | usage | bench.
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import type { ProviderName } from './canonical/types.js';
+import type { Config } from './config.js';
 import { loadConfig } from './config.js';
 import { runEmulatorCli } from './emulator/index.js';
 import { startGateway } from './server/bootstrap.js';
+import { joinCluster, runPrimary } from './server/cluster.js';
 import { resolveMasterKey } from './server/provider-keys.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
 import { seal } from './store/secrets.js';
@@ -17,7 +21,9 @@ import { summarizeUsage } from './usage/summary.js';
 
 const USAGE = `Usage: flexinference <command>
 
-  serve [--port N] [--host H]            start the gateway (PORT, HOST, FLEX_DB, provider keys from env)
+  serve [--port N] [--host H] [--workers N]
+                                         start the gateway (PORT, HOST, FLEX_DB, provider keys from env);
+                                         --workers N (FLEX_WORKERS) runs N processes on one port
   keys create --org <org> [--name <n>]   create an API key; prints it once, alone on the last line
   keys list [--org <org>]                list keys (prefix, name, status)
   keys revoke <key-id | prefix | key>    revoke a key
@@ -40,8 +46,39 @@ export async function createKey(store: Store, org: string, name: string | null):
   return key;
 }
 
+function workerCount(raw: string | undefined): number {
+  const n = Number(raw ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`--workers (FLEX_WORKERS) must be a whole number from 1 to 256 (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+/** `serve --workers N`, primary side: the first key once, then the workers (each a full gateway). */
+async function servePrimary(config: Config, workers: number): Promise<number> {
+  const log = pino({ level: config.logLevel });
+  resolveMasterKey(config, log); // created once here, not raced by the workers
+  const key = await withStore(async (store) => ((await store.countApiKeys()) === 0 ? createKey(store, 'default', 'first key') : undefined));
+  if (key !== undefined) {
+    process.stdout.write(`\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`);
+  }
+  const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => config[p].emulated);
+  if (emulated.length > 0) {
+    process.stdout.write(
+      `\n  *** No provider key set for ${emulated.join(', ')}: those requests go to the BUILT-IN EMULATOR (one per worker),\n` +
+        `  *** not to the real provider. Set OPENAI_API_KEY / GEMINI_API_KEY / ANTHROPIC_API_KEY to use real providers.\n\n`,
+    );
+  }
+  return runPrimary({
+    workers,
+    log,
+    onListening(url) {
+      process.stdout.write(`  FlexInference listening on ${url}  (OpenAI SDK baseURL: ${url}/v1), ${workers} worker processes\n\n`);
+      log.info({ url, workers }, 'listening');
+    },
+  });
+}
+
 async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } } });
   const flags: { port?: string; host?: string } = {};
   if (values.port !== undefined) flags.port = values.port;
   if (values.host !== undefined) flags.host = values.host;
@@ -49,7 +86,14 @@ async function serve(argv: string[]): Promise<number> {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65_535) {
     throw new Error(`the port must be a whole number from 0 to 65535 (got ${JSON.stringify(values.port ?? process.env.PORT)})`);
   }
-  const running = await startGateway({ config }).catch((err: unknown) => {
+  const workers = workerCount(values.workers ?? (process.env.FLEX_WORKERS || undefined));
+  if (workers > 1 && cluster.isPrimary) return servePrimary(config, workers);
+  // A worker is quiet: the primary announces the deployment once.
+  const link = joinCluster();
+  const say = (text: string): void => {
+    if (!link) process.stdout.write(text);
+  };
+  const running = await startGateway({ config, ...(link ? { link } : {}) }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${config.port} on ${config.host} is already in use; choose another with PORT=<n> or --port <n>`);
     }
@@ -58,7 +102,10 @@ async function serve(argv: string[]): Promise<number> {
   const { store, log } = running.deps;
   // Signal handlers first: a supervisor may send SIGTERM as soon as it reads the announcement.
   const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string): void => {
+      if (stopping) return; // SIGINT from a terminal reaches a worker directly and through the primary
+      stopping = true;
       process.off('SIGHUP', reloadCatalog);
       log.info({ signal }, 'shutting down: finishing in-flight requests');
       running.stop().then(resolve, (err: unknown) => {
@@ -85,23 +132,25 @@ async function serve(argv: string[]): Promise<number> {
     );
   }
   if (config.databaseUrl !== undefined) {
-    process.stdout.write(`  Storage: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)} (keys, organizations, usage shared by every instance)\n`);
+    say(`  Storage: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)} (keys, organizations, usage shared by every instance)\n`);
   }
   if (config.redisUrl !== undefined) {
-    process.stdout.write(`  Shared state: Redis at ${describeDatabaseUrl(config.redisUrl)} (rate limits, revocations, flex statistics)\n`);
+    say(`  Shared state: Redis at ${describeDatabaseUrl(config.redisUrl)} (rate limits, revocations, flex statistics)\n`);
   }
   const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => running.deps.config[p].emulated);
   if (emulated.length > 0) {
-    process.stdout.write(
+    say(
       `\n  *** No provider key set for ${emulated.join(', ')}: those requests go to the BUILT-IN EMULATOR (${running.emulator?.url ?? ''}),\n` +
         `  *** not to the real provider. Set OPENAI_API_KEY / GEMINI_API_KEY / ANTHROPIC_API_KEY to use real providers.\n\n`,
     );
   }
   // A wildcard bind is reachable on loopback; show an address a browser or SDK can use.
   const shown = running.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
-  process.stdout.write(`  FlexInference listening on ${shown}  (OpenAI SDK baseURL: ${shown}/v1)\n\n`);
+  say(`  FlexInference listening on ${shown}  (OpenAI SDK baseURL: ${shown}/v1)\n\n`);
   log.info({ url: running.url, emulated }, 'listening');
+  link?.listening(shown);
   await stopped;
+  link?.leave();
   return 0;
 }
 

@@ -15,7 +15,7 @@ import { createKey } from '../cli.js';
 import { loadConfig } from '../config.js';
 import type { CapacityProfileName } from '../emulator/index.js';
 import { PROFILE_NAMES, startEmulator } from '../emulator/index.js';
-import type { Clock } from '../routing/flex-race.js';
+import type { Clock } from '../clock.js';
 import { percentile } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { startGateway } from '../server/bootstrap.js';

@@ -227,7 +227,7 @@ export type CanonicalStreamEvent =
   | ItemDoneEvent
   | ResponseCompletedEvent;
 
-/** The provider's proof that work started (see PRODUCT.md §4 step 2). Emitted once, first or early. */
+/** The provider's proof that work started (see docs/product.md §4 step 2). Emitted once, first or early. */
 export interface AdmittedEvent {
   type: 'admitted';
 }

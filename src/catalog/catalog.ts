@@ -42,7 +42,7 @@ export function loadReloadableCatalog(path: string = DEFAULT_CATALOG_PATH): Relo
   };
 }
 
-/** Provider by model name (PRODUCT.md §5): claude-* → Anthropic, gemini-* → Gemini, else OpenAI. */
+/** Provider by model name (docs/product.md §5): claude-* → Anthropic, gemini-* → Gemini, else OpenAI. */
 export function providerForModel(model: string): ProviderName {
   if (model.startsWith('claude-')) return 'anthropic';
   if (model.startsWith('gemini-')) return 'gemini';

@@ -1,7 +1,7 @@
 // The capacity model: named profiles per provider × tier, overrides, and the seeded draws that
 // decide each request's fate (refused, admitted after a delay, failing mid-stream).
 //
-// Defaults follow what is publicly known (PRODUCT.md §10): OpenAI flex admission took ~0.6–1 s in
+// Defaults follow what is publicly known (docs/product.md §10): OpenAI flex admission took ~0.6–1 s in
 // live tests, with 429 "Resource Unavailable" when capacity is short
 // (https://platform.openai.com/docs/guides/flex-processing); Gemini flex is best-effort and
 // sheddable, answering 503/429, with a latency target of minutes; standard tiers start within a few

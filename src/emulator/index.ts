@@ -1,4 +1,4 @@
-// The provider emulator (PRODUCT.md §10): OpenAI Responses, Anthropic Messages and Gemini
+// The provider emulator (docs/product.md §10): OpenAI Responses, Anthropic Messages and Gemini
 // Interactions over real HTTP, with a seeded capacity model and `[emulate:…]` scenario scripting.
 export { startEmulator } from './server.js';
 export { createEmulatorHandler } from './handler.js';

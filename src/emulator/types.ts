@@ -1,5 +1,5 @@
 // Public types of the provider emulator: a real HTTP server that speaks the three upstream APIs
-// FlexInference calls, with a controllable capacity model (PRODUCT.md §10).
+// FlexInference calls, with a controllable capacity model (docs/product.md §10).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type EmulatedApi = 'openai' | 'gemini' | 'anthropic';

@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FlexError, upstreamError } from '../errors/catalog.js';
-import { FakeClock, flush } from '../test-support/fake-clock.js';
-import { FakeProvider, gate, happyScript } from '../test-support/fake-provider.js';
+import { flush } from '../test-support/fake-clock.js';
+import { gate, happyScript } from '../test-support/fake-provider.js';
+import { raceSetup } from '../test-support/race-setup.js';
 import type { Step } from '../test-support/fake-provider.js';
 import { assembleResponse } from './assemble.js';
 import { openCommitted } from './flex-race.js';
-import type { OpenOptions } from './flex-race.js';
-import { createInProcessStats } from './stats.js';
 import type { TierPlan } from './tier-plan.js';
 
 const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false };
 
-function setup(scripts: ConstructorParameters<typeof FakeProvider>[0], plan: TierPlan = race) {
-  const clock = new FakeClock();
-  const provider = new FakeProvider(scripts);
-  const client = new AbortController();
-  const stats = createInProcessStats({ now: () => clock.now() });
-  const options: OpenOptions = {
-    provider,
-    request: { model: 'gpt-5-mini', input: [] },
-    apiKey: 'k',
-    plan,
-    clientSignal: client.signal,
-    clock,
-    stats,
-    statsKey: { provider: 'openai', model: 'gpt-5-mini' },
-  };
-  return { clock, provider, client, stats, options };
+function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race) {
+  return raceSetup(scripts, plan);
 }
 
 const delayed = (until: Promise<void>): Step[] => [

@@ -1,24 +1,11 @@
-// The flex race (PRODUCT.md §4): fire flex, wait for the provider's admission marker against the
+// The flex race (docs/product.md §4): fire flex, wait for the provider's admission marker against the
 // budget, commit or fall back up to standard. Provider-agnostic: it only sees canonical events.
 import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
+import type { Clock } from '../clock.js';
 import type { Provider } from '../providers/provider.js';
 import { FlexError } from '../errors/catalog.js';
 import type { FlexStats, StatsKey } from './stats.js';
 import type { Route, TierPlan } from './tier-plan.js';
-
-export interface Clock {
-  now(): number;
-  /** Calls `fn` after `ms`; returns a canceller. */
-  setTimer(ms: number, fn: () => void): () => void;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimer(ms, fn) {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  },
-};
 
 /** The attempt whose output reaches the caller. */
 export interface Committed {
@@ -73,24 +60,26 @@ function isCapacityRefusal(err: unknown): boolean {
 }
 
 /**
- * Replays the events read while deciding, then continues the upstream stream. One generator per
- * attempt on the hot path; `onAdmitted` notes a direct attempt's real start (for the reserve).
+ * Replays the events read while deciding, then continues the upstream stream. A plain iterator,
+ * not a generator: each event costs one promise hop on the hot path, not a generator's several.
+ * `onAdmitted` notes a direct attempt's real start (for the reserve).
  */
-async function* replay(
+function replay(
   buffered: CanonicalStreamEvent[],
   rest: AsyncIterator<CanonicalStreamEvent>,
   onAdmitted?: () => void,
-): AsyncGenerator<CanonicalStreamEvent> {
-  for (const event of buffered) {
-    if (event.type === 'admitted') onAdmitted?.();
-    yield event;
-  }
-  for (;;) {
-    const r = await rest.next();
-    if (r.done) return;
-    if (r.value.type === 'admitted') onAdmitted?.();
-    yield r.value;
-  }
+): AsyncIterator<CanonicalStreamEvent> {
+  let replayed = 0;
+  const seen = (r: IteratorResult<CanonicalStreamEvent>): IteratorResult<CanonicalStreamEvent> => {
+    if (r.done !== true && r.value.type === 'admitted') onAdmitted?.();
+    return r;
+  };
+  return {
+    next() {
+      const event = buffered[replayed++];
+      return event === undefined ? rest.next().then(seen) : Promise.resolve(seen({ done: false, value: event }));
+    },
+  };
 }
 
 function cancelAttempt(ctl: AbortController, unlink: () => void): void {

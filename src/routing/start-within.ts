@@ -1,4 +1,4 @@
-// Parsing of `start_within` (PRODUCT.md §3). Pure: no catalog, no provider.
+// Parsing of `start_within` (docs/product.md §3). Pure: no catalog, no provider.
 import { FlexError } from '../errors/catalog.js';
 
 export type StartWithin =

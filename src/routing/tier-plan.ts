@@ -58,7 +58,7 @@ export interface PlanDeps {
   minFlexBudgetMs?: number;
 }
 
-/** Validates the tier choice against model and provider (errors of PRODUCT.md §3) and plans it. */
+/** Validates the tier choice against model and provider (errors of docs/product.md §3) and plans it. */
 export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   const { startWithin, provider, model } = input;
   if (startWithin.kind === 'tier') {

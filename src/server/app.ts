@@ -57,6 +57,7 @@ const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/d
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
   const metrics = createMetrics(deps.shared.kind === 'redis' ? { redisUp: () => deps.shared.up() } : {});
+  deps.link?.shareMetrics(metrics.registry);
   const unsubscribeMetrics = deps.ledger.onClosed((row) => metrics.observeRequest(row, deps.catalog.get(row.model) !== undefined));
   let shuttingDown = false;
   /** In-flight responses, each with the abort that ends its upstream work. */
@@ -124,7 +125,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       case '/metrics': {
-        const text = await metrics.render();
+        const text = deps.link ? await deps.link.metrics() : await metrics.render();
         res.writeHead(200, { 'content-type': metrics.contentType });
         res.end(text);
         return;

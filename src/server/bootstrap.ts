@@ -13,9 +13,9 @@ import { startEmulator } from '../emulator/index.js';
 import { createAnthropicProvider } from '../providers/anthropic/index.js';
 import { createGeminiProvider } from '../providers/gemini/index.js';
 import { createOpenAIProvider } from '../providers/openai/index.js';
+import { createUpstreamTransport } from '../providers/upstream-stream.js';
 import type { Provider } from '../providers/provider.js';
-import type { Clock } from '../routing/flex-race.js';
-import { systemClock } from '../routing/flex-race.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createInProcessStats } from '../routing/stats.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
@@ -31,6 +31,8 @@ import { Ledger } from '../usage/ledger.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
 import { createAuthenticator } from './auth.js';
+import type { ClusterLink } from './cluster.js';
+import { sharedLimiter, sharedStats } from './cluster.js';
 import type { GatewayDeps } from './deps.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createLocalState } from '../shared-state/local.js';
@@ -51,6 +53,8 @@ export interface StartOptions {
   policy?: RoutingPolicy;
   /** Replaces provider adapters (tests inject faulty or scripted providers). */
   providers?: Partial<Record<ProviderName, Provider>>;
+  /** A `serve --workers N` worker's link to the others: statistics and limits are shared through it. */
+  link?: ClusterLink;
 }
 
 export interface RunningGateway {
@@ -120,8 +124,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       timeScale: config.emulator.timeScale,
     });
   }
+  // One transport (one connection pool, one set of timeouts) for every upstream.
+  const transport = createUpstreamTransport();
   const createProvider = (p: ProviderName, baseUrl: string): Provider =>
-    p === 'openai' ? createOpenAIProvider({ baseUrl }) : p === 'gemini' ? createGeminiProvider({ baseUrl }) : createAnthropicProvider({ baseUrl });
+    p === 'openai'
+      ? createOpenAIProvider({ baseUrl, transport })
+      : p === 'gemini'
+        ? createGeminiProvider({ baseUrl, transport })
+        : createAnthropicProvider({ baseUrl, transport });
   // Emulated providers still have their real endpoint: an organization that stores its own key
   // for one of them reaches the real provider, not the emulator.
   const emulatorProviders: Partial<Record<ProviderName, Provider>> = {};
@@ -146,6 +156,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const masterKey = resolveMasterKey(config, log);
   // The crash journal lives next to the database this gateway opened (not an injected store).
   const journal = options.store ? undefined : openJournal(journalBase);
+  // With Redis every worker shares through it; without, the workers of one `serve --workers`
+  // share through their primary.
+  const { link } = options;
+  const share = <T>(value: T, wrap: (value: T, link: ClusterLink) => T): T => (link && shared.kind === 'local' ? wrap(value, link) : value);
   const deps: GatewayDeps = {
     config,
     store,
@@ -158,16 +172,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     emulatorProviders,
     providerKeys: createProviderKeyResolver(store, config, masterKey, EMULATOR_API_KEY),
-    stats: shared.shareStats(options.stats ?? createInProcessStats({ now: () => clock.now() })),
+    stats: share(shared.shareStats(options.stats ?? createInProcessStats({ now: () => clock.now() })), sharedStats),
     shared,
     clock,
     random: options.random ?? Math.random,
     policy: options.policy ?? 'deadline-aware',
     authenticator: createAuthenticator(
       store,
-      shared.createLimiter({ name: 'auth-failures', limit: config.authFailuresPerMinute, windowMs: 60_000, retryAfterSeconds: 60 }),
+      share(
+        shared.createLimiter({ name: 'auth-failures', limit: config.authFailuresPerMinute, windowMs: 60_000, retryAfterSeconds: 60 }),
+        (limiter, l) => sharedLimiter(limiter, 'auth-failures', l),
+      ),
     ),
-    orgLimiter: shared.createLimiter({ name: 'org', limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, retryAfterSeconds: 5 }),
+    orgLimiter: share(
+      shared.createLimiter({ name: 'org', limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, retryAfterSeconds: 5 }),
+      (limiter, l) => sharedLimiter(limiter, 'organization', l),
+    ),
     ledger: new Ledger(
       store,
       catalog,
@@ -176,6 +196,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ),
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
+    ...(link ? { link } : {}),
   };
   // At an abrupt exit the rows not yet committed stay in the journal for the next start.
   const flushAtExit = (): void => deps.ledger.stop();
@@ -189,6 +210,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     process.off('exit', flushAtExit);
     recovery?.();
     await deps.ledger.close();
+    await transport.close();
     await emulator?.close();
     await shared.close();
     await store.close();
@@ -205,6 +227,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
       await deps.ledger.close();
+      await transport.close();
       await emulator?.close();
       await shared.close();
       await store.close();

@@ -4,7 +4,7 @@ import type { ProviderName } from '../canonical/types.js';
 import type { ModelCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { Provider } from '../providers/provider.js';
-import type { Clock } from '../routing/flex-race.js';
+import type { Clock } from '../clock.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import type { SharedState } from '../shared-state/shared-state.js';
@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
 import type { Authenticator } from './auth.js';
+import type { ClusterLink } from './cluster.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface ResolvedProviderKey {
@@ -48,4 +49,6 @@ export interface GatewayDeps {
   ledger: Ledger;
   log: Logger;
   surfaces: readonly Surface[];
+  /** Set in a `serve --workers N` worker: what the workers share through the primary. */
+  link?: ClusterLink;
 }

@@ -1,17 +1,15 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CanonicalResponse, ProviderName, ServedTier } from '../canonical/types.js';
+import type { ProviderName } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
-import { assembleResponse } from '../routing/assemble.js';
-import type { Committed, OpenOptions } from '../routing/flex-race.js';
-import { openCommitted, openDirect } from '../routing/flex-race.js';
+import type { Committed } from '../routing/flex-race.js';
+import { runPlan, type PlanRun } from '../routing/run-plan.js';
 import { parseStartWithin } from '../routing/start-within.js';
 import { planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
-import type { StatsKey } from '../routing/stats.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
 import type { ApiKeyRecord } from '../store/store.js';
@@ -52,11 +50,6 @@ function requireModel(body: Record<string, unknown>): string {
     );
   }
   return model;
-}
-
-function servedTierOf(committed: Committed, response?: CanonicalResponse): ServedTier {
-  if (response) return response.servedTier;
-  return committed.tier === 'auto' ? 'standard' : committed.tier;
 }
 
 interface CheckedRequest {
@@ -111,17 +104,8 @@ export async function handleGeneration(
     model,
     startWithin: startWithin.raw,
   });
-  const end: LedgerProgress = {
-    status: 'failed',
-    servedTier: null,
-    route: plan.kind === 'direct' ? plan.route : 'flex_race',
-    errorCode: null,
-    admissionMs: null,
-    firstByteMs: null,
-    usage: null,
-  };
-  const attempt: { current: Committed | undefined } = { current: undefined };
-  const open: OpenOptions = {
+  const end: LedgerProgress = { status: 'failed', servedTier: null, errorCode: null, firstByteMs: null, usage: null };
+  const run = runPlan({
     provider: upstream,
     request: decoded.request,
     apiKey,
@@ -130,14 +114,12 @@ export async function handleGeneration(
     clock: deps.clock,
     stats: deps.stats,
     statsKey: { provider, model },
-    onRoute: (route) => (end.route = route),
-  };
+    onRerun: (err) => deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard'),
+  });
   try {
-    attempt.current = await openCommitted(open);
-    end.route = attempt.current.route;
-    const args: AnswerArgs = { res, decoded, committed: attempt.current, ctx, end, deps };
-    if (decoded.stream) await streamAnswer(args);
-    else await jsonAnswer(args, open, attempt);
+    const args: AnswerArgs = { res, decoded, run, ctx, end, deps };
+    if (decoded.stream) await streamAnswer(args, await run.open());
+    else await jsonAnswer(args);
   } catch (err) {
     const disconnected = clientLeft(ctx);
     end.status = disconnected ? 'disconnected' : 'failed';
@@ -145,67 +127,50 @@ export async function handleGeneration(
     throw err;
   } finally {
     // An answer that ended on our side before its upstream completed must not leave it running.
-    if (end.status !== 'completed') attempt.current?.cancel();
+    if (end.status !== 'completed') run.cancel();
+    else run.completed({ streamed: decoded.stream });
     // Surfaces and providers both add warnings (providers while converting upstream): log them all.
     if (decoded.request.warnings?.length) deps.log.warn({ requestId: ctx.requestId, warnings: decoded.request.warnings }, 'lossy translation');
-    if (attempt.current?.admittedAt !== undefined) end.admissionMs = attempt.current.admittedAt - ctx.startedAt;
-    if (end.status === 'completed' && !decoded.stream && attempt.current) learnFinishTime(deps, { provider, model }, attempt.current);
-    closeLedger({ ...end, durationMs: deps.clock.now() - ctx.startedAt });
+    const admittedAt = run.attempt?.admittedAt;
+    closeLedger({
+      ...end,
+      route: run.route,
+      admissionMs: admittedAt === undefined ? null : admittedAt - ctx.startedAt,
+      durationMs: deps.clock.now() - ctx.startedAt,
+    });
   }
 }
 
-/**
- * Teaches the statistics how long non-streamed answers take to finish (what their races reserve).
- * Streamed answers are left out: their end also waits for the client to read.
- */
-function learnFinishTime(deps: GatewayDeps, key: StatsKey, served: Committed): void {
-  const now = deps.clock.now();
-  if (served.tier === 'standard') deps.stats.recordFinish(key, { tier: 'standard', afterOpenMs: now - served.openedAt });
-  else if (served.tier === 'flex' && served.admittedAt !== undefined) {
-    deps.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: now - served.admittedAt });
-  }
-}
-
-type LedgerProgress = Omit<LedgerEntryEnd, 'durationMs'>;
+/** What the answer learns as it goes; the route and admission come from the plan run. */
+type LedgerProgress = Omit<LedgerEntryEnd, 'durationMs' | 'route' | 'admissionMs'>;
 
 interface AnswerArgs {
   res: ServerResponse;
   decoded: DecodedRequest;
-  committed: Committed;
+  run: PlanRun;
   ctx: RequestContext;
   end: LedgerProgress;
   deps: GatewayDeps;
 }
 
-/** A non-streaming caller: assemble, then answer once. Nothing was sent yet if flex fails after commit. */
-async function jsonAnswer(args: AnswerArgs, open: OpenOptions, attempt: { current: Committed | undefined }): Promise<void> {
-  const { res, decoded, ctx, end, deps } = args;
-  let committed = args.committed;
-  let response: CanonicalResponse;
-  try {
-    response = await assembleResponse(committed.events);
-  } catch (err) {
-    if (committed.tier !== 'flex' || ctx.clientSignal.aborted) throw err; // no re-run after any abort
-    deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard');
-    end.route = 'flex_failed_after_admission';
-    committed = attempt.current = await openDirect(open, 'standard', 'flex_failed_after_admission');
-    response = await assembleResponse(committed.events);
-  }
-  const servedTier = servedTierOf(committed, response);
+/** A non-streaming caller: assemble (routing re-runs a failed flex answer), then answer once. */
+async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Promise<void> {
+  const { response, served } = await run.assemble();
+  const servedTier = response.servedTier;
   const payload = JSON.stringify(decoded.encodeResponse(response, { servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl }));
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
-    'x-flexinference-tier': committed.tier,
-    'x-flexinference-route': committed.route,
+    'x-flexinference-tier': served.tier,
+    'x-flexinference-route': served.route,
   });
   end.firstByteMs = deps.clock.now() - ctx.startedAt;
   res.end(payload);
   Object.assign(end, { status: 'completed', servedTier, usage: response.usage });
 }
 
-async function streamAnswer({ res, decoded, committed, ctx, end, deps }: AnswerArgs): Promise<void> {
-  const servedTier = servedTierOf(committed);
+async function streamAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs, committed: Committed): Promise<void> {
+  const servedTier = run.servedTier();
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',

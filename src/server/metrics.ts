@@ -9,6 +9,7 @@ export interface Metrics {
   observeRequest(row: UsageRow, catalogued: boolean): void;
   render(): Promise<string>;
   contentType: string;
+  registry: Registry;
 }
 
 /** `redisUp` is given when Redis is configured: exported as flexinference_redis_up. */
@@ -20,6 +21,8 @@ export function createMetrics(options: { redisUp?: () => boolean } = {}): Metric
     new Gauge({
       name: 'flexinference_redis_up',
       help: '1 while Redis answers (limits and statistics shared), 0 while this instance runs on its own state.',
+      // Over the workers of `serve --workers`: 0 as soon as one of them has lost Redis.
+      aggregator: 'min',
       registers: [registry],
       collect() {
         this.set(redisUp() ? 1 : 0);
@@ -64,16 +67,32 @@ export function createMetrics(options: { redisUp?: () => boolean } = {}): Metric
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   });
+  // Label sets are few (routes, statuses, catalogued models): each one's child is looked up once,
+  // not hashed from a label object on every request.
+  const httpSeries = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'route'> }>();
+  const requestSeries = new Map<string, Counter.Internal>();
   return {
     observe(route, status, durationMs) {
-      requests.inc({ route, status: String(status) });
-      duration.observe({ route }, durationMs / 1000);
+      const key = `${route} ${status}`;
+      let series = httpSeries.get(key);
+      if (series === undefined) {
+        series = { count: requests.labels(route, String(status)), time: duration.labels(route) };
+        httpSeries.set(key, series);
+      }
+      series.count.inc();
+      series.time.observe(durationMs / 1000);
     },
     observeRequest(row, catalogued) {
       // Any model name passes through on `default`: only catalogued ones become label values.
       const model = catalogued ? row.model : 'other';
       const tier = row.servedTier ?? 'none';
-      generations.inc({ provider: row.provider, model, route: row.route, tier, status: row.status });
+      const key = `${row.provider} ${model} ${row.route} ${tier} ${row.status}`;
+      let counted = requestSeries.get(key);
+      if (counted === undefined) {
+        counted = generations.labels(row.provider, model, row.route, tier, row.status);
+        requestSeries.set(key, counted);
+      }
+      counted.inc();
       if (row.costUsd > 0 && Number.isFinite(row.costUsd)) spend.inc({ provider: row.provider, model, tier }, row.costUsd);
       if (row.standardCostUsd > 0 && Number.isFinite(row.standardCostUsd)) standardCost.inc({ provider: row.provider, model }, row.standardCostUsd);
       if (row.admissionMs !== null && Number.isFinite(row.admissionMs)) {
@@ -82,5 +101,6 @@ export function createMetrics(options: { redisUp?: () => boolean } = {}): Metric
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
+    registry,
   };
 }

@@ -1,5 +1,5 @@
 // A manual clock for deterministic race tests: time moves only when the test advances it.
-import type { Clock } from '../routing/flex-race.js';
+import type { Clock } from '../clock.js';
 
 export class FakeClock implements Clock {
   private current = 0;

@@ -164,12 +164,26 @@ describe('ledger with its journal', () => {
     const ledger = new Ledger(store, loadCatalog(), () => undefined, openJournal(dbPath, header));
     ledger.open(start('r1'))(done);
     expect(await store.queryUsage({})).toEqual([]); // not committed yet…
-    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3); // …but journaled: header, open, close
+    // …but journaled: header, close (an opening row closed within its event-loop turn is not written)
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { status?: string }).status)).toEqual([undefined, 'completed']);
     await ledger.flush();
     expect(await statuses()).toEqual([['r1', 'completed']]);
     expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(header)}\n`);
     await ledger.close();
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('journals opening rows together at the end of the event-loop turn', async () => {
+    const header = deadHere();
+    const path = journalPath(dbPath, header);
+    const ledger = new Ledger(store, loadCatalog(), () => undefined, openJournal(dbPath, header));
+    ledger.open(start('r5'));
+    ledger.open(start('r6'));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1); // header only, for now
+    await new Promise((resolve) => setImmediate(resolve));
+    const ids = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => (JSON.parse(l) as { requestId: string }).requestId);
+    expect(ids).toEqual(['r5', 'r6']);
+    await ledger.close();
   });
 
   it('a ledger that cannot commit keeps its journal at close, for the next start', async () => {

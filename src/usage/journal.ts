@@ -23,7 +23,8 @@ import { WRITER_STALE_MS, ownIdentity, writerState as processState } from '../st
 import type { Store, UsageRow } from '../store/store.js';
 
 export interface LedgerJournal {
-  append(row: UsageRow): void;
+  /** Appends rows with one write. */
+  append(...rows: UsageRow[]): void;
   /** The rows written so far are committed to the store. */
   clear(): void;
   /** Ends the journal after a final commit: the file is removed. */
@@ -82,8 +83,11 @@ export function openJournal(dbPath: string, header: JournalHeader = journalHeade
   heartbeat.unref();
   let open = true;
   return {
-    append(row) {
-      if (open) writeSync(fd, `${JSON.stringify(row)}\n`);
+    append(...rows) {
+      if (!open || rows.length === 0) return;
+      let lines = '';
+      for (const row of rows) lines += `${JSON.stringify(row)}\n`;
+      writeSync(fd, lines);
     },
     clear() {
       if (open) ftruncateSync(fd, headerBytes); // the header stays

@@ -39,10 +39,13 @@ export function costUsd(catalog: ModelCatalog, model: string, tier: ServedTier, 
  * Rows are written in group commits: every row opened or closed within a short interval goes to the
  * store in one transaction (one multi-row statement on Postgres), and a request that opens and
  * closes within it costs a single row write. The request path never waits on a commit: it appends
- * the row to the crash journal (one synchronous file write) and goes on. The journal holds every
- * row not yet committed and is replayed at the next start, so a hard kill loses no row. When the
- * store cannot take the rows (a database gone away), they stay pending and in the journal, commits
- * are retried every `LEDGER_RETRY_MS`, and `waiting` says so (`/readyz` reports degraded).
+ * the row to the crash journal and goes on — a closed row with one synchronous file write before
+ * its request's handler returns; opening rows together once per event-loop turn (one write for
+ * every request that started in it), and not at all when their request closed in the same turn.
+ * The journal holds every row not yet committed and is replayed at the next start, so a hard kill
+ * loses no completed row and no row of a request cut off mid-way. When the store cannot take the
+ * rows (a database gone away), they stay pending and in the journal, commits are retried every
+ * `LEDGER_RETRY_MS`, and `waiting` says so (`/readyz` reports degraded).
  */
 export const LEDGER_FLUSH_MS = 20;
 export const LEDGER_RETRY_MS = 1_000;
@@ -53,6 +56,9 @@ export class Ledger {
   private committing: Promise<void> | undefined;
   /** Rows of the commit under way. */
   private committingRows = 0;
+  /** Opening rows not yet in the journal (written at the end of the event-loop turn). */
+  private opening = new Map<string, UsageRow>();
+  private openingScheduled = false;
   private closed = false;
   private failing = false;
   private readonly closedListeners: ((row: UsageRow) => void)[] = [];
@@ -103,7 +109,7 @@ export class Ledger {
     try {
       // What arrived during the commit is still uncommitted: the journal keeps exactly those rows.
       this.journal?.clear();
-      for (const row of this.pending.values()) this.journal?.append(row);
+      this.journal?.append(...this.pending.values());
     } catch (err) {
       this.onError(err); // the rows are committed; the journal only replays them again
     }
@@ -129,6 +135,7 @@ export class Ledger {
 
   /** Final flush; later writes are ignored (the store is about to close). */
   async close(): Promise<void> {
+    this.journalOpened(); // kept for the next start if the final commit fails
     await this.flush();
     this.stop();
   }
@@ -138,6 +145,7 @@ export class Ledger {
    * in the journal for the next start.
    */
   stop(): void {
+    this.journalOpened();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -151,13 +159,39 @@ export class Ledger {
 
   private write(row: UsageRow): void {
     if (this.closed) return;
-    try {
-      this.journal?.append(row);
-    } catch (err) {
-      this.onError(err); // the row still goes to the store with the next commit
+    if (row.status === 'in_progress') this.journalOpening(row);
+    else {
+      this.opening.delete(row.requestId);
+      this.appendToJournal([row]);
     }
     this.pending.set(row.requestId, row);
     this.schedule(LEDGER_FLUSH_MS);
+  }
+
+  private appendToJournal(rows: UsageRow[]): void {
+    try {
+      this.journal?.append(...rows);
+    } catch (err) {
+      this.onError(err); // the rows still go to the store with the next commit
+    }
+  }
+
+  private journalOpening(row: UsageRow): void {
+    if (!this.journal) return;
+    this.opening.set(row.requestId, row);
+    if (this.openingScheduled) return;
+    this.openingScheduled = true;
+    setImmediate(() => {
+      this.openingScheduled = false;
+      if (!this.closed) this.journalOpened();
+    });
+  }
+
+  private journalOpened(): void {
+    if (this.opening.size === 0) return;
+    const rows = [...this.opening.values()];
+    this.opening.clear();
+    this.appendToJournal(rows);
   }
 
   open(start: LedgerEntryStart): (end: LedgerEntryEnd) => void {

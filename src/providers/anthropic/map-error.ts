@@ -1,7 +1,7 @@
 // Anthropic error answers (HTTP bodies and in-stream `error` events) → FlexError.
 // Shape: {"type":"error","error":{"type","message"},"request_id"}; status per type from
 // https://platform.claude.com/docs/en/api/errors
-import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { type FlexError, upstreamError } from '../../errors/catalog.js';
 
 const STATUS_BY_TYPE: Record<string, number> = {
   invalid_request_error: 400,
@@ -36,20 +36,6 @@ export function streamError(error: ParsedError | undefined): FlexError {
   const type = error?.type;
   const status = (type === undefined ? undefined : STATUS_BY_TYPE[type]) ?? 502;
   return build(status, type, error?.message ?? 'Anthropic sent an error event without a message.');
-}
-
-export function malformedEventError(data: string): FlexError {
-  return new FlexError('upstream_error', {
-    status: 502,
-    detail: `Anthropic sent a stream event that is not valid JSON: ${data.slice(0, 120)}`,
-  });
-}
-
-export function earlyEndError(): FlexError {
-  return new FlexError('upstream_error', {
-    status: 502,
-    detail: 'The Anthropic stream ended early, before message_stop.',
-  });
 }
 
 function build(status: number, type: string | undefined, message: string): FlexError {

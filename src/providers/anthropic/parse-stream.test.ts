@@ -1,27 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, CanonicalStreamEvent } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
+import { createSseDecoder } from '../upstream-stream.js';
 import { createAnthropicStreamTransform } from './parse-stream.js';
-import { readAnthropicEvents } from './sse.js';
 import { cassetteStreamBody, chunksAsSse } from './test-support/fixtures.js';
 import type { AnthropicStreamEvent } from './wire-types.js';
 
 const NOW = 1_760_000_000_123;
 
 /** Feeds raw SSE text (in awkward 7-byte pieces) through the reader and the transform. */
-async function run(sse: string): Promise<CanonicalStreamEvent[]> {
+function run(sse: string): CanonicalStreamEvent[] {
   const bytes = new TextEncoder().encode(sse);
-  async function* pieces(): AsyncGenerator<Uint8Array> {
-    for (let i = 0; i < bytes.length; i += 7) yield bytes.slice(i, i + 7);
-  }
   const transform = createAnthropicStreamTransform({ now: () => NOW });
   const out: CanonicalStreamEvent[] = [];
-  for await (const item of readAnthropicEvents(pieces())) {
-    if (item.type === 'error') throw item.error;
-    const step = transform.push(item.event);
+  const decoder = createSseDecoder((item) => {
+    if (item.kind === 'malformed') throw new Error(`malformed: ${item.raw}`);
+    const step = transform.push(item.data as unknown as AnthropicStreamEvent);
     if (step.type === 'error') throw step.error;
     out.push(...step.events);
-  }
+  });
+  for (let i = 0; i < bytes.length; i += 7) decoder.feed(bytes.slice(i, i + 7));
+  decoder.end();
   if (!transform.done) throw new Error('stream did not complete');
   return out;
 }
@@ -80,7 +79,7 @@ function expectWellFormed(events: CanonicalStreamEvent[]): void {
 
 describe('createAnthropicStreamTransform on recorded streams', () => {
   it('maps a text stream (anthropic-text) to one message item and usage', async () => {
-    const events = await run(chunksAsSse('anthropic-text.chunks.txt'));
+    const events = run(chunksAsSse('anthropic-text.chunks.txt'));
     expectWellFormed(events);
     expect(events.map((e) => e.type)).toEqual([
       'admitted',
@@ -116,7 +115,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
   });
 
   it('maps thinking with its signature, then text (anthropic-clear-thinking)', async () => {
-    const events = await run(chunksAsSse('anthropic-clear-thinking.1.chunks.txt'));
+    const events = run(chunksAsSse('anthropic-clear-thinking.1.chunks.txt'));
     expectWellFormed(events);
     const response = completed(events);
     const [reasoning, message] = response.output;
@@ -136,7 +135,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
   });
 
   it('maps a tool_use block with streamed JSON arguments (anthropic-json-tool)', async () => {
-    const events = await run(chunksAsSse('anthropic-json-tool.1.chunks.txt'));
+    const events = run(chunksAsSse('anthropic-json-tool.1.chunks.txt'));
     expectWellFormed(events);
     const response = completed(events);
     const args = '{"elements": [{"location": "San Francisco", "temperature": 58, "condition": "sunny"}]}';
@@ -150,7 +149,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
   });
 
   it('closes the text message before a tool call and gives a no-args tool "{}" (anthropic-tool-no-args)', async () => {
-    const events = await run(chunksAsSse('anthropic-tool-no-args.chunks.txt'));
+    const events = run(chunksAsSse('anthropic-tool-no-args.chunks.txt'));
     expectWellFormed(events);
     const doneMessage = events.findIndex((e) => e.type === 'item.done' && e.outputIndex === 0);
     const addedTool = events.findIndex((e) => e.type === 'item.added' && e.outputIndex === 1);
@@ -163,7 +162,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
   });
 
   it('maps a refusal stop reason with no content (anthropic-refusal)', async () => {
-    const events = await run(chunksAsSse('anthropic-refusal.chunks.txt'));
+    const events = run(chunksAsSse('anthropic-refusal.chunks.txt'));
     expectWellFormed(events);
     const response = completed(events);
     expect(response.output).toEqual([]);
@@ -176,7 +175,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
     const sse = cassetteStreamBody('test_anthropic_model_thinking_part_stream.yaml');
     expect(sse).toContain('data: {"type": "ping"}');
     expect(sse).toMatch(/"index":0\s{5,}}/);
-    const events = await run(sse);
+    const events = run(sse);
     expectWellFormed(events);
     const response = completed(events);
     expect(response.id).toBe('msg_01ALwQ87pTS7hH1PjSdC9wJD');
@@ -301,15 +300,5 @@ describe('createAnthropicStreamTransform edge cases', () => {
   it('refuses content before message_start', () => {
     const { error } = pushAll([{ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }]);
     expect(error?.status).toBe(502);
-  });
-
-  it('reports a malformed data line as an error value', async () => {
-    async function* body(): AsyncGenerator<string> {
-      yield 'event: message_start\ndata: {"type":"message_st\n\n';
-    }
-    const items = [];
-    for await (const item of readAnthropicEvents(body())) items.push(item);
-    expect(items).toHaveLength(1);
-    expect(items[0]?.type).toBe('error');
   });
 });

@@ -9,7 +9,8 @@
 // carrying only opaque data; tool_use is a function_call item.
 import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
-import { earlyEndError, streamError } from './map-error.js';
+import { endedEarlyError } from '../upstream-stream.js';
+import { streamError } from './map-error.js';
 import { mapStopReason, statusForStop } from './map-stop-reason.js';
 import { mapServedTier, mapUsage, mergeUsage } from './map-usage.js';
 import { closeMessage, onBlockDelta, onBlockStart, onBlockStop, type Meta, type State } from './stream-blocks.js';
@@ -54,7 +55,7 @@ export function createAnthropicStreamTransform(deps: StreamTransformDeps): Anthr
       case 'message_delta':
       case 'message_stop':
         // Content before message_start is a broken stream.
-        return state.meta ? events(onMessageEvent(state, state.meta, event)) : { type: 'error', error: earlyEndError() };
+        return state.meta ? events(onMessageEvent(state, state.meta, event)) : { type: 'error', error: endedEarlyError('anthropic', 'content before message_start') };
       default:
         // Event types added to the API later carry nothing this mapping needs.
         return events([]);

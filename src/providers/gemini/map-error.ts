@@ -1,7 +1,7 @@
 // Gemini failures → FlexError. Google's error envelope is `{"error":{"code","message","status"}}`
 // (https://ai.google.dev/gemini-api/docs/troubleshooting, google.rpc.Status); bodies may also be
 // empty or not JSON (proxies, load balancers), so every field is optional here.
-import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { type FlexError, upstreamError } from '../../errors/catalog.js';
 import type { WireInteraction, WireStatus } from './wire-types.js';
 
 const PROVIDER = 'gemini';
@@ -57,33 +57,6 @@ export function failedInteraction(interaction: WireInteraction | undefined, raw:
     providerCode: name ?? raw,
     message: interaction?.error?.message || `The Gemini interaction ended with status "${raw}".`,
   });
-}
-
-/** The stream closed before `interaction.completed`. */
-export function endedEarly(): FlexError {
-  return upstreamError({
-    provider: PROVIDER,
-    status: 502,
-    message: 'The Gemini stream ended early, before the interaction completed.',
-  });
-}
-
-export function malformedEvent(data: string): FlexError {
-  return upstreamError({
-    provider: PROVIDER,
-    status: 502,
-    message: `Gemini sent a stream event that is not valid JSON: ${data.slice(0, 200)}`,
-  });
-}
-
-/** Connection-level failures (refused, reset, DNS) and undici timeouts. */
-export function networkError(cause: unknown): FlexError {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new FlexError('upstream_timeout', { detail: 'Gemini stopped answering.', cause });
-  }
-  const reason = typeof code === 'string' ? ` (${code})` : '';
-  return new FlexError('upstream_unavailable', { detail: `Gemini could not be reached${reason}.`, cause });
 }
 
 function parseEnvelope(bodyText: string): WireStatus | undefined {

@@ -12,7 +12,7 @@ function deps(overrides: Partial<GeminiStreamDeps> = {}): GeminiStreamDeps {
 function run(events: readonly unknown[], d: GeminiStreamDeps = deps()): CanonicalStreamEvent[] {
   const parser = createGeminiStreamParser(d);
   const out = events.flatMap((e) => parser.push(e));
-  parser.end();
+  if (!parser.done) throw new Error('the stream did not complete');
   return out;
 }
 
@@ -224,12 +224,13 @@ describe('createGeminiStreamParser — synthetic cases', () => {
     expect(error.upstream?.providerCode).toBe('failed');
   });
 
-  it('throws upstream_error 502 when the stream ends before interaction.completed', () => {
+  it('is done only at interaction.completed', () => {
     const parser = createGeminiStreamParser(deps());
-    for (const e of fixtureEvents('basic.chunks.txt').slice(0, -1)) parser.push(e);
-    const error = catchError(() => parser.end());
-    expect(error).toMatchObject({ code: 'upstream_error', status: 502 });
-    expect(error.message).toMatch(/ended early/);
+    const events = fixtureEvents('basic.chunks.txt');
+    for (const e of events.slice(0, -1)) parser.push(e);
+    expect(parser.done).toBe(false);
+    parser.push(events.at(-1));
+    expect(parser.done).toBe(true);
   });
 });
 

@@ -4,10 +4,10 @@
 // then `data: [DONE]`. https://ai.google.dev/api/interactions-api#streaming
 //
 // Admission: the first step.start / step.delta proves the model is working; a status update alone
-// is not proof (PRODUCT.md §4).
+// is not proof (docs/product.md §4).
 import { randomBytes } from 'node:crypto';
 import type { CanonicalStreamEvent, OutputItem, RequestedTier } from '../../canonical/types.js';
-import { endedEarly, failedInteraction, streamError } from './map-error.js';
+import { failedInteraction, streamError } from './map-error.js';
 import { mapCompletion } from './map-status.js';
 import { mapServedTier } from './map-tier.js';
 import { mapUsage } from './map-usage.js';
@@ -28,15 +28,13 @@ export interface GeminiStreamParser {
   /** Canonical events for one upstream event. Throws FlexError for in-stream failures. */
   push(event: unknown): CanonicalStreamEvent[];
   /** True once `response.completed` was produced; later upstream events are ignored. */
-  readonly completed: boolean;
-  /** The upstream ended; throws `upstream_error` 502 unless the interaction completed. */
-  end(): void;
+  readonly done: boolean;
 }
 
 interface ParserState {
   started: boolean;
   admitted: boolean;
-  completed: boolean;
+  done: boolean;
   id: string;
   model: string;
   createdAt: number;
@@ -54,7 +52,7 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
   const state: ParserState = {
     started: false,
     admitted: false,
-    completed: false,
+    done: false,
     id: '',
     model: deps.model,
     createdAt: Math.floor(now() / 1000),
@@ -67,7 +65,7 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
 
   function push(raw: unknown): CanonicalStreamEvent[] {
     const events: CanonicalStreamEvent[] = [];
-    if (state.completed || typeof raw !== 'object' || raw === null) return events;
+    if (state.done || typeof raw !== 'object' || raw === null) return events;
     const emit = (e: CanonicalStreamEvent): void => {
       events.push(e);
     };
@@ -153,7 +151,7 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
     // Steps left open by the upstream are closed so every *.added has its *.done.
     const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
     for (const [key, open] of [...state.open].sort(([a], [b]) => a - b)) closeStep(key, open, emit, itemStatus);
-    state.completed = true;
+    state.done = true;
     emit({
       type: 'response.completed',
       response: {
@@ -173,11 +171,8 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
 
   return {
     push,
-    get completed() {
-      return state.completed;
-    },
-    end() {
-      if (!state.completed) throw endedEarly();
+    get done() {
+      return state.done;
     },
   };
 }

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRequest, CanonicalStreamEvent } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
 import type { ProviderCall } from '../provider.js';
-import { createOpenAIProvider, type OpenAIProvider } from './index.js';
+import type { UpstreamProvider } from '../upstream-stream.js';
+import { createOpenAIProvider } from './index.js';
 import { readCassette, readFixture } from './test-support/fixtures.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -23,7 +24,7 @@ let handler: Handler = (_req, res) => res.end();
 let recorded: Recorded[] = [];
 let connections = 0;
 let closedConnections = 0;
-let provider: OpenAIProvider;
+let provider: UpstreamProvider;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -205,7 +206,7 @@ describe('createOpenAIProvider', () => {
       sse(res);
       res.end(`${created}data: {"type":"response.output_text.delta",\n\n`);
     };
-    expect(await failure(provider.stream(call()))).toMatchObject({ status: 502, message: 'OpenAI sent a malformed stream event.' });
+    expect(await failure(provider.stream(call()))).toMatchObject({ status: 502, message: expect.stringContaining('OpenAI sent a malformed stream event') as string });
   });
 
   it('reports an unreachable upstream as upstream_unavailable', async () => {

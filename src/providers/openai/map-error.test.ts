@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpError, statusForCode, streamError, transportError } from './map-error.js';
+import { httpError, statusForCode, streamError } from './map-error.js';
 import { readCassette, readFixture } from './test-support/fixtures.js';
 
 describe('httpError', () => {
@@ -53,14 +53,5 @@ describe('streamError', () => {
     expect(statusForCode('invalid_image_url')).toBe(400);
     expect(statusForCode('model_not_found')).toBe(404);
     expect(statusForCode('whatever')).toBe(500);
-  });
-});
-
-describe('transportError', () => {
-  it('maps connection failures and timeouts', () => {
-    const refused = transportError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'http://127.0.0.1:9');
-    expect(refused.code).toBe('upstream_unavailable');
-    expect(refused.message).toContain('ECONNREFUSED');
-    expect(transportError(Object.assign(new Error('t'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'x').code).toBe('upstream_timeout');
   });
 });

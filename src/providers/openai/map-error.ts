@@ -2,7 +2,7 @@
 // errors (`error` events and `response.failed`) get a status derived from their code.
 // https://platform.openai.com/docs/guides/error-codes
 // https://platform.openai.com/docs/api-reference/responses-streaming/error
-import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { type FlexError, upstreamError } from '../../errors/catalog.js';
 import { isObject, obj, str, type JsonObject } from './wire.js';
 
 const PROVIDER = 'openai';
@@ -36,21 +36,6 @@ export function streamError(event: JsonObject): FlexError {
   });
 }
 
-/** The upstream body ended (cleanly or not) before `response.completed` / `response.incomplete`. */
-export function endedEarlyError(reason?: string): FlexError {
-  const why = reason === undefined ? '' : ` (${reason})`;
-  return upstreamError({
-    provider: PROVIDER,
-    status: 502,
-    message: `The OpenAI stream ended early, before the response completed${why}.`,
-  });
-}
-
-/** A malformed SSE data payload: the stream can no longer be trusted to be complete. */
-export function malformedEventError(): FlexError {
-  return upstreamError({ provider: PROVIDER, status: 502, message: 'OpenAI sent a malformed stream event.' });
-}
-
 /** Status for an in-stream error code; HTTP status is not available once the stream has begun. */
 export function statusForCode(code: string | undefined): number {
   switch (code) {
@@ -76,26 +61,6 @@ export function statusForCode(code: string | undefined): number {
     default:
       return code.startsWith('invalid_') ? 400 : 500;
   }
-}
-
-/** A failure to connect or a timeout, before or while reading the answer. */
-export function transportError(err: unknown, origin: string): FlexError {
-  const code = errorCode(err);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new FlexError('upstream_timeout', { detail: `OpenAI at ${origin} stopped answering (${code}).`, cause: err });
-  }
-  return new FlexError('upstream_unavailable', {
-    detail: `Could not reach OpenAI at ${origin}${code === undefined ? '' : ` (${code})`}.`,
-    cause: err,
-  });
-}
-
-export function errorCode(err: unknown): string | undefined {
-  if (!isObject(err) && !(err instanceof Error)) return undefined;
-  const direct = (err as { code?: unknown }).code;
-  if (typeof direct === 'string') return direct;
-  const cause = (err as { cause?: unknown }).cause;
-  return cause === undefined || cause === err ? undefined : errorCode(cause);
 }
 
 interface ErrorFields {

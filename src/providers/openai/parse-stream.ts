@@ -11,7 +11,7 @@ import type {
   OutputItem,
   ResponseCreatedEvent,
 } from '../../canonical/types.js';
-import { endedEarlyError, streamError } from './map-error.js';
+import { streamError } from './map-error.js';
 import { mapServedTier, mapStopReason } from './map-finish.js';
 import { mapOutputContent, mapOutputItem } from './map-items.js';
 import { mapUsage } from './map-usage.js';
@@ -20,8 +20,6 @@ import { arr, num, obj, str, type JsonObject } from './wire.js';
 export interface OpenAIStreamParser {
   /** Canonical events for one upstream event. Throws a FlexError for in-stream failures. */
   push(event: JsonObject): CanonicalStreamEvent[];
-  /** The upstream body ended; throws `stream ended early` unless the response finished. */
-  end(): void;
   /** True once `response.completed` / `response.incomplete` was turned into the final event. */
   readonly done: boolean;
 }
@@ -60,9 +58,6 @@ export function createOpenAIStreamParser(): OpenAIStreamParser {
       handler?.(state, event, out);
       return out;
     },
-    end() {
-      if (!state.done) throw endedEarlyError();
-    },
     get done() {
       return state.done;
     },
@@ -73,7 +68,7 @@ export function createOpenAIStreamParser(): OpenAIStreamParser {
 // Lifecycle
 
 /**
- * Admission (PRODUCT.md §4 step 2): the first event proving work started. `response.created`,
+ * Admission (docs/product.md §4 step 2): the first event proving work started. `response.created`,
  * `response.queued` and `response.in_progress` are not proof — an unsupported model or a flex
  * request that cannot be served sends them and then fails — and neither are keepalives.
  */

@@ -202,7 +202,7 @@ describe('chat decode: options', () => {
   });
 });
 
-describe('chat decode: refusals (PRODUCT.md §6)', () => {
+describe('chat decode: refusals (docs/product.md §6)', () => {
   it.each([
     ['presence_penalty', 0.5],
     ['frequency_penalty', -1],

@@ -52,23 +52,23 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
   const header = (): ChunkHeader =>
     (state.header ??= { id: chatId(deps.ctx.requestId), created: now(), model: deps.model });
 
-  function chunk(choices: unknown[], usage: ChatUsage | null = null): string {
-    const h = header();
-    const body: Record<string, unknown> = {
-      id: h.id,
-      object: 'chat.completion.chunk',
-      created: h.created,
-      model: h.model,
-      service_tier: serviceTier,
-      system_fingerprint: null,
-      choices,
-    };
-    if (deps.includeUsage) body.usage = usage;
-    return `data: ${JSON.stringify(body)}\n\n`;
+  /** `data: {"id":…,"choices":` — the same for every chunk, so serialised once per stream. */
+  let prefix: string | undefined;
+  function chunk(choicesJson: string, usage: ChatUsage | null = null): string {
+    if (prefix === undefined) {
+      const h = header();
+      const fixed = { id: h.id, object: 'chat.completion.chunk', created: h.created, model: h.model, service_tier: serviceTier, system_fingerprint: null };
+      prefix = `data: ${JSON.stringify(fixed).slice(0, -1)},"choices":`;
+    }
+    return `${prefix}${choicesJson}${deps.includeUsage ? `,"usage":${JSON.stringify(usage)}` : ''}}\n\n`;
   }
 
   const deltaChunk = (delta: Delta, finishReason: string | null = null): string =>
-    chunk([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
+    chunk(JSON.stringify([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]));
+
+  /** The common case, a text delta after the first, without building objects to serialise. */
+  const textChunk = (text: string): string =>
+    chunk(`[{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]`);
 
   /** Prefixes the role on the first content delta; `first` is the delta to send when it is first. */
   function withRole(first: Delta, later: Delta | null): string {
@@ -81,13 +81,14 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
     switch (event.type) {
       case 'response.created':
         state.header = { id: chatId(event.id), created: event.createdAt, model: event.model };
+        prefix = undefined;
         return '';
       case 'content_part.added':
         return event.part.type === 'output_text'
           ? withRole({ content: '', refusal: null }, null)
           : withRole({ content: null, refusal: '' }, null);
       case 'text.delta':
-        return withRole({ content: event.delta, refusal: null }, { content: event.delta });
+        return state.roleSent ? textChunk(event.delta) : withRole({ content: event.delta, refusal: null }, null);
       case 'refusal.delta':
         return withRole({ content: null, refusal: event.delta }, { refusal: event.delta });
       case 'item.added':
@@ -134,7 +135,7 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
     const { response } = event;
     let out = withRole({ content: '', refusal: null }, null);
     out += deltaChunk({}, mapFinishReason(response.stopReason, state.toolIndex.size > 0));
-    if (deps.includeUsage) out += chunk([], mapUsage(response.usage));
+    if (deps.includeUsage) out += chunk('[]', mapUsage(response.usage));
     return out;
   }
 

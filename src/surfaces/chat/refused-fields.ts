@@ -1,4 +1,4 @@
-// Chat Completions fields FlexInference refuses when set to a real value (PRODUCT.md §6): they have
+// Chat Completions fields FlexInference refuses when set to a real value (docs/product.md §6): they have
 // no counterpart in the canonical request, so carrying them to every provider is impossible and
 // dropping them would change the answer silently. Their defaults pass.
 // https://platform.openai.com/docs/api-reference/chat/create
@@ -47,7 +47,7 @@ export const REFUSED_FIELDS: readonly RefusedField[] = [
     isWellTyped: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1,
     why: 'Only one choice per request is supported; send several requests instead.',
   },
-  // Not in PRODUCT.md's list but equally without a canonical counterpart.
+  // Not in the list in docs/product.md §6 but equally without a canonical counterpart.
   { field: 'verbosity', isDefault: (v) => isUnset(v) || v === 'medium', isWellTyped: (v) => typeof v === 'string', why: 'Verbosity other than "medium" cannot be carried to every provider.' },
   { field: 'prompt_cache_key', isDefault: isUnset, isWellTyped: (v) => typeof v === 'string', why: 'Prompt cache routing keys are OpenAI-only.' },
   { field: 'prompt_cache_retention', isDefault: isUnset, isWellTyped: (v) => typeof v === 'string', why: 'Prompt cache retention is OpenAI-only.' },

@@ -1,4 +1,4 @@
-// Interactions fields FlexInference refuses rather than drops (PRODUCT.md §6). A field set to its
+// Interactions fields FlexInference refuses rather than drops (docs/product.md §6). A field set to its
 // default (absent, null, false, empty) passes; anything else is refused with the field named.
 // Field list: the @google/genai 2.x `CreateModelInteraction` / `GenerationConfig` types
 // (https://ai.google.dev/api/interactions-api).

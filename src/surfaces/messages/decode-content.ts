@@ -51,7 +51,7 @@ function decodeImageSource(value: unknown, param: string): ImageSource {
 
 /**
  * Documents: only a plain-text source without citations can be carried (as text). PDFs, files and
- * citations have no canonical counterpart and are refused (PRODUCT.md §6).
+ * citations have no canonical counterpart and are refused (docs/product.md §6).
  */
 export function decodeDocumentBlock(block: JsonObject, param: string, warn: Warn): InputContent {
   refuseUnknownKeys(block, DOCUMENT_KEYS, param);

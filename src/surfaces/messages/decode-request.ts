@@ -47,7 +47,7 @@ function decodeModel(value: unknown): string {
   return value;
 }
 
-/** `/v1/messages` always requires `max_tokens`, whatever the model (PRODUCT.md §5). */
+/** `/v1/messages` always requires `max_tokens`, whatever the model (docs/product.md §5). */
 function decodeMaxTokens(value: unknown): number {
   if (isUnset(value)) throw new FlexError('missing_max_tokens', { param: 'max_tokens', detail: '`max_tokens` is missing.' });
   const maxTokens = optNumber(value, 'max_tokens', { integer: true, min: 1 });

@@ -14,7 +14,7 @@ export const refuseUnknownKeys = unknownKeyCheck('is not supported on /v1/messag
 
 /**
  * Prompt caching has no counterpart on the other providers' request formats, so a cache marker is
- * refused rather than dropped (PRODUCT.md §6).
+ * refused rather than dropped (docs/product.md §6).
  */
 export function refuseCacheControl(value: JsonObject, param: string): void {
   if (isUnset(value.cache_control)) return;

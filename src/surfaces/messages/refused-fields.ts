@@ -1,4 +1,4 @@
-// Top-level fields of a /v1/messages body: which are carried, which are refused (PRODUCT.md §6).
+// Top-level fields of a /v1/messages body: which are carried, which are refused (docs/product.md §6).
 // https://platform.claude.com/docs/en/api/messages
 import { FlexError } from '../../errors/catalog.js';
 import { describe, isUnset, unsupported } from '../fields.js';

@@ -60,7 +60,7 @@ export function optDetail(value: unknown, param: string): 'auto' | 'low' | 'high
   return isUnset(value) ? undefined : expectOneOf(value, param, ['auto', 'low', 'high'] as const);
 }
 
-/** `service_tier` belongs to FlexInference (PRODUCT.md §6): any non-null value is refused. */
+/** `service_tier` belongs to FlexInference (docs/product.md §6): any non-null value is refused. */
 export function refuseServiceTier(body: JsonObject): void {
   if (!isUnset(body.service_tier)) {
     throw new FlexError('service_tier_not_allowed', {

@@ -19,7 +19,7 @@ export function mapIncompleteDetails(status: ResponseStatus, stop: StopReason): 
   }
 }
 
-/** The tier the caller trusts (PRODUCT.md §4): OpenAI spells standard as "default". */
+/** The tier the caller trusts (docs/product.md §4): OpenAI spells standard as "default". */
 export function mapServiceTier(tier: ServedTier): 'flex' | 'default' | 'priority' {
   switch (tier) {
     case 'flex':

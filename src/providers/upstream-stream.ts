@@ -1,0 +1,367 @@
+// The one provider transport: the undici request, server-sent events → parsed payloads, the
+// connection release policy, timeouts and transport errors. A provider brings only its URL,
+// headers, converted body, how it reads an HTTP error body, and a parser from upstream payloads to
+// canonical events; every abort, keep-alive and timeout rule lives here, once.
+// SSE framing: https://html.spec.whatwg.org/multipage/server-sent-events.html (eventsource-parser).
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { CanonicalStreamEvent, ProviderName } from '../canonical/types.js';
+import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
+import type { Provider, ProviderCall } from './provider.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface UpstreamTimeouts {
+  /** Longest wait for the response headers once the request is sent. */
+  headersMs: number;
+  /** Longest silence between two body chunks (undici's own timer; no per-chunk timer of ours). */
+  bodyIdleMs: number;
+}
+
+/**
+ * Flex can queue for minutes before it starts; OpenAI advises 15-minute client timeouts for flex
+ * (https://platform.openai.com/docs/guides/flex-processing). The caller's AbortSignal bounds each
+ * attempt (race deadline, client disconnect), so these only catch an upstream that went silent.
+ */
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { headersMs: 15 * 60_000, bodyIdleMs: 15 * 60_000 };
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** After the final event only a terminator may follow: read this much more to keep the connection. */
+const RELEASE_LIMIT_BYTES = 64 * 1024;
+const RELEASE_TIMEOUT_MS = 5_000;
+
+const LABELS: Readonly<Record<ProviderName, string>> = { openai: 'OpenAI', gemini: 'Gemini', anthropic: 'Anthropic' };
+
+/** One server-sent event whose `data` is a JSON object. */
+export interface UpstreamEvent {
+  data: JsonObject;
+  /** The SSE `event:` field, when the frame had one. */
+  event: string | undefined;
+}
+
+/** What the SSE decoder makes of a frame: a payload, or malformed input as a value (never a throw). */
+export type SseItem = ({ kind: 'event' } & UpstreamEvent) | { kind: 'malformed'; raw: string };
+
+/** A provider's stream parser: one upstream payload in, canonical events out. */
+export interface UpstreamParser {
+  /** Throws a FlexError for an in-stream failure (error event, failed response). */
+  push(event: UpstreamEvent): CanonicalStreamEvent[];
+  /** True once the final canonical event (`response.completed`) was produced. */
+  readonly done: boolean;
+}
+
+export interface UpstreamCall {
+  provider: ProviderName;
+  url: string;
+  headers: Record<string, string>;
+  /**
+   * The converted request body. Called on the first `next()`, so a request the provider refuses
+   * fails the iterator like any upstream error (the provider contract), never `stream()` itself.
+   */
+  body: () => string;
+  /** Aborts the attempt (client disconnect, race deadline, lost race); its reason is rethrown. */
+  signal: AbortSignal;
+  parser: UpstreamParser;
+  /** The provider's reading of an HTTP error answer (tolerant of empty and non-JSON bodies). */
+  httpError(status: number, bodyText: string): FlexError;
+}
+
+export interface UpstreamTransport {
+  /** POSTs the call, always streamed, and yields the parser's canonical events in order. */
+  stream(call: UpstreamCall): AsyncGenerator<CanonicalStreamEvent, void, undefined>;
+  /** Closes the transport's own connection pool (not a dispatcher passed in). */
+  close(): Promise<void>;
+}
+
+export interface UpstreamTransportOptions {
+  /** Replaces the transport's own keep-alive Agent (tests, proxies). */
+  dispatcher?: Dispatcher;
+  timeouts?: Partial<UpstreamTimeouts>;
+}
+
+export function createUpstreamTransport(options: UpstreamTransportOptions = {}): UpstreamTransport {
+  const timeouts: UpstreamTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
+  const ownAgent =
+    options.dispatcher === undefined
+      ? new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyIdleMs })
+      : undefined;
+  const dispatcher: Dispatcher = options.dispatcher ?? ownAgent ?? new Agent();
+  return {
+    stream: (call) => streamCall(dispatcher, timeouts, call),
+    close: async () => {
+      await ownAgent?.close();
+    },
+  };
+}
+
+/** A provider over the transport, closable when it owns its transport. */
+export interface UpstreamProvider extends Provider {
+  /** Closes the provider's own transport (not one passed in). */
+  close(): Promise<void>;
+}
+
+/** What a provider makes of one call: everything but the name and the signal, which the call brings. */
+export type UpstreamRequest = Omit<UpstreamCall, 'provider' | 'signal'>;
+
+/**
+ * A provider as the three are built: its name and its translation of a call into an upstream
+ * request, over the given transport or one of its own.
+ */
+export function createUpstreamProvider(
+  name: ProviderName,
+  given: UpstreamTransport | undefined,
+  toRequest: (call: ProviderCall) => UpstreamRequest,
+): UpstreamProvider {
+  const transport = given ?? createUpstreamTransport();
+  return {
+    name,
+    stream: (call) => transport.stream({ ...toRequest(call), provider: name, signal: call.signal }),
+    close: () => (given === undefined ? transport.close() : Promise.resolve()),
+  };
+}
+
+type Body = Dispatcher.ResponseData['body'];
+
+async function* streamCall(
+  dispatcher: Dispatcher,
+  timeouts: UpstreamTimeouts,
+  call: UpstreamCall,
+): AsyncGenerator<CanonicalStreamEvent, void, undefined> {
+  const { parser } = call;
+  const response = await send(dispatcher, timeouts, call);
+  const body = response.body;
+  // Set once the body is released (complete answer) or has ended; otherwise it is discarded.
+  let settled = false;
+  try {
+    const reader = createChunkReader(call);
+    // destroyOnReturn:false — leaving the loop after the final event must not kill a connection
+    // the pool can reuse; the body is released or discarded explicitly instead.
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
+      reader.feed(chunk);
+      if (parser.done) {
+        // Released before the final event is handed over: a consumer may stop right there.
+        settled = true;
+        release(body, reader.bytesRead);
+      }
+      for (const event of reader.events) yield event;
+      reader.events.length = 0;
+      if (reader.failure !== undefined) throw reader.failure;
+      if (parser.done) return;
+    }
+    settled = true;
+    reader.end();
+    for (const event of reader.events) yield event;
+    if (reader.failure !== undefined) throw reader.failure;
+    if (!parser.done) throw endedEarlyError(call.provider);
+  } catch (err) {
+    throw readFailure(err, call);
+  } finally {
+    if (!settled) discard(body);
+  }
+}
+
+async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
+  const { signal } = call;
+  if (signal.aborted) throw signal.reason;
+  const body = call.body();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(call.url, {
+      method: 'POST',
+      dispatcher,
+      signal,
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyIdleMs,
+      headers: call.headers,
+      body,
+    });
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    throw connectError(err, call);
+  }
+  if (response.statusCode < 400) return response;
+  let text = '';
+  try {
+    text = await response.body.text();
+  } catch {
+    if (signal.aborted) throw signal.reason;
+  }
+  throw call.httpError(response.statusCode, text);
+}
+
+interface ChunkReader {
+  /** Decodes one body chunk into `events`, stopping at the first failure or the final event. */
+  feed(chunk: Uint8Array): void;
+  /** The body ended: completes a last frame that lacked its blank line. */
+  end(): void;
+  /** Canonical events of the chunks fed since the caller last emptied it. */
+  readonly events: CanonicalStreamEvent[];
+  /** An in-stream failure; the events before it are still delivered first (the race reads them). */
+  readonly failure: Error | undefined;
+  readonly bytesRead: number;
+}
+
+function createChunkReader(call: UpstreamCall): ChunkReader {
+  const { parser } = call;
+  const events: CanonicalStreamEvent[] = [];
+  let failure: Error | undefined;
+  let bytesRead = 0;
+  const decoder = createSseDecoder((item) => {
+    if (failure !== undefined || parser.done) return;
+    if (item.kind === 'malformed') {
+      failure = malformedEventError(call.provider, item.raw);
+      return;
+    }
+    try {
+      for (const event of parser.push(item)) events.push(event);
+    } catch (err) {
+      failure = err instanceof Error ? err : toFlexError(err);
+    }
+  });
+  return {
+    feed(chunk) {
+      bytesRead += chunk.byteLength;
+      decoder.feed(chunk);
+    },
+    end: () => decoder.end(),
+    events,
+    get failure() {
+      return failure;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+  };
+}
+
+export interface SseDecoder {
+  feed(chunk: Uint8Array | string): void;
+  /** The body ended: completes a last frame that lacked its blank line. */
+  end(): void;
+}
+
+/** Keep-alive payloads some providers send between real events (Anthropic `ping`, OpenAI `keepalive`). */
+const KEEP_ALIVE_TYPES: ReadonlySet<string> = new Set(['ping', 'keepalive']);
+
+/**
+ * Raw SSE bytes → one item per event, in order. The one place that drops keep-alives (comments,
+ * empty data, typed keep-alive payloads) and the `[DONE]` terminator, and that turns a payload
+ * that is not a JSON object, or an oversized frame, into a `malformed` value.
+ */
+export function createSseDecoder(onItem: (item: SseItem) => void): SseDecoder {
+  const text = new TextDecoder();
+  const parser: EventSourceParser = createParser({
+    onEvent(message) {
+      const item = toItem(message);
+      if (item !== undefined) onItem(item);
+    },
+    onError(error) {
+      // Unknown fields and bad `retry:` values are skippable per the spec; an oversized frame is not.
+      if (error.type === 'max-buffer-size-exceeded') onItem({ kind: 'malformed', raw: error.message });
+    },
+  });
+  return {
+    feed(chunk) {
+      parser.feed(typeof chunk === 'string' ? chunk : text.decode(chunk, { stream: true }));
+    },
+    end() {
+      parser.feed(`${text.decode()}\n\n`);
+    },
+  };
+}
+
+function toItem(message: EventSourceMessage): SseItem | undefined {
+  const raw = message.data;
+  // `[DONE]` ends OpenAI Chat and Gemini Interactions streams; the final event has been read by then.
+  if (raw === '[DONE]' || isBlank(raw)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { kind: 'malformed', raw };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'malformed', raw };
+  const object = data as JsonObject;
+  const type = object.type;
+  if (typeof type === 'string' ? KEEP_ALIVE_TYPES.has(type) : message.event !== undefined && KEEP_ALIVE_TYPES.has(message.event)) {
+    return undefined;
+  }
+  return { kind: 'event', data: object, event: message.event };
+}
+
+/** Anthropic pads some `data:` lines with spaces; a frame of only padding carries nothing. */
+function isBlank(raw: string): boolean {
+  return raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim().length === 0);
+}
+
+/**
+ * Hands a completely read answer's connection back to the pool: read what little may follow the
+ * final event (a terminator, the chunked-encoding end), bounded in bytes and time; otherwise close it.
+ */
+function release(body: Body, bytesRead: number): void {
+  if (body.readableEnded || body.destroyed) return;
+  // undici's limit counts every byte of the body, including those already read.
+  body.dump({ limit: bytesRead + RELEASE_LIMIT_BYTES, signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }).catch(() => discard(body));
+}
+
+/** Closes the connection of an answer not read to its end (failure, abort, consumer gone). */
+function discard(body: Body): void {
+  if (body.destroyed) return;
+  // undici reports its own destroy as an 'error' (RequestAbortedError) that nobody reads now.
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport errors: one reading of undici's failures for every provider.
+
+/** A failure before the response headers: nothing reached us, or not in time. */
+function connectError(err: unknown, call: UpstreamCall): FlexError {
+  const code = errorCode(err);
+  const where = `${LABELS[call.provider]} at ${originOf(call.url)}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new FlexError('upstream_timeout', { detail: `${where} did not answer in time (${code}).`, cause: err });
+  }
+  return new FlexError('upstream_unavailable', {
+    detail: `Could not reach ${where}${code === undefined ? '' : ` (${code})`}.`,
+    cause: err,
+  });
+}
+
+/** A failure while reading an answer whose headers arrived: aborts rethrow their reason. */
+function readFailure(err: unknown, call: UpstreamCall): unknown {
+  if (call.signal.aborted) return call.signal.reason;
+  if (isFlexError(err)) return err;
+  const code = errorCode(err);
+  if (code === undefined) return toFlexError(err);
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return new FlexError('upstream_timeout', { detail: `${LABELS[call.provider]} stopped sending (${code}).`, cause: err });
+  }
+  return endedEarlyError(call.provider, `connection lost: ${code}`);
+}
+
+/** The upstream body ended (cleanly or not) before the provider's final event. */
+export function endedEarlyError(provider: ProviderName, reason?: string): FlexError {
+  const why = reason === undefined ? '' : ` (${reason})`;
+  return upstreamError({ provider, status: 502, message: `The ${LABELS[provider]} stream ended early, before the response completed${why}.` });
+}
+
+/** A payload that is not a JSON object: the stream can no longer be trusted to be complete. */
+export function malformedEventError(provider: ProviderName, raw: string): FlexError {
+  return upstreamError({ provider, status: 502, message: `${LABELS[provider]} sent a malformed stream event: ${raw.slice(0, 120)}` });
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const direct = (err as { code?: unknown }).code;
+  if (typeof direct === 'string') return direct;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause === undefined || cause === err ? undefined : errorCode(cause);
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
