@@ -14,9 +14,7 @@ import { resolveMasterKey } from './server/provider-keys.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
 import { seal } from './store/secrets.js';
 import { openStore } from './store/open.js';
-import { describeDatabaseUrl, importSqliteDatabase, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
-import { publishRevocation } from './shared-state/redis.js';
 import { summarizeUsage } from './usage/summary.js';
 
 const USAGE = `Usage: flexinference <command>
@@ -131,6 +129,7 @@ async function serve(argv: string[]): Promise<number> {
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
   }
+  const { describeDatabaseUrl } = await import('./store/postgres/index.js');
   if (config.databaseUrl !== undefined) {
     say(`  Storage: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)} (keys, organizations, usage shared by every instance)\n`);
   }
@@ -198,7 +197,7 @@ async function keys(argv: string[]): Promise<number> {
       });
       const { redisUrl, redisPrefix } = loadConfig();
       // Running instances refuse the key at once; without Redis, within their 2 s key cache.
-      if (n > 0 && redisUrl !== undefined) await publishRevocation(redisUrl, redisPrefix);
+      if (n > 0 && redisUrl !== undefined) await (await import('./shared-state/redis.js')).publishRevocation(redisUrl, redisPrefix);
       process.stdout.write(
         n > 0 ? `Revoked ${n} key(s).\n` : `No active key matches ${displayPrefix(given)}…; use a key id or prefix from \`flexinference keys list\`.\n`,
       );
@@ -273,6 +272,7 @@ async function migrateCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   if (config.databaseUrl === undefined) throw new Error('migrate works on Postgres: set DATABASE_URL=postgres://…');
   if (config.masterKey === undefined) throw new Error('DATABASE_URL is set but FLEX_MASTER_KEY is not: set the master key every instance will share');
+  const { importSqliteDatabase, migrateDatabase } = await import('./store/postgres/index.js');
   const target = { url: config.databaseUrl };
   const from = values['from-sqlite'];
   if (from === undefined) {
