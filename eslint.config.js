@@ -20,6 +20,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page script: plain browser JavaScript served as is (no build step).
+    files: ['src/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: {
+        window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', console: 'readonly',
+        URLSearchParams: 'readonly', Intl: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        navigator: 'readonly', uPlot: 'readonly', HTMLElement: 'readonly', Blob: 'readonly', URL: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

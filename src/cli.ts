@@ -1,10 +1,13 @@
-// The `flexinference` command line: serve | keys | provider-keys | emulator | usage | bench.
+// The `flexinference` command line: serve | orgs | keys | provider-keys | admin-token | emulator | usage | bench.
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { ADMIN } from './admin/viewer.js';
+import { ensureAdminToken } from './admin/token.js';
 import type { ProviderName } from './canonical/types.js';
+import { SETTINGS_OPTIONS, adminToken, describeSettings, keySettings, orgs, providerKeysListOrDelete, settingsFromFlags, withAdmin } from './cli-admin.js';
 import type { Config } from './config.js';
 import { loadConfig } from './config.js';
 import { runEmulatorCli } from './emulator/index.js';
@@ -12,7 +15,6 @@ import { startGateway } from './server/bootstrap.js';
 import { joinCluster, runPrimary } from './server/cluster.js';
 import { resolveMasterKey } from './server/provider-keys.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
-import { seal } from './store/secrets.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { summarizeUsage } from './usage/summary.js';
@@ -22,18 +24,28 @@ const USAGE = `Usage: flexinference <command>
   serve [--port N] [--host H] [--workers N]
                                          start the gateway (PORT, HOST, FLEX_DB, provider keys from env);
                                          --workers N (FLEX_WORKERS) runs N processes on one port
-  keys create --org <org> [--name <n>]   create an API key; prints it once, alone on the last line
-  keys list [--org <org>]                list keys (prefix, name, status)
+  orgs list | create <name> | rename <org> <new name> | delete <org>
+                                         manage organizations (delete removes their keys and provider keys)
+  keys create --org <org> [--name <n>] [settings]
+                                         create an API key; prints it once, alone on the last line
+  keys list [--org <org>]                list keys (prefix, name, status, settings)
+  keys settings <key-id> [settings]      show or change a key's settings
+        settings: --default-start-within <value|none> --allowed-models <m1,m2|none> --rpm <n|none> --budget <usd|none>
   keys revoke <key-id | prefix | key>    revoke a key
   provider-keys set --org <org> --provider openai|gemini|anthropic [--key K]
-                                         store an organization's provider key (sealed); reads stdin without --key
+                                         store (or rotate) an organization's provider key (sealed); reads stdin without --key
+  provider-keys list [--org <org>]       list provider keys by their last four characters
+  provider-keys delete --org <org> --provider openai|gemini|anthropic
+  admin-token rotate                     print a new admin token (when FLEX_ADMIN_TOKEN is not set)
   emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
   migrate [--from-sqlite <file>]         apply the Postgres schema migrations (DATABASE_URL); with
                                          --from-sqlite, then copy that SQLite deployment's keys and ledger in
-  bench overhead [--rps N] [--seconds S] gateway overhead vs direct-to-emulator
-  bench flex [--profile P]… [--requests N] [--factor X] [--seed S] [--misses]
+  bench overhead [--rps N] [--seconds S] [--quick]
+                                         gateway overhead vs direct-to-emulator
+  bench streams [--open N]               gateway memory per open stream (N held open at once)
+  bench flex [--profile P]… [--requests N] [--factor X] [--seeds S,S,…] [--misses] [--windows=false]
                                          flex economics per capacity profile and policy
 `;
 
@@ -51,6 +63,13 @@ function workerCount(raw: string | undefined): number {
 }
 
 /** `serve --workers N`, primary side: the first key once, then the workers (each a full gateway). */
+/** At first start without FLEX_ADMIN_TOKEN: generates the admin token and prints it, once. */
+async function announceAdminToken(store: Store, config: Config): Promise<void> {
+  const token = await ensureAdminToken(store, config.adminToken);
+  if (token === undefined) return;
+  process.stdout.write(`  Admin token for the admin API and the dashboard (shown only once, store it now; or set FLEX_ADMIN_TOKEN):\n\n    ${token}\n\n`);
+}
+
 async function servePrimary(config: Config, workers: number): Promise<number> {
   const log = pino({ level: config.logLevel });
   resolveMasterKey(config, log); // created once here, not raced by the workers
@@ -58,6 +77,7 @@ async function servePrimary(config: Config, workers: number): Promise<number> {
   if (key !== undefined) {
     process.stdout.write(`\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`);
   }
+  await withStore((store) => announceAdminToken(store, config));
   const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => config[p].emulated);
   if (emulated.length > 0) {
     process.stdout.write(
@@ -129,6 +149,7 @@ async function serve(argv: string[]): Promise<number> {
       `\n  First start: created organization "default" and this API key (shown only once, store it now):\n\n    ${key}\n\n`,
     );
   }
+  await announceAdminToken(store, config);
   const { describeDatabaseUrl } = await import('./store/postgres/index.js');
   if (config.databaseUrl !== undefined) {
     say(`  Storage: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)} (keys, organizations, usage shared by every instance)\n`);
@@ -164,26 +185,31 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
 
 async function keys(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'settings') return keySettings(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { org: { type: 'string' }, name: { type: 'string' } },
+    options: { org: { type: 'string' }, name: { type: 'string' }, ...SETTINGS_OPTIONS },
   });
   switch (sub) {
     case 'create': {
       if (!values.org) throw new Error('keys create needs --org <org>');
       const org = values.org;
-      const key = await withStore((store) => createKey(store, org, values.name ?? null));
-      process.stdout.write(`Created a key for organization "${org}". It is shown only once:\n${key}\n`);
+      const settings = settingsFromFlags(values);
+      const created = await withAdmin(async (ops, store) => {
+        await store.ensureOrganization(org);
+        return ops.createKey(ADMIN, org, { name: values.name ?? null, ...(Object.keys(settings).length > 0 ? { settings } : {}) });
+      });
+      process.stdout.write(`Created key ${created.id} for organization "${org}" (${describeSettings(created.settings)}). It is shown only once:\n${created.key}\n`);
       return 0;
     }
     case 'list':
-      return withStore(async (store) => {
-        const orgId = values.org ? (await store.findOrganization(values.org))?.id : undefined;
-        if (values.org && !orgId) throw new Error(`no organization named ${values.org}`);
-        for (const k of await store.listApiKeys(orgId)) {
-          const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
-          process.stdout.write(`${k.id}  ${k.prefix}…  org=${k.orgName}  name=${k.name ?? '-'}  ${status}  created ${k.createdAt}\n`);
+      return withAdmin(async (ops) => {
+        for (const k of (await ops.listKeys(ADMIN, values.org)).data) {
+          const status = k.revoked_at ? `revoked ${k.revoked_at}` : 'active';
+          process.stdout.write(
+            `${k.id}  ${k.prefix}…  org=${k.organization}  name=${k.name ?? '-'}  ${status}  created ${k.created_at}  ${describeSettings(k.settings)}\n`,
+          );
         }
         return 0;
       });
@@ -217,6 +243,7 @@ async function readStdin(): Promise<string> {
 
 async function providerKeys(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'list' || sub === 'delete') return providerKeysListOrDelete(sub, rest);
   const { values } = parseArgs({
     args: rest,
     options: { org: { type: 'string' }, provider: { type: 'string' }, key: { type: 'string' } },
@@ -236,13 +263,12 @@ async function providerKeys(argv: string[]): Promise<number> {
   }
   const secret = values.key ?? (await readStdin());
   if (!secret) throw new Error('no provider key given (use --key or pipe it on stdin)');
-  const config = loadConfig();
   const org = values.org;
-  await withStore(async (store) => {
-    const organization = await store.ensureOrganization(org);
-    await store.setProviderKey(organization.id, provider, seal(secret, resolveMasterKey(config)));
+  const stored = await withAdmin(async (ops, store) => {
+    await store.ensureOrganization(org);
+    return ops.setProviderKey(ADMIN, org, provider, { key: secret });
   });
-  process.stdout.write(`Stored the ${provider} key for organization "${org}" (encrypted at rest).\n`);
+  process.stdout.write(`Stored the ${provider} key …${stored.last_four} for organization "${org}" (encrypted at rest).\n`);
   return 0;
 }
 
@@ -298,6 +324,7 @@ async function bench(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   if (which === 'overhead') return (await import('./bench/overhead.js')).runOverheadBench(rest);
   if (which === 'flex') return (await import('./bench/flex.js')).runFlexBench(rest);
+  if (which === 'streams') return (await import('./bench/streams.js')).runStreamsBench(rest);
   process.stderr.write(USAGE);
   return 2;
 }
@@ -307,8 +334,12 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'orgs':
+      return orgs(rest);
     case 'keys':
       return keys(rest);
+    case 'admin-token':
+      return adminToken(rest);
     case 'provider-keys':
       return providerKeys(rest);
     case 'emulator':

@@ -21,6 +21,8 @@ export interface Config {
   /** Prefix of every Redis key and channel (deployments, or test runs, sharing one Redis). */
   redisPrefix: string;
   masterKey: string | undefined;
+  /** FLEX_ADMIN_TOKEN; without it a token is generated at first start and printed once. */
+  adminToken: string | undefined;
   catalogPath: string | undefined;
   openai: ProviderEndpoint;
   gemini: ProviderEndpoint;
@@ -36,6 +38,8 @@ export interface Config {
   authFailuresPerMinute: number;
   /** Behind a load balancer: take the client address from the first X-Forwarded-For hop. */
   trustProxy: boolean;
+  /** How often the learned flex statistics are saved to the store (0 = never). */
+  statsSnapshotMs: number;
   logLevel: string;
 }
 
@@ -75,6 +79,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.FLEX_REDIS_PREFIX || 'flexinference:',
     masterKey: env.FLEX_MASTER_KEY || undefined,
+    adminToken: env.FLEX_ADMIN_TOKEN || undefined,
     catalogPath: env.FLEX_CATALOG || undefined,
     openai: endpoint(env, 'OPENAI', 'https://api.openai.com/v1'),
     gemini: endpoint(env, 'GEMINI', 'https://generativelanguage.googleapis.com'),
@@ -87,6 +92,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     maxBodyBytes: 1_000_000,
     shutdownGraceMs: int(env, 'FLEX_SHUTDOWN_GRACE_MS', 30_000),
     shutdownDrainMs: int(env, 'FLEX_SHUTDOWN_DRAIN_MS', 0),
+    statsSnapshotMs: int(env, 'FLEX_STATS_SNAPSHOT_MS', 30_000),
     orgRequestsPerSecond: int(env, 'FLEX_ORG_RPS', 2_000),
     authFailuresPerMinute: int(env, 'FLEX_AUTH_FAILURES_PER_MINUTE', 30),
     trustProxy: env.FLEX_TRUST_PROXY === '1' || env.FLEX_TRUST_PROXY === 'true',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../store/store.js';
-import type { Outcome } from './flex.js';
-import { figures, oracleFigures } from './flex.js';
+import type { Outcome } from './flex-figures.js';
+import { figures, oracleFigures } from './flex-figures.js';
 import type { Job } from './workload.js';
 
 const job = (id: number, windowMs = 5_000): Job => ({ id, arrivalMs: 0, model: 'gpt-5-mini', startWithin: '00h-00m-05s', windowMs, stream: true });
@@ -47,6 +47,13 @@ describe('flex bench figures', () => {
     expect(f.errors).toBe(1);
     expect(f.flexShare).toBe(2 / 3);
     expect(f.savingPct).toBeCloseTo((1 / 3) * 100, 6);
+  });
+
+  it('counts a stream that started in time and failed later as a hit and an error', () => {
+    const failedLater = outcome(1, 'flex', 1_000, 1_200);
+    const f = figures([{ ...failedLater, row: failedLater.row && { ...failedLater.row, status: 'failed' } }, outcome(2, 'default', 900, 950)]);
+    expect(f.deadlineHit).toBe(1);
+    expect(f.errors).toBe(1);
   });
 
   it('gives the oracle flex only when flex started within the window, and the standard start otherwise', () => {

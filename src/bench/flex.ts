@@ -6,8 +6,9 @@
 // after ms ÷ factor; the emulator's delays are scaled by 1 ÷ factor. Windows, delays and the
 // learned statistics therefore all live in the same (virtual) time; nothing else changes.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Agent, request } from 'undici';
@@ -16,10 +17,10 @@ import { loadConfig } from '../config.js';
 import type { CapacityProfileName } from '../emulator/index.js';
 import { PROFILE_NAMES, startEmulator } from '../emulator/index.js';
 import type { Clock } from '../clock.js';
-import { percentile } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { startGateway } from '../server/bootstrap.js';
-import type { UsageRow } from '../store/store.js';
+import { byWindow, figures, oracleFigures, spread } from './flex-figures.js';
+import type { Outcome, PassFigures } from './flex-figures.js';
 import { createWorkload } from './workload.js';
 import type { Job } from './workload.js';
 
@@ -36,16 +37,21 @@ export function scaledClock(factor: number): Clock {
 
 type Pass = RoutingPolicy | 'all-standard';
 
-export interface Outcome {
-  job: Job;
-  row: UsageRow | undefined;
-  status: number;
-  /** Virtual milliseconds from sending the request to the first response byte at the client. */
-  firstByteMs: number;
+/** How loaded the machine was during a pass: event-loop delay of this process, real milliseconds. */
+export interface PassConditions {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
-async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], factor: number, seed: number): Promise<Outcome[]> {
+async function runPass(
+  pass: Pass,
+  profile: CapacityProfileName,
+  jobs: Job[],
+  factor: number,
+  seed: number,
+): Promise<{ outcomes: Outcome[]; conditions: PassConditions }> {
   const dir = mkdtempSync(join(tmpdir(), 'flexinf-flexbench-'));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', profile, seed, timeScale: 1 / factor, logLimit: 100 });
   const config = loadConfig(
     {
@@ -70,6 +76,7 @@ async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], fa
   });
   const key = await createKey(gateway.deps.store, 'bench', pass);
   const agent = new Agent({ connections: 512 });
+  loop.enable();
   try {
     const started = performance.now();
     const outcomes = await Promise.all(
@@ -96,10 +103,15 @@ async function runPass(pass: Pass, profile: CapacityProfileName, jobs: Job[], fa
         return { job, requestId: typeof requestId === 'string' ? requestId : '', status: res.statusCode, firstByteMs };
       }),
     );
+    loop.disable();
     await gateway.deps.ledger.flush();
     const rows = new Map((await gateway.deps.store.queryUsage({})).map((r) => [r.requestId, r]));
-    return outcomes.map((o) => ({ job: o.job, row: rows.get(o.requestId), status: o.status, firstByteMs: o.firstByteMs }));
+    return {
+      outcomes: outcomes.map((o) => ({ job: o.job, row: rows.get(o.requestId), status: o.status, firstByteMs: o.firstByteMs })),
+      conditions: { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6 },
+    };
   } finally {
+    loop.disable();
     await agent.close();
     await gateway.stop(1_000);
     await emulator.close();
@@ -117,97 +129,124 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-export interface PassFigures {
-  savingPct: number;
-  flexShare: number;
-  deadlineHit: number;
-  p50StartMs: number;
-  p95StartMs: number;
-  errors: number;
+
+const PROFILES: readonly CapacityProfileName[] = ['calm', 'slow-flex', 'congested', 'outage', 'flapping'];
+
+/** One seed's four passes over one profile. */
+interface SeedRun {
+  baseline: Outcome[];
+  unbounded: Outcome[];
+  ours: Outcome[];
+  original: Outcome[];
+  conditions: PassConditions[];
 }
 
-/**
- * Start = admission of the serving attempt, measured on the gateway clock from request start.
- * Deadline hit = the first byte reached the client within the window, out of all requests.
- */
-export function figures(outcomes: Outcome[]): PassFigures {
-  const ok = outcomes.filter((o) => o.status === 200 && o.row?.status === 'completed');
-  const standard = ok.reduce((n, o) => n + (o.row?.standardCostUsd ?? 0), 0);
-  const spent = ok.reduce((n, o) => n + (o.row?.costUsd ?? 0), 0);
-  const starts = ok.map((o) => o.row?.admissionMs ?? Infinity).sort((a, b) => a - b);
-  const hits = ok.filter((o) => o.firstByteMs <= o.job.windowMs).length;
+async function runSeed(profile: CapacityProfileName, count: number, factor: number, seed: number): Promise<SeedRun> {
+  const jobs = createWorkload({ count, seed });
+  const baseline = await runPass('all-standard', profile, jobs, factor, seed);
+  const unbounded = await runPass('flex-unbounded', profile, jobs, factor, seed);
+  const ours = await runPass('deadline-aware', profile, jobs, factor, seed);
+  const original = await runPass('wait-full-window', profile, jobs, factor, seed);
   return {
-    savingPct: standard > 0 ? ((standard - spent) / standard) * 100 : 0,
-    flexShare: ok.filter((o) => o.row?.servedTier === 'flex').length / Math.max(1, ok.length),
-    deadlineHit: hits / Math.max(1, outcomes.length),
-    p50StartMs: percentile(starts, 0.5),
-    p95StartMs: percentile(starts, 0.95),
-    errors: outcomes.length - ok.length,
+    baseline: baseline.outcomes,
+    unbounded: unbounded.outcomes,
+    ours: ours.outcomes,
+    original: original.outcomes,
+    conditions: [baseline, unbounded, ours, original].map((p) => p.conditions),
   };
 }
 
-/**
- * The oracle serves flex whenever flex could have started within the window. Its pass gives flex
- * an unbounded wait, so each request's real flex admission time is observed; a request admitted
- * within its window counts at flex price with that pass's start and first byte, any other at
- * standard price with the same request's start and first byte from the all-standard pass. Nothing
- * real runs this policy (it needs to know each flex start in advance); it bounds what any policy
- * could save and how fast it could start while saving that much.
- */
-export function oracleFigures(oracle: Outcome[], baseline: Outcome[]): PassFigures {
-  const onStandard = new Map(baseline.map((o) => [o.job.id, o]));
-  let standard = 0;
-  let spent = 0;
-  let flex = 0;
-  let hits = 0;
-  const starts: number[] = [];
-  let counted = 0;
-  for (const o of oracle) {
-    const row = o.row;
-    if (!row || row.status !== 'completed') continue;
-    counted++;
-    standard += row.standardCostUsd;
-    const flexInTime = row.servedTier === 'flex' && (row.admissionMs ?? Infinity) <= o.job.windowMs;
-    spent += flexInTime ? row.costUsd : row.standardCostUsd;
-    if (flexInTime) flex++;
-    const served = flexInTime ? o : onStandard.get(o.job.id);
-    starts.push(served?.row?.status === 'completed' ? (served.row.admissionMs ?? Infinity) : Infinity);
-    if (served?.status === 200 && served.row?.status === 'completed' && served.firstByteMs <= o.job.windowMs) hits++;
-  }
-  starts.sort((a, b) => a - b);
-  return {
-    savingPct: standard > 0 ? ((standard - spent) / standard) * 100 : 0,
-    flexShare: flex / Math.max(1, counted),
-    deadlineHit: hits / Math.max(1, oracle.length),
-    p50StartMs: percentile(starts, 0.5),
-    p95StartMs: percentile(starts, 0.95),
-    errors: oracle.length - counted,
-  };
+/** Every seed's outcomes as one set (job ids made distinct per seed). */
+function pool(runs: readonly SeedRun[], pick: (r: SeedRun) => Outcome[]): Outcome[] {
+  return runs.flatMap((r, i) => pick(r).map((o) => ({ ...o, job: { ...o.job, id: i * 1_000_000 + o.job.id } })));
 }
 
-function printMisses(outcomes: Outcome[]): void {
-  for (const o of outcomes) {
-    if (o.firstByteMs <= o.job.windowMs && o.status === 200) continue;
-    const start = o.row?.admissionMs ?? Infinity;
+interface Row {
+  label: string;
+  pooled: PassFigures;
+  perSeed: PassFigures[];
+}
+
+function rows(runs: readonly SeedRun[]): { rows: Row[]; baseline: Row; oracle: Row } {
+  const baseline: Row = { label: 'all-standard', pooled: figures(pool(runs, (r) => r.baseline)), perSeed: runs.map((r) => figures(r.baseline)) };
+  const oracle: Row = {
+    label: 'oracle',
+    pooled: oracleFigures(pool(runs, (r) => r.unbounded), pool(runs, (r) => r.baseline)),
+    perSeed: runs.map((r) => oracleFigures(r.unbounded, r.baseline)),
+  };
+  const pass = (label: string, pick: (r: SeedRun) => Outcome[]): Row => ({ label, pooled: figures(pool(runs, pick)), perSeed: runs.map((r) => figures(pick(r))) });
+  return { rows: [baseline, oracle, pass('flexinference', (r) => r.ours), pass('wait-full-window', (r) => r.original)], baseline, oracle };
+}
+
+const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+
+/** The pooled value, followed by the per-seed range when there is more than one seed. */
+function cell(pooled: string, perSeed: readonly number[], format: (x: number) => string): string {
+  if (perSeed.length < 2 || perSeed.some((x) => !Number.isFinite(x))) return pooled;
+  const s = spread(perSeed);
+  return `${pooled} (${format(s.min)}…${format(s.max)})`;
+}
+
+function formatRow(profile: string, row: Row, oracle: Row, baseline: Row): string {
+  const f = row.pooled;
+  const ofOracle = (mine: PassFigures, theirs: PassFigures): number => (theirs.savedUsd > 0 ? mine.savedUsd / theirs.savedUsd : NaN);
+  const delta = (mine: PassFigures, base: PassFigures): number => (base.p50StartMs > 0 ? mine.p50StartMs / base.p50StartMs - 1 : NaN);
+  const signed = (x: number): string => (Number.isNaN(x) ? '-' : `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`);
+  const seeds = row.perSeed.map((s, i) => ({ s, o: oracle.perSeed[i], b: baseline.perSeed[i] }));
+  const share = ofOracle(f, oracle.pooled);
+  return [
+    profile.padEnd(10),
+    row.label.padEnd(17),
+    `${f.savingPct.toFixed(1)}%`.padStart(7),
+    cell(Number.isNaN(share) ? '-' : pct(share), seeds.map(({ s, o }) => (o ? ofOracle(s, o) : NaN)), (x) => pct(x)).padStart(22),
+    pct(f.flexShare).padStart(7),
+    cell(pct(f.deadlineHit, 2), row.perSeed.map((s) => s.deadlineHit), (x) => pct(x, 2)).padStart(26),
+    `${f.misses}/${f.requests}`.padStart(9),
+    `${(f.p50StartMs / 1000).toFixed(2)}s`.padStart(7),
+    cell(signed(delta(f, baseline.pooled)), seeds.map(({ s, b }) => (b ? delta(s, b) : NaN)), signed).padStart(16),
+    `${(f.p95StartMs / 1000).toFixed(2)}s`.padStart(8),
+    String(f.errors).padStart(6),
+  ].join(' ');
+}
+
+function printWindows(runs: readonly SeedRun[]): void {
+  const windows = byWindow(pool(runs, (r) => r.ours), pool(runs, (r) => r.unbounded), pool(runs, (r) => r.baseline));
+  process.stdout.write(`  by window    requests  oracle-flex  ours-flex  of-oracle  deadline-hit  misses  oracle's flex requests that ours served on standard, by route\n`);
+  for (const w of windows) {
+    const lost = Object.entries(w.lostTo).sort((a, b) => b[1] - a[1]).map(([route, n]) => `${route} ${n}`).join(' · ');
+    const share = w.oracle.savedUsd > 0 ? pct(w.ours.savedUsd / w.oracle.savedUsd) : '-';
     process.stdout.write(
-      `  miss: #${o.job.id} ${o.job.model} window ${o.job.startWithin} ${o.job.stream ? 'streamed' : 'non-streamed'} status ${o.status} ` +
-        `route ${o.row?.route ?? '-'} tier ${o.row?.servedTier ?? '-'} start ${(start / 1000).toFixed(2)}s first byte ${(o.firstByteMs / 1000).toFixed(2)}s\n`,
+      `  ${w.label.padEnd(11)} ${String(w.requests).padStart(9)} ${pct(w.oracle.flexShare).padStart(12)} ${pct(w.ours.flexShare).padStart(10)} ` +
+        `${share.padStart(10)} ${pct(w.ours.deadlineHit, 2).padStart(13)} ${String(w.ours.misses).padStart(7)}  ${lost || '-'}\n`,
     );
   }
 }
 
-const PROFILES: readonly CapacityProfileName[] = ['calm', 'slow-flex', 'congested', 'outage', 'flapping'];
+function printConditions(runs: readonly SeedRun[]): void {
+  const all = runs.flatMap((r) => r.conditions);
+  const p99 = Math.max(...all.map((c) => c.loopDelayP99Ms));
+  const max = Math.max(...all.map((c) => c.loopDelayMaxMs));
+  process.stdout.write(`  conditions: event-loop delay of the bench process (real ms) p99 ≤ ${p99.toFixed(0)}, max ${max.toFixed(0)}; load average ${loadavg()[0]?.toFixed(1)}\n`);
+}
 
-function formatRow(profile: string, label: string, f: PassFigures, oracle: PassFigures, baseline: PassFigures): string {
-  const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
-  const ofOracle = oracle.savingPct > 0 ? pct(f.savingPct / oracle.savingPct) : '-';
-  const delta = baseline.p50StartMs > 0 ? Math.round((f.p50StartMs / baseline.p50StartMs - 1) * 100) : NaN;
-  const p50Delta = Number.isNaN(delta) ? '-' : `${delta >= 0 ? '+' : ''}${delta}%`;
-  return (
-    `${profile.padEnd(10)} ${label.padEnd(17)} ${f.savingPct.toFixed(1).padStart(7)}% ${ofOracle.padStart(9)} ` +
-    `${pct(f.flexShare).padStart(10)} ${pct(f.deadlineHit, 2).padStart(12)} ` +
-    `${(f.p50StartMs / 1000).toFixed(2).padStart(8)}s ${p50Delta.padStart(9)} ${(f.p95StartMs / 1000).toFixed(2).padStart(8)}s ${String(f.errors).padStart(6)}\n`
-  );
+function printMisses(runs: readonly SeedRun[]): void {
+  for (const o of pool(runs, (r) => r.ours)) {
+    if (o.firstByteMs <= o.job.windowMs && o.status === 200 && o.row?.status === 'completed') continue;
+    const start = o.row?.admissionMs ?? Infinity;
+    process.stdout.write(
+      `  miss: #${o.job.id} ${o.job.model} window ${o.job.startWithin} ${o.job.stream ? 'streamed' : 'non-streamed'} status ${o.status} ` +
+        `${o.row?.status ?? '-'} route ${o.row?.route ?? '-'} tier ${o.row?.servedTier ?? '-'} start ${(start / 1000).toFixed(2)}s first byte ${(o.firstByteMs / 1000).toFixed(2)}s\n`,
+    );
+  }
+}
+
+function parseSeeds(values: { seed?: string | undefined; seeds?: string | undefined }): number[] {
+  const raw = values.seeds ?? values.seed ?? '1';
+  const seeds = raw.split(',').map((x) => Number(x.trim()));
+  if (seeds.length === 0 || seeds.some((x) => !Number.isInteger(x) || x < 1)) {
+    throw new Error(`--seeds needs positive whole numbers separated by commas (e.g. 1,2,3), got ${JSON.stringify(raw)}`);
+  }
+  return seeds;
 }
 
 export async function runFlexBench(argv: string[]): Promise<number> {
@@ -217,8 +256,10 @@ export async function runFlexBench(argv: string[]): Promise<number> {
       profile: { type: 'string', multiple: true },
       requests: { type: 'string', default: '200' },
       factor: { type: 'string', default: '20' },
-      seed: { type: 'string', default: '1' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
       misses: { type: 'boolean', default: false },
+      windows: { type: 'boolean', default: true },
     },
   });
   const profiles: CapacityProfileName[] = [];
@@ -228,35 +269,35 @@ export async function runFlexBench(argv: string[]): Promise<number> {
     profiles.push(profile);
   }
   const factor = Number(values.factor);
-  const seed = Number(values.seed);
   const count = Number(values.requests);
+  const seeds = parseSeeds(values);
   if (!(factor >= 1)) throw new Error('--factor needs a number of at least 1');
   if (!Number.isInteger(count) || count < 1) throw new Error('--requests needs a positive whole number');
-  if (!Number.isFinite(seed)) throw new Error('--seed needs a number');
-  const jobs = createWorkload({ count, seed });
-  const span = jobs.at(-1)?.arrivalMs ?? 0;
+  const sample = createWorkload({ count, seed: seeds[0] ?? 1 });
   process.stdout.write(
-    `flex economics: ${jobs.length} requests over ${(span / 1000).toFixed(0)} s (virtual), windows 5 s–10 min, ` +
-      `${Math.round(jobs.filter((j) => j.stream).length / jobs.length * 100)}% streamed, time compressed ×${factor}\n` +
-      `saving vs all-standard; start = admission of the serving attempt (Δp50 against all-standard);\n` +
-      `deadline hit = first byte at the client within start_within (a non-streamed answer's first byte is the whole answer)\n\n`,
+    `flex economics: ${count} requests per pass over ~${((sample.at(-1)?.arrivalMs ?? 0) / 1000).toFixed(0)} s (virtual), windows 5 s–10 min, ` +
+      `${Math.round((sample.filter((j) => j.stream).length / sample.length) * 100)}% streamed, seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, time compressed ×${factor}\n` +
+      `saving vs all-standard; of-oracle = saving as a share of the oracle's; start = admission of the serving attempt (Δp50 against all-standard);\n` +
+      `deadline hit = the first byte of a successful answer at the client within start_within (a non-streamed answer's first byte is the whole answer;\n  a stream that fails after it started counts as an error, not a miss)\n` +
+      (seeds.length > 1 ? `figures pool every seed's requests; (a…b) is the range over seeds\n` : '') +
+      '\n',
   );
   // Warm up (JIT, sockets) so that the first pass measured is not slower for being first.
-  await runPass('deadline-aware', 'instant', jobs.slice(0, Math.min(100, jobs.length)), factor, seed);
-  process.stdout.write(`profile    policy             saving  of-oracle  flex-share  deadline-hit  p50 start  Δp50      p95 start  errors\n`);
+  await runPass('deadline-aware', 'instant', sample.slice(0, Math.min(100, sample.length)), factor, seeds[0] ?? 1);
+  process.stdout.write(
+    `profile    policy             saving              of-oracle    flex            deadline-hit    misses   p50 start      Δp50 p95 start errors\n`,
+  );
   for (const profile of profiles) {
-    const baselineRun = await runPass('all-standard', profile, jobs, factor, seed);
-    const baseline = figures(baselineRun);
-    const oracle = oracleFigures(await runPass('flex-unbounded', profile, jobs, factor, seed), baselineRun);
-    const write = (label: string, f: PassFigures): void => {
-      process.stdout.write(formatRow(profile, label, f, oracle, baseline));
-    };
-    write('all-standard', baseline);
-    write('oracle', oracle);
-    const ours = await runPass('deadline-aware', profile, jobs, factor, seed);
-    write('flexinference', figures(ours));
-    if (values.misses) printMisses(ours);
-    write('wait-full-window', figures(await runPass('wait-full-window', profile, jobs, factor, seed)));
+    const runs: SeedRun[] = [];
+    for (const seed of seeds) runs.push(await runSeed(profile, count, factor, seed));
+    const table = rows(runs);
+    for (const row of table.rows) {
+      if (profile === 'outage' && row.label === 'oracle') continue; // nothing to save: flex never starts
+      process.stdout.write(`${formatRow(profile, row, table.oracle, table.baseline)}\n`);
+    }
+    if (values.windows && table.oracle.pooled.savedUsd > 0) printWindows(runs);
+    printConditions(runs);
+    if (values.misses) printMisses(runs);
     process.stdout.write('\n');
   }
   return 0;

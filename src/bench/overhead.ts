@@ -88,10 +88,13 @@ const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`;
 export async function runOverheadBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { rps: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' } },
+    options: { rps: { type: 'string' }, seconds: { type: 'string' }, quick: { type: 'boolean', default: false } },
   });
-  const rps = Number(values.rps);
-  const seconds = Number(values.seconds);
+  // --quick: the short run `npm test` makes on every change, to print the figures (not to judge them).
+  const rps = Number(values.rps ?? (values.quick ? 200 : 1000));
+  const seconds = Number(values.seconds ?? (values.quick ? 1 : 10));
+  const warmSeconds = values.quick ? 0.5 : 2;
+  if (!(rps > 0) || !(seconds > 0)) throw new Error('--rps and --seconds must be positive numbers');
   const dir = mkdtempSync(join(tmpdir(), 'flexinf-bench-'));
   const children: Child[] = [];
   try {
@@ -157,8 +160,8 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
     const results = new Map<string, ReturnType<typeof stats>>();
     for (const stream of [false, true]) {
       // Warm both paths (JIT, connection pools) before measuring.
-      await load(direct(stream), rps, 2);
-      for (const g of gateways) await load(via(g, stream), rps, 2);
+      await load(direct(stream), rps, warmSeconds);
+      for (const g of gateways) await load(via(g, stream), rps, warmSeconds);
       for (const target of [direct(stream), ...gateways.map((g) => via(g, stream))]) {
         const { samples, achievedRps } = await load(target, rps, seconds);
         const s = stats(samples);

@@ -13,7 +13,12 @@ export interface Child {
 const BIN = fileURLToPath(new URL('../../bin/flexinference.js', import.meta.url));
 
 export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return spawnScript(BIN, args, env, timeoutMs);
+}
+
+/** Starts a Node.js script the same way: `serve` announces "listening on <url>", others print a loopback URL. */
+export function spawnScript(script: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Child> {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,7 +32,7 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`flexinference ${args.join(' ')} did not announce a URL within ${timeoutMs} ms:\n${output}`));
+      reject(new Error(`${script} ${args.join(' ')} did not announce a URL within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -42,7 +47,7 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs 
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`flexinference ${args.join(' ')} exited with ${code}:\n${output}`));
+      reject(new Error(`${script} ${args.join(' ')} exited with ${code}:\n${output}`));
     });
   });
 }

@@ -46,6 +46,42 @@ export const ERROR_CATALOG = {
     rule: 'Requests are limited per organization, and failed authentication attempts per client address.',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry.',
   },
+  budget_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    title: 'This API key has spent its monthly budget.',
+    rule: 'An operator can give a key a monthly spend budget in USD; spend is counted from the usage ledger per calendar month (UTC).',
+    fix: 'Wait until the budget resets (the message and Retry-After say when), or ask your operator to raise the key\'s `monthly_budget_usd`.',
+  },
+  model_not_allowed: {
+    status: 403,
+    type: 'invalid_request_error',
+    title: 'This API key may not use this model.',
+    rule: 'An operator can restrict a key to a list of models (its `allowed_models` setting).',
+    fix: 'Use one of the models the key allows, or ask your operator to add this one.',
+  },
+  invalid_admin_token: {
+    status: 401,
+    type: 'authentication_error',
+    title: 'The admin token is missing or wrong.',
+    rule: 'The admin API takes `Authorization: Bearer <admin token>` (FLEX_ADMIN_TOKEN, or the token printed at first start); an organization\'s API key may only read its own organization.',
+    fix: 'Send the admin token as a Bearer token; `flexinference admin-token rotate` prints a new one if it was lost.',
+    example: 'Authorization: Bearer flex_admin_0123456789abcdef0123456789abcdef01234567',
+  },
+  forbidden: {
+    status: 403,
+    type: 'invalid_request_error',
+    title: 'This action is not allowed.',
+    rule: 'An organization\'s API key gives a read-only view of its own organization; changes need the admin token, and a dashboard change needs the page\'s own anti-forgery token.',
+    fix: 'Sign in with the admin token to make changes, and make them from the dashboard page itself.',
+  },
+  conflict: {
+    status: 409,
+    type: 'invalid_request_error',
+    title: 'This conflicts with what exists.',
+    rule: 'Organization names are unique.',
+    fix: 'Choose another name, or use the existing organization.',
+  },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',
@@ -164,7 +200,7 @@ export const ERROR_CATALOG = {
     status: 404,
     type: 'invalid_request_error',
     title: 'No such route.',
-    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions and GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors.',
+    rule: 'FlexInference serves POST /v1/responses, /v1/chat/completions, /v1/messages, /v1/interactions, GET /v1/models, /v1/usage, /healthz, /readyz, /metrics, /docs/errors, the admin API under /admin/v1/ and the dashboard at /dashboard; admin objects are addressed by their id.',
     fix: 'Check the path and the SDK base URL (OpenAI SDK: <host>/v1; Anthropic SDK: <host>; @google/genai: baseUrl <host> with apiVersion "v1").',
   },
   method_not_allowed: {
@@ -216,6 +252,8 @@ export interface UpstreamDetail {
   providerCode?: string;
   providerType?: string;
   message: string;
+  /** How long the provider asked callers to wait before retrying (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
 }
 
 export interface FlexErrorOptions {

@@ -189,6 +189,25 @@ describe('createUpstreamTransport', () => {
     expect(error).toMatchObject({ status: 429, message: 'http 429: {"error":"busy"}' });
   });
 
+  it("hands the provider the wait its Retry-After asked for (a refusal retried inside the flex budget honours it)", async () => {
+    handler = (_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2' });
+      res.end('{"error":"busy"}');
+    };
+    const waits: (number | undefined)[] = [];
+    await failure(
+      transport.stream(
+        call({
+          httpError: (status, text, retryAfterMs) => {
+            waits.push(retryAfterMs);
+            return upstreamError({ provider: 'openai', status, message: text });
+          },
+        }),
+      ),
+    );
+    expect(waits).toEqual([2_000]);
+  });
+
   it('converts the body on the first next(), so a refused request fails the iterator, not stream()', async () => {
     const refusal = new FlexError('invalid_parameter', { detail: 'refused' });
     const stream = transport.stream(

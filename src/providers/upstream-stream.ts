@@ -8,6 +8,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent, ProviderName } from '../canonical/types.js';
 import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
 import type { Provider, ProviderCall } from './provider.js';
+import { retryAfterFromHeaders } from './retry-after.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -61,8 +62,11 @@ export interface UpstreamCall {
   /** Aborts the attempt (client disconnect, race deadline, lost race); its reason is rethrown. */
   signal: AbortSignal;
   parser: UpstreamParser;
-  /** The provider's reading of an HTTP error answer (tolerant of empty and non-JSON bodies). */
-  httpError(status: number, bodyText: string): FlexError;
+  /**
+   * The provider's reading of an HTTP error answer (tolerant of empty and non-JSON bodies), with
+   * the wait its headers asked for before a retry (`retry-after-ms` / `Retry-After`), if any.
+   */
+  httpError(status: number, bodyText: string, retryAfterMs: number | undefined): FlexError;
 }
 
 export interface UpstreamTransport {
@@ -185,7 +189,7 @@ async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: Up
   } catch {
     if (signal.aborted) throw signal.reason;
   }
-  throw call.httpError(response.statusCode, text);
+  throw call.httpError(response.statusCode, text, retryAfterFromHeaders(response.headers));
 }
 
 interface ChunkReader {

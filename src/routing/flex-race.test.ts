@@ -3,14 +3,23 @@ import { FlexError, upstreamError } from '../errors/catalog.js';
 import { flush } from '../test-support/fake-clock.js';
 import { gate, happyScript } from '../test-support/fake-provider.js';
 import { raceSetup } from '../test-support/race-setup.js';
-import type { Step } from '../test-support/fake-provider.js';
+import type { Step, TierScripts } from '../test-support/fake-provider.js';
 import { assembleResponse } from './assemble.js';
 import { openCommitted } from './flex-race.js';
 import type { TierPlan } from './tier-plan.js';
 
-const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false };
+const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false, retry: 'while-likely' };
+const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+const refusal = (retryAfterMs?: number) =>
+  upstreamError({
+    provider: 'openai',
+    status: 429,
+    providerCode: 'resource_unavailable',
+    message: 'Resource Unavailable',
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
 
-function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race) {
+function setup(scripts: TierScripts, plan: TierPlan = race) {
   return raceSetup(scripts, plan);
 }
 
@@ -35,7 +44,7 @@ describe('flex race', () => {
     const response = await assembleResponse(committed.events);
     expect(response.servedTier).toBe('flex');
     expect(clock.pendingTimers).toBe(0);
-    expect(stats.flexAdmitProbability({ provider: 'openai', model: 'gpt-5-mini' }, 1_000)).toBeUndefined();
+    expect(stats.flexOutlook(key)).toBeUndefined(); // one sample is not enough to judge by
   });
 
   it('falls back to standard when flex is not admitted within the budget, aborting flex', async () => {
@@ -54,13 +63,55 @@ describe('flex race', () => {
     expect((await assembleResponse(committed.events)).servedTier).toBe('standard');
   });
 
-  it('falls back to standard on a flex 429 capacity refusal', async () => {
-    const { clock, provider, options } = setup({
-      flex: [{ kind: 'throw', error: upstreamError({ provider: 'openai', status: 429, providerCode: 'resource_unavailable', message: 'Resource Unavailable' }) }],
-      standard: happyScript('standard'),
-    });
+  it('retries a capacity refusal on flex after a short jittered backoff, and commits when admitted', async () => {
+    const { clock, provider, options, stats } = setup({ flex: { calls: [[{ kind: 'throw', error: refusal() }], happyScript('flex')] } });
     const pending = openCommitted(options);
-    await clock.advance(10);
+    await clock.advance(186); // first backoff: between 125 and 250 ms, 187.5 ms with this jitter
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex']);
+    await clock.advance(2);
+    const committed = await pending;
+    expect(committed.route).toBe('flex_admitted');
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex', 'flex']);
+    expect(committed.flexAdmittedAfterMs).toBe(0); // measured from the admitted attempt's own start
+    for (let i = 0; i < 6; i++) stats.recordFlex(key, { kind: 'admitted', afterMs: 500 });
+    expect(stats.flexOutlook(key)?.refused).toBeCloseTo(1 / 8); // the refusal was counted
+  });
+
+  it('honours Retry-After when it fits in the budget', async () => {
+    const { clock, provider, options } = setup({ flex: { calls: [[{ kind: 'throw', error: refusal(3_000) }], happyScript('flex')] } });
+    const pending = openCommitted(options);
+    await clock.advance(2_999);
+    expect(provider.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect((await pending).route).toBe('flex_admitted');
+  });
+
+  it('uses the backoff when Retry-After would outlast the budget', async () => {
+    const { clock, provider, options } = setup({ flex: { calls: [[{ kind: 'throw', error: refusal(60_000) }], happyScript('flex')] } });
+    const pending = openCommitted(options);
+    await clock.advance(188);
+    expect(provider.calls).toHaveLength(2);
+    expect((await pending).route).toBe('flex_admitted');
+  });
+
+  it('keeps retrying refusals only while an attempt still fits, then falls back (flex_unavailable)', async () => {
+    const plan: TierPlan = { ...race, flexBudgetMs: 4_000 };
+    const { clock, provider, options } = setup({ flex: [{ kind: 'throw', error: refusal() }], standard: happyScript('standard') }, plan);
+    const pending = openCommitted(options);
+    await clock.advance(4_000);
+    const committed = await pending;
+    expect(committed.route).toBe('flex_unavailable');
+    const tiers = provider.calls.map((c) => c.tier);
+    expect(tiers.at(-1)).toBe('standard');
+    // Waits of 187.5, 375, 750, 1500 ms: the next (1500 ms) would leave less than an attempt needs.
+    expect(tiers.filter((t) => t === 'flex')).toHaveLength(5);
+  });
+
+  it('falls back at the first refusal when recent traffic says flex refuses everything', async () => {
+    const { clock, provider, options, stats } = setup({ flex: [{ kind: 'throw', error: refusal() }], standard: happyScript('standard') });
+    for (let i = 0; i < 20; i++) stats.recordFlex(key, { kind: 'refused' });
+    const pending = openCommitted(options);
+    await clock.advance(1);
     const committed = await pending;
     expect(committed.route).toBe('flex_unavailable');
     expect(provider.calls.map((c) => c.tier)).toEqual(['flex', 'standard']);
@@ -136,9 +187,8 @@ describe('flex race', () => {
 
 describe('the hosted original policy (benchmark comparison)', () => {
   it('retries flex refusals until the window is spent, then starts standard', async () => {
-    const refusal = upstreamError({ provider: 'openai', status: 429, providerCode: 'resource_unavailable', message: 'Resource Unavailable' });
-    const plan: TierPlan = { kind: 'race', windowMs: 5_000, flexBudgetMs: 5_000, reserveMs: 0, probe: false, retryUntilDeadline: true };
-    const { clock, provider, options } = setup({ flex: [{ kind: 'throw', error: refusal }], standard: happyScript('standard') }, plan);
+    const plan: TierPlan = { kind: 'race', windowMs: 5_000, flexBudgetMs: 5_000, reserveMs: 0, probe: false, retry: 'until-deadline' };
+    const { clock, provider, options } = setup({ flex: [{ kind: 'throw', error: refusal() }], standard: happyScript('standard') }, plan);
     const pending = openCommitted(options);
     await clock.advance(4_999);
     expect(provider.calls.every((c) => c.tier === 'flex')).toBe(true);

@@ -1,9 +1,11 @@
-// The flex race (docs/product.md §4): fire flex, wait for the provider's admission marker against the
-// budget, commit or fall back up to standard. Provider-agnostic: it only sees canonical events.
+// The flex race (docs/product.md §4): fire flex, wait for the provider's admission marker against
+// the budget, retry capacity refusals while the budget still has room, commit or fall back up to
+// standard. Provider-agnostic: it only sees canonical events.
 import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
 import type { Clock } from '../clock.js';
 import type { Provider } from '../providers/provider.js';
 import { FlexError } from '../errors/catalog.js';
+import { retryWaitMs } from './flex-retry.js';
 import type { FlexStats, StatsKey } from './stats.js';
 import type { Route, TierPlan } from './tier-plan.js';
 
@@ -37,6 +39,8 @@ export interface OpenOptions {
   statsKey: StatsKey;
   /** Told each routing decision as it is taken (before a fallback attempt opens). */
   onRoute?: (route: Route) => void;
+  /** Uniform [0,1) source for the retry jitter (Math.random unless injected). */
+  random?: () => number;
 }
 
 /** Raised inside the race when the flex budget runs out. */
@@ -55,7 +59,7 @@ export function isCallerError(err: unknown): boolean {
 }
 
 /** Capacity refusals: 429 and 503 (OpenAI flex `resource_unavailable`, Gemini flex 503/429). */
-function isCapacityRefusal(err: unknown): boolean {
+function isCapacityRefusal(err: unknown): err is FlexError {
   return err instanceof FlexError && (err.status === 429 || err.status === 503);
 }
 
@@ -129,23 +133,42 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
 
 /** Runs the plan: a direct attempt, or the flex race with fallback to standard. */
 export async function openCommitted(options: OpenOptions): Promise<Committed> {
-  const { plan } = options;
+  const { plan, clock } = options;
   if (plan.kind === 'direct') return openDirect(options, plan.tier, plan.route);
-  const deadline = options.clock.now() + plan.flexBudgetMs;
-  for (;;) {
-    const outcome = await raceFlex(options, deadline - options.clock.now());
+  const deadline = clock.now() + plan.flexBudgetMs;
+  for (let retry = 0; ; retry++) {
+    const outcome = await raceFlex(options, deadline - clock.now());
     if (outcome.kind === 'committed') return outcome.committed;
-    options.onRoute?.(outcome.route);
-    if (!plan.retryUntilDeadline || outcome.route === 'flex_timeout') return openDirect(options, 'standard', outcome.route);
-    await pause(options, Math.min(RETRY_BACKOFF_MS, deadline - options.clock.now()));
-    if (options.clock.now() >= deadline) {
-      options.onRoute?.('flex_timeout');
-      return openDirect(options, 'standard', 'flex_timeout');
+    if (plan.retry === 'until-deadline') {
+      options.onRoute?.(outcome.route);
+      if (outcome.route === 'flex_timeout') return openDirect(options, 'standard', outcome.route);
+      await pause(options, Math.min(ORIGINAL_RETRY_MS, deadline - clock.now()));
+      if (clock.now() >= deadline) {
+        options.onRoute?.('flex_timeout');
+        return openDirect(options, 'standard', 'flex_timeout');
+      }
+      continue;
     }
+    const wait =
+      outcome.route === 'flex_unavailable'
+        ? retryWaitMs({
+            retry,
+            retryAfterMs: outcome.retryAfterMs,
+            remainingMs: deadline - clock.now(),
+            outlook: options.stats.flexOutlook(options.statsKey),
+            random: options.random ?? Math.random,
+          })
+        : undefined;
+    if (wait === undefined) {
+      options.onRoute?.(outcome.route);
+      return openDirect(options, 'standard', outcome.route);
+    }
+    await pause(options, wait);
   }
 }
 
-const RETRY_BACKOFF_MS = 1_000;
+/** The hosted original's fixed wait between refused flex attempts. */
+const ORIGINAL_RETRY_MS = 1_000;
 
 /** Waits on the injected clock; a client disconnect ends the wait with the disconnect. */
 function pause({ clock, clientSignal }: OpenOptions, ms: number): Promise<void> {
@@ -163,7 +186,9 @@ function pause({ clock, clientSignal }: OpenOptions, ms: number): Promise<void> 
   });
 }
 
-type RaceOutcome = { kind: 'committed'; committed: Committed } | { kind: 'fallback'; route: Route };
+type RaceOutcome =
+  | { kind: 'committed'; committed: Committed }
+  | { kind: 'fallback'; route: Route; retryAfterMs?: number | undefined };
 
 async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOutcome> {
   const { clock, stats, statsKey } = options;
@@ -211,7 +236,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
     if (isCallerError(err)) throw err;
     if (isCapacityRefusal(err)) {
       stats.recordFlex(statsKey, { kind: 'refused' });
-      return { kind: 'fallback', route: 'flex_unavailable' };
+      return { kind: 'fallback', route: 'flex_unavailable', retryAfterMs: err.upstream?.retryAfterMs };
     }
     stats.recordFlex(statsKey, { kind: 'error' });
     return { kind: 'fallback', route: 'flex_error' };

@@ -7,7 +7,7 @@ import { runPlan, type RunPlanOptions } from './run-plan.js';
 import type { FinishSample, FlexStats } from './stats.js';
 import type { TierPlan } from './tier-plan.js';
 
-const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false };
+const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false, retry: 'while-likely' };
 const boom = upstreamError({ provider: 'openai', status: 500, message: 'boom' });
 
 function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race) {
@@ -120,7 +120,9 @@ describe('runPlan: routes and cancellation', () => {
   it('records the race decision as the route, and flex_error when the race ends in a caller error', async () => {
     const fallback = setup({ flex: [{ kind: 'throw', error: upstreamError({ provider: 'openai', status: 503, message: 'busy' }) }], standard: happyScript('standard') });
     const run = runPlan(fallback.options);
-    const committed = await run.open();
+    const opening = run.open();
+    await fallback.clock.advance(28_000); // refusals are retried inside the flex budget first
+    const committed = await opening;
     expect(committed.route).toBe('flex_unavailable');
     expect(run.route).toBe('flex_unavailable');
     expect(run.servedTier()).toBe('standard');

@@ -87,9 +87,12 @@ export function runPlan(options: RunPlanOptions): PlanRun {
     completed({ streamed }) {
       if (streamed || attempt === undefined) return;
       const now = clock.now();
-      if (attempt.tier === 'standard') stats.recordFinish(statsKey, { tier: 'standard', afterOpenMs: now - attempt.openedAt });
+      // Learned per output limit, so long answers do not set the reserve of short ones.
+      const limit = options.request.maxOutputTokens;
+      const bucket = limit === undefined ? {} : { outputLimit: limit };
+      if (attempt.tier === 'standard') stats.recordFinish(statsKey, { tier: 'standard', afterOpenMs: now - attempt.openedAt, ...bucket });
       else if (attempt.tier === 'flex' && attempt.admittedAt !== undefined) {
-        stats.recordFinish(statsKey, { tier: 'flex', afterAdmissionMs: now - attempt.admittedAt });
+        stats.recordFinish(statsKey, { tier: 'flex', afterAdmissionMs: now - attempt.admittedAt, ...bucket });
       }
     },
     cancel() {

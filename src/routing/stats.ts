@@ -1,12 +1,19 @@
-// Recent flex and standard start statistics per provider and model, behind a small interface so a
-// shared (Redis) implementation can replace the in-process one.
+// Recent flex and standard statistics per provider and model, behind a small interface so a
+// shared (Redis) implementation can replace the in-process one, and a snapshot (kept in the store)
+// carries them across a restart.
 import type { ProviderName } from '../canonical/types.js';
+import { readSnapshot, type FlexStatsSnapshot, type SnapshotSeries } from './stats-snapshot.js';
+import { highQuantile } from './stats-tail.js';
+
+export { percentile } from './stats-tail.js';
+export type { FlexStatsSnapshot } from './stats-snapshot.js';
 
 export interface StatsKey {
   provider: ProviderName;
   model: string;
 }
 
+/** One flex attempt's fate. A race can make several: capacity refusals are retried. */
 export type FlexOutcome =
   | { kind: 'admitted'; afterMs: number }
   | { kind: 'timeout'; budgetMs: number }
@@ -15,28 +22,49 @@ export type FlexOutcome =
 
 /**
  * How long a non-streamed answer took to finish: a standard attempt from being opened, a flex
- * attempt from its admission (its generation time).
+ * attempt from its admission (its generation time). `outputLimit` is the request's own limit on
+ * output tokens (none: unlimited), so long answers do not set the reserve of short ones.
  */
-export type FinishSample = { tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number };
+export type FinishSample = ({ tier: 'standard'; afterOpenMs: number } | { tier: 'flex'; afterAdmissionMs: number }) & {
+  outputLimit?: number;
+};
+
+/** What recent flex attempts of one model say about the next attempt. */
+export interface FlexOutlook {
+  /** Share of attempts refused for capacity (429/503). */
+  refused: number;
+  /**
+   * Chance that an attempt is admitted within `budgetMs` (refused and failed attempts are not
+   * admitted). Before any attempt ran under a budget about this long, flex is given the benefit
+   * of the doubt: admitted unless refused or failed.
+   */
+  admittedWithin(budgetMs: number): number;
+}
 
 export interface FlexStats {
   /** Expected time for the standard tier of this model to start: what the race reserves. */
   standardReserveMs(key: StatsKey): number;
   /**
-   * How long a non-streamed answer takes to finish, as recent high percentiles: on standard from
-   * the attempt's opening (the start default before there is data), and on flex from admission
-   * (0 before there is data). A non-streamed caller's first byte is the whole answer.
+   * How long a non-streamed answer takes to finish, as recent high percentiles of answers with a
+   * similar output limit: on standard from the attempt's opening (the start default before there is
+   * data), and on flex from admission (0 before there is data).
    */
-  finishReserveMs(key: StatsKey): { standardMs: number; flexGenerationMs: number };
-  /** Chance that flex starts within `budgetMs`, from recent traffic; undefined without enough data. */
-  flexAdmitProbability(key: StatsKey, budgetMs: number): number | undefined;
+  finishReserveMs(key: StatsKey, outputLimit?: number): { standardMs: number; flexGenerationMs: number };
+  /** Recent flex attempts of this model; undefined without enough of them. */
+  flexOutlook(key: StatsKey): FlexOutlook | undefined;
   recordFlex(key: StatsKey, outcome: FlexOutcome): void;
   recordStandardStart(key: StatsKey, afterMs: number): void;
   recordFinish(key: StatsKey, sample: FinishSample): void;
+  /** Every recent sample with its age, for the store. */
+  snapshot(): FlexStatsSnapshot;
+  /** Adds a snapshot's samples (aged by the time since it was taken); malformed parts are skipped. */
+  restore(snapshot: unknown): number;
 }
 
 export interface InProcessStatsOptions {
   now: () => number;
+  /** Wall clock (ms since the epoch), to age a snapshot by the time the gateway was down. */
+  wallNow?: () => number;
   /** Samples kept per key and kind. */
   capacity?: number;
   /** Samples older than this are ignored. */
@@ -45,8 +73,29 @@ export interface InProcessStatsOptions {
   defaultReserveMs?: number;
   /** Samples needed before the statistics are trusted. */
   minSamples?: number;
-  /** Robust high percentile used for the reserve. */
-  reservePercentile?: number;
+  /** Standard normal quantile of the log-normal tail the reserves extrapolate to (3.09: p99.9). */
+  reserveTailZ?: number;
+}
+
+/**
+ * A timeout under a budget at most this much shorter than the one asked about still counts as a
+ * miss. A client with one fixed window sees its flex budget move with the reserve (a few ms to a
+ * few %); without the tolerance none of its own timeouts would count once the budget grew by 1 ms.
+ * The price is a slight pessimism: an attempt that timed out at 0.9·B is taken as not admitted
+ * within B although it might have been admitted in that last tenth. For admission delays spread
+ * like the ones seen (log-normal, σ 0.3–1), at most 5–13 % of admissions fall in any such band, and
+ * only the timeouts in the band are affected, so the estimate moves by a few points at most,
+ * far from the skip threshold's scale.
+ */
+export const TIMEOUT_TOLERANCE = 0.1;
+
+/** Upper bounds of the output-limit buckets of finish times; above the last, and none, is unlimited. */
+const OUTPUT_LIMIT_BUCKETS = [256, 1_024, 4_096, 16_384] as const;
+
+export function outputLimitBucket(limit: number | undefined): number {
+  if (limit === undefined) return OUTPUT_LIMIT_BUCKETS.length;
+  const i = OUTPUT_LIMIT_BUCKETS.findIndex((upper) => limit <= upper);
+  return i === -1 ? OUTPUT_LIMIT_BUCKETS.length : i;
 }
 
 interface Sample<T> {
@@ -65,91 +114,208 @@ class Ring<T> {
     this.next = (this.next + 1) % this.capacity;
   }
   since(at: number): T[] {
-    return this.items.filter((s) => s.at >= at).map((s) => s.value);
+    return this.samplesSince(at).map((s) => s.value);
+  }
+  /** Oldest first. */
+  samplesSince(at: number): Sample<T>[] {
+    const ordered = this.items.length < this.capacity ? this.items : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+    return ordered.filter((s) => s.at >= at);
   }
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[rank] ?? 0;
-}
+type SeriesKind = SnapshotSeries['kind'];
 
 export function createInProcessStats(options: InProcessStatsOptions): FlexStats {
   const capacity = options.capacity ?? 200;
   const horizonMs = options.horizonMs ?? 10 * 60_000;
   const defaultReserveMs = options.defaultReserveMs ?? 3_000;
   const minSamples = options.minSamples ?? 8;
-  const reservePercentile = options.reservePercentile ?? 0.99;
+  const tailZ = options.reserveTailZ ?? 3.09;
+  const wallNow = options.wallNow ?? Date.now;
   const flex = new Map<string, Ring<FlexOutcome>>();
-  const standard = new Map<string, Ring<number>>();
-  const standardFinishes = new Map<string, Ring<number>>();
-  const flexGeneration = new Map<string, Ring<number>>();
+  const numeric = new Map<string, Ring<number>>();
+  const keys = new Map<string, StatsKey>();
   const id = (key: StatsKey): string => `${key.provider}\u0000${key.model}`;
-  const ring = <T>(map: Map<string, Ring<T>>, key: StatsKey): Ring<T> => {
-    let r = map.get(id(key));
-    if (!r) map.set(id(key), (r = new Ring<T>(capacity)));
+  const seriesId = (key: StatsKey, kind: Exclude<SeriesKind, 'flex'>, bucket = 0): string => `${id(key)}\u0000${kind}\u0000${bucket}`;
+  const ring = <T>(map: Map<string, Ring<T>>, seriesKey: string, key: StatsKey): Ring<T> => {
+    let r = map.get(seriesKey);
+    if (!r) {
+      map.set(seriesKey, (r = new Ring<T>(capacity)));
+      keys.set(id(key), key);
+    }
     return r;
   };
 
-  /** The reserve percentile of recent samples, or undefined with too few of them. */
-  const high = (map: Map<string, Ring<number>>, key: StatsKey, now: number): number | undefined => {
-    const samples = map.get(id(key))?.since(now - horizonMs) ?? [];
+  /** The high reserve quantile of recent samples, or undefined with too few of them. */
+  const high = (seriesKey: string, now: number): number | undefined => {
+    const samples = numeric.get(seriesKey)?.since(now - horizonMs) ?? [];
     if (samples.length < minSamples) return undefined;
-    return percentile(samples.sort((a, b) => a - b), reservePercentile);
+    return highQuantile(samples.sort((a, b) => a - b), tailZ);
   };
 
-  // Reserves are read on every flex request but change only with new samples (or as old ones age
-  // out): computed once per sample and per second rather than sorted per request.
-  const cached = (compute: (key: StatsKey, now: number) => number): { get: (key: StatsKey) => number; invalidate: (key: StatsKey) => boolean } => {
-    const values = new Map<string, { value: number; at: number }>();
+  // Reserves and outlooks are read on every flex request but change only with new samples (or as
+  // old ones age out): computed once per sample and per second rather than per request.
+  const cached = <T>(compute: (key: StatsKey, now: number, variant: number) => T) => {
+    const values = new Map<string, { value: T; at: number }>();
     return {
-      get: (key: StatsKey): number => {
+      get: (key: StatsKey, variant = 0): T => {
         const now = options.now();
-        const hit = values.get(id(key));
+        const cacheKey = `${id(key)}\u0000${variant}`;
+        const hit = values.get(cacheKey);
         if (hit && now - hit.at < 1_000) return hit.value;
-        const value = compute(key, now);
-        values.set(id(key), { value, at: now });
+        const value = compute(key, now, variant);
+        values.set(cacheKey, { value, at: now });
         return value;
       },
-      invalidate: (key: StatsKey): boolean => values.delete(id(key)),
+      invalidate: (key: StatsKey): void => {
+        for (const k of values.keys()) if (k.startsWith(`${id(key)}\u0000`)) values.delete(k);
+      },
     };
   };
-  const startReserve = cached((key, now) => high(standard, key, now) ?? defaultReserveMs);
-  const standardFinish = cached((key, now) => high(standardFinishes, key, now) ?? defaultReserveMs);
-  const flexFinish = cached((key, now) => high(flexGeneration, key, now) ?? 0);
+  const startReserve = cached((key, now) => high(seriesId(key, 'standard-start'), now) ?? defaultReserveMs);
+  /** A bucket with too few samples borrows from the longer limits (never shorter ones), then defaults. */
+  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: number) =>
+    cached((key, now, bucket) => {
+      for (let b = bucket; b <= OUTPUT_LIMIT_BUCKETS.length; b++) {
+        const value = high(seriesId(key, kind, b), now);
+        if (value !== undefined) return value;
+      }
+      return fallback;
+    });
+  const standardFinish = bucketed('standard-finish', defaultReserveMs);
+  const flexFinish = bucketed('flex-generation', 0);
+  const outlook = cached((key, now) => computeOutlook(flex.get(id(key))?.since(now - horizonMs) ?? [], minSamples));
+
+  const add = (key: StatsKey, kind: SeriesKind, at: number, value: unknown, bucket = 0): boolean => {
+    if (kind === 'flex') {
+      const outcome = asFlexOutcome(value);
+      if (outcome) ring(flex, id(key), key).push({ at, value: outcome });
+      outlook.invalidate(key);
+      return outcome !== undefined;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return false;
+    ring(numeric, seriesId(key, kind, bucket), key).push({ at, value });
+    (kind === 'standard-start' ? startReserve : kind === 'standard-finish' ? standardFinish : flexFinish).invalidate(key);
+    return true;
+  };
 
   return {
-    standardReserveMs: startReserve.get,
-    finishReserveMs: (key) => ({ standardMs: standardFinish.get(key), flexGenerationMs: flexFinish.get(key) }),
-    flexAdmitProbability(key, budgetMs) {
-      const samples = flex.get(id(key))?.since(options.now() - horizonMs) ?? [];
-      if (samples.length < minSamples) return undefined;
-      let fits = 0;
-      let counted = 0;
-      for (const s of samples) {
-        // A timeout under a shorter budget says nothing about whether a longer one would admit.
-        if (s.kind === 'timeout' && s.budgetMs < budgetMs) continue;
-        counted++;
-        if (s.kind === 'admitted' && s.afterMs <= budgetMs) fits++;
-      }
-      return counted < minSamples ? undefined : fits / counted;
+    standardReserveMs: (key) => startReserve.get(key),
+    finishReserveMs: (key, outputLimit) => {
+      const bucket = outputLimitBucket(outputLimit);
+      return { standardMs: standardFinish.get(key, bucket), flexGenerationMs: flexFinish.get(key, bucket) };
     },
-    recordFlex(key, outcome) {
-      ring(flex, key).push({ at: options.now(), value: outcome });
-    },
-    recordStandardStart(key, afterMs) {
-      ring(standard, key).push({ at: options.now(), value: afterMs });
-      startReserve.invalidate(key);
-    },
+    flexOutlook: (key) => outlook.get(key),
+    recordFlex: (key, outcome) => void add(key, 'flex', options.now(), outcome),
+    recordStandardStart: (key, afterMs) => void add(key, 'standard-start', options.now(), afterMs),
     recordFinish(key, sample) {
-      if (sample.tier === 'standard') {
-        ring(standardFinishes, key).push({ at: options.now(), value: sample.afterOpenMs });
-        standardFinish.invalidate(key);
-      } else {
-        ring(flexGeneration, key).push({ at: options.now(), value: sample.afterAdmissionMs });
-        flexFinish.invalidate(key);
+      const bucket = outputLimitBucket(sample.outputLimit);
+      if (sample.tier === 'standard') add(key, 'standard-finish', options.now(), sample.afterOpenMs, bucket);
+      else add(key, 'flex-generation', options.now(), sample.afterAdmissionMs, bucket);
+    },
+    snapshot() {
+      const now = options.now();
+      const series: SnapshotSeries[] = [];
+      const aged = <T>(r: Ring<T>): [number, T][] => r.samplesSince(now - horizonMs).map((s) => [Math.max(0, now - s.at), s.value]);
+      for (const [k, r] of flex) {
+        const key = keys.get(k);
+        if (key) series.push({ ...key, kind: 'flex', bucket: 0, samples: aged(r) });
       }
+      for (const [k, r] of numeric) {
+        const [keyId, kind, bucket] = splitSeriesId(k);
+        const key = keys.get(keyId);
+        if (key) series.push({ ...key, kind, bucket, samples: aged(r) });
+      }
+      return { version: 1, savedAt: wallNow(), series: series.filter((s) => s.samples.length > 0) };
+    },
+    restore(raw) {
+      const snapshot = readSnapshot(raw);
+      if (!snapshot) return 0;
+      const now = options.now();
+      const downMs = Math.max(0, wallNow() - snapshot.savedAt);
+      let restored = 0;
+      for (const s of snapshot.series) {
+        const key = { provider: s.provider, model: s.model };
+        // Oldest first, so the ring keeps the newest when a snapshot holds more than it does.
+        for (const [ageMs, value] of [...s.samples].sort((a, b) => b[0] - a[0])) {
+          const at = now - ageMs - downMs;
+          if (at >= now - horizonMs && add(key, s.kind, at, value, s.bucket)) restored++;
+        }
+      }
+      return restored;
     },
   };
+}
+
+function splitSeriesId(seriesKey: string): [string, Exclude<SeriesKind, 'flex'>, number] {
+  const parts = seriesKey.split('\u0000');
+  return [`${parts[0]}\u0000${parts[1]}`, parts[2] as Exclude<SeriesKind, 'flex'>, Number(parts[3])];
+}
+
+function asFlexOutcome(value: unknown): FlexOutcome | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const ms = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  switch (v.kind) {
+    case 'admitted':
+      return ms(v.afterMs) ? { kind: 'admitted', afterMs: v.afterMs } : undefined;
+    case 'timeout':
+      return ms(v.budgetMs) ? { kind: 'timeout', budgetMs: v.budgetMs } : undefined;
+    case 'refused':
+    case 'error':
+      return { kind: v.kind };
+    default:
+      return undefined;
+  }
+}
+
+/** Sorted admission delays and timeout budgets, so each question is two binary searches. */
+function computeOutlook(samples: readonly FlexOutcome[], minSamples: number): FlexOutlook | undefined {
+  if (samples.length < minSamples) return undefined;
+  const admitted: number[] = [];
+  const timeouts: number[] = [];
+  let refused = 0;
+  let failed = 0;
+  for (const s of samples) {
+    if (s.kind === 'admitted') admitted.push(s.afterMs);
+    else if (s.kind === 'timeout') timeouts.push(s.budgetMs);
+    else if (s.kind === 'refused') refused++;
+    else failed++;
+  }
+  admitted.sort((a, b) => a - b);
+  timeouts.sort((a, b) => a - b);
+  const started = (samples.length - refused - failed) / samples.length;
+  return {
+    refused: refused / samples.length,
+    admittedWithin(budgetMs) {
+      // Attempts that answered within this budget, and those whose budget was (about) this long
+      // or longer but ran out: what an attempt with this budget would have become.
+      const inTime = countAtMost(admitted, budgetMs);
+      const late = admitted.length - inTime + timeouts.length - countBelow(timeouts, budgetMs * (1 - TIMEOUT_TOLERANCE));
+      const counted = inTime + late;
+      return counted === 0 ? started : started * (inTime / counted);
+    },
+  };
+}
+
+function countAtMost(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] ?? 0) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function countBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

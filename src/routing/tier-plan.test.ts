@@ -30,12 +30,27 @@ describe('tier plan', () => {
     expect(plan('gpt-5-mini', '00h-00m-30s', 'openai')).toMatchObject({ kind: 'race', windowMs: 30_000, reserveMs: 3_000, flexBudgetMs: 27_000 });
   });
 
-  it('learns the reserve from recent standard starts (high percentile)', () => {
+  it('learns the reserve from recent standard starts: a p99.9 extrapolated beyond the largest sample', () => {
     const d = deps();
     const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
-    for (let i = 0; i < 20; i++) d.stats.recordStandardStart(key, 300 + i * 10);
-    const p = plan('gpt-5-mini', '00h-00m-10s', 'openai', d);
-    expect(p).toMatchObject({ kind: 'race', reserveMs: 490, flexBudgetMs: 9_510 });
+    const starts = Array.from({ length: 20 }, (_, i) => 300 + i * 10);
+    for (const ms of starts) d.stats.recordStandardStart(key, ms);
+    const logs = starts.map(Math.log);
+    const mean = logs.reduce((a, b) => a + b) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+    const expected = Math.round(Math.exp(mean + 3.09 * sd));
+    expect(expected).toBeGreaterThan(490);
+    expect(plan('gpt-5-mini', '00h-00m-10s', 'openai', d)).toMatchObject({ kind: 'race', reserveMs: expected, flexBudgetMs: 10_000 - expected });
+  });
+
+  it('covers a cluster of stalls the log-normal fit misses (empirical p99.5 floor)', () => {
+    const d = deps();
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    for (let i = 0; i < 199; i++) d.stats.recordStandardStart(key, 400);
+    // Two stalls in the last 200 starts: one in a hundred, far more than the one in a thousand allowed.
+    d.stats.recordStandardStart(key, 4_000);
+    d.stats.recordStandardStart(key, 4_000);
+    expect(d.stats.standardReserveMs(key)).toBeGreaterThanOrEqual(4_000);
   });
 
   it('skips flex when recent traffic says it will not start in time, probing a small share', () => {
@@ -89,6 +104,25 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
 
   it('skips flex when finishing on standard leaves flex no useful budget', () => {
     expect(nonStreamed('00h-00m-05s', learned(4_900))).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+  });
+});
+
+describe('one client, one fixed window, flex never admitting', () => {
+  it('starts skipping once enough attempts timed out, although each budget is a hair longer than the last', () => {
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    const learned = createInProcessStats({ now: () => 0 });
+    let reserveMs = 1_500;
+    // The reserve shrinks by a few ms per request as its samples change, so the flex budget grows.
+    const stats = { ...learned, standardReserveMs: () => reserveMs };
+    const routes: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const p = planTier({ model: 'gpt-5-mini', provider: 'openai', startWithin: parseStartWithin('00h-00m-05s'), stream: true }, deps({ stats }));
+      routes.push(p.kind === 'race' ? 'raced' : p.route);
+      if (p.kind === 'race') learned.recordFlex(key, { kind: 'timeout', budgetMs: p.flexBudgetMs });
+      reserveMs -= 3;
+    }
+    expect(routes.slice(0, 8)).toEqual(Array(8).fill('raced'));
+    expect(routes.slice(8)).toEqual(Array(22).fill('flex_skipped_predicted_miss'));
   });
 });
 

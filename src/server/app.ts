@@ -14,6 +14,7 @@ import { handleGeneration } from './generate.js';
 import { clientAddress, drainThenClose, sendJson, sendRendered } from './http.js';
 import { createMetrics } from './metrics.js';
 import { handleUsage } from './usage-endpoint.js';
+import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
 
 export interface Gateway {
   server: Server;
@@ -35,6 +36,7 @@ function dialectFor(req: IncomingMessage, surface: Surface | undefined): Dialect
   if (surface?.name === 'interactions') return 'google';
   if (surface) return 'openai';
   const url = req.url ?? '';
+  if (url.startsWith(ADMIN_PREFIX)) return 'openai';
   if (url.startsWith('/v1beta') || url.startsWith('/v1/interactions') || req.headers['x-goog-api-key']) return 'google';
   if (url.startsWith('/v1/messages') || req.headers['anthropic-version'] || req.headers['x-api-key']) return 'anthropic';
   return 'openai';
@@ -53,6 +55,12 @@ function render(err: FlexError, dialect: Dialect, surface: Surface | undefined, 
 }
 
 const GET_ROUTES = new Set(['/v1/models', '/healthz', '/readyz', '/metrics', '/docs/errors', '/v1/usage']);
+
+/** The metrics label of a path that is not a surface: known routes by name, the rest as one. */
+function routeLabel(path: string): string {
+  if (GET_ROUTES.has(path)) return path;
+  return path.startsWith(ADMIN_PREFIX) ? '/admin/v1' : 'other';
+}
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const surfaces = new Map(deps.surfaces.map((s) => [s.path, s]));
@@ -76,7 +84,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
       inFlight.delete(res);
       // Unknown paths share one label: a caller must not be able to grow the series without bound.
-      metrics.observe(surface?.name ?? (GET_ROUTES.has(path) ? path : 'other'), res.statusCode, deps.clock.now() - startedAt);
+      metrics.observe(surface?.name ?? routeLabel(path), res.statusCode, deps.clock.now() - startedAt);
     });
     inFlight.set(res, clientGone);
     try {
@@ -86,8 +94,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
         const key = await deps.authenticator.authenticate(req.headers, clientAddress(req, deps.config.trustProxy));
         const wait = await deps.orgLimiter.take(key.orgId);
         if (wait > 0) throw new FlexError('rate_limit_exceeded', { retryAfterSeconds: wait, detail: 'Your organization is over its request rate.' });
-        const ctx: RequestContext = { requestId, startedAt, key, clientSignal: clientGone.signal };
+        const settings = await deps.keyLimits.admit(key);
+        const ctx: RequestContext = { requestId, startedAt, key, settings, clientSignal: clientGone.signal };
         await handleGeneration(deps, surface, req, res, ctx);
+      } else if (path.startsWith(ADMIN_PREFIX)) {
+        await handleAdmin(deps.admin, req, res, new URL(req.url ?? '/', 'http://gateway'));
       } else if (GET_ROUTES.has(path)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
         await handleGet(path, req, res);

@@ -1,9 +1,13 @@
 // Builds the running gateway from a Config: store, catalog, providers (or the built-in emulator),
 // surfaces, limits, ledger. Tests call it with overrides; `serve` calls it with the environment.
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { createAdminOperations } from '../admin/operations.js';
+import { createAdminTokenCheck } from '../admin/token.js';
+import { createUsageOperations } from '../admin/usage.js';
 import type { ProviderName } from '../canonical/types.js';
 import { loadReloadableCatalog } from '../catalog/catalog.js';
 import type { ReloadableCatalog } from '../catalog/catalog.js';
@@ -28,16 +32,23 @@ import { messagesSurface } from '../surfaces/messages/index.js';
 import { responsesSurface } from '../surfaces/responses/index.js';
 import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, openJournal, replayJournals } from '../usage/journal.js';
 import { Ledger } from '../usage/ledger.js';
+import { createSpendTracker } from '../usage/budget.js';
+import type { AdminHandlers } from './admin-routes.js';
+import { createAdminAuth } from './admin-auth.js';
 import type { Gateway } from './app.js';
 import { createGateway } from './app.js';
 import { createAuthenticator } from './auth.js';
+import type { Authenticator } from './auth.js';
 import type { ClusterLink } from './cluster.js';
 import { sharedLimiter, sharedStats } from './cluster.js';
+import { createKeyLimits } from './key-limits.js';
 import type { GatewayDeps } from './deps.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
 import { createLocalState } from '../shared-state/local.js';
 import { createRedisState } from '../shared-state/redis.js';
 import type { SharedState } from '../shared-state/shared-state.js';
+import type { RateLimiter } from './rate-limit.js';
+import { keepStatsSnapshots } from './stats-snapshots.js';
 
 /** The key the built-in emulator accepts; never sent anywhere else. */
 export const EMULATOR_API_KEY = 'emulator-local-key';
@@ -107,6 +118,32 @@ function withRevocationBroadcast(store: Store, shared: SharedState, log: Logger)
   };
 }
 
+/** The admin API and the dashboard: operations over the store, and who may call them. */
+function createAdminHandlers(options: {
+  store: Store;
+  config: Config;
+  masterKey: Buffer;
+  authenticator: Authenticator;
+  authFailures: RateLimiter;
+}): AdminHandlers {
+  const { store, config, masterKey } = options;
+  const operations = createAdminOperations({ store, masterKey });
+  return {
+    operations,
+    usage: createUsageOperations({ store, resolveOrg: (viewer, ref) => operations.organization(viewer, ref) }),
+    auth: createAdminAuth({
+      store,
+      token: createAdminTokenCheck(store, config.adminToken),
+      authenticator: options.authenticator,
+      authFailures: options.authFailures,
+      // Derived from the master key, which every instance shares, so any instance accepts a session.
+      sessionKey: createHmac('sha256', masterKey).update('flexinference-dashboard-session').digest(),
+      trustProxy: config.trustProxy,
+      now: Date.now,
+    }),
+  };
+}
+
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const config = { ...options.config };
   const log = options.log ?? pino({ level: config.logLevel });
@@ -160,6 +197,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // share through their primary.
   const { link } = options;
   const share = <T>(value: T, wrap: (value: T, link: ClusterLink) => T): T => (link && shared.kind === 'local' ? wrap(value, link) : value);
+  const authFailures = share(
+    shared.createLimiter({ name: 'auth-failures', limit: config.authFailuresPerMinute, windowMs: 60_000, retryAfterSeconds: 60 }),
+    (limiter, l) => sharedLimiter(limiter, 'auth-failures', l),
+  );
+  const authenticator = createAuthenticator(store, authFailures);
+  const ledger = new Ledger(store, catalog, (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry'), journal);
+  const spend = createSpendTracker({ store, now: Date.now, flushLedger: () => ledger.flush() });
+  const unsubscribeSpend = ledger.onClosed((row) => spend.observe(row));
   const deps: GatewayDeps = {
     config,
     store,
@@ -177,27 +222,25 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     clock,
     random: options.random ?? Math.random,
     policy: options.policy ?? 'deadline-aware',
-    authenticator: createAuthenticator(
-      store,
-      share(
-        shared.createLimiter({ name: 'auth-failures', limit: config.authFailuresPerMinute, windowMs: 60_000, retryAfterSeconds: 60 }),
-        (limiter, l) => sharedLimiter(limiter, 'auth-failures', l),
-      ),
-    ),
+    authenticator,
     orgLimiter: share(
       shared.createLimiter({ name: 'org', limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, retryAfterSeconds: 5 }),
       (limiter, l) => sharedLimiter(limiter, 'organization', l),
     ),
-    ledger: new Ledger(
+    keyLimits: createKeyLimits({
       store,
-      catalog,
-      (err) => log.error({ err: String(err) }, 'usage ledger write failed; will retry'),
-      journal,
-    ),
+      spend,
+      clock: () => clock.now(),
+      wallClock: Date.now,
+      share: (limiter, name) => share(limiter, (l, lnk) => sharedLimiter(l, name, lnk)),
+    }),
+    admin: createAdminHandlers({ store, config, masterKey, authenticator, authFailures }),
+    ledger,
     log,
     surfaces: [responsesSurface, chatSurface, messagesSurface, interactionsSurface],
     ...(link ? { link } : {}),
   };
+  const snapshots = await keepStatsSnapshots({ stats: deps.stats, store, log, everyMs: config.statsSnapshotMs });
   // At an abrupt exit the rows not yet committed stay in the journal for the next start.
   const flushAtExit = (): void => deps.ledger.stop();
   process.on('exit', flushAtExit);
@@ -209,6 +252,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Nothing else may keep the process alive when it cannot listen (e.g. EADDRINUSE).
     process.off('exit', flushAtExit);
     recovery?.();
+    await snapshots.stop();
     await deps.ledger.close();
     await transport.close();
     await emulator?.close();
@@ -226,6 +270,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       recovery?.();
       await gateway.shutdown(graceMs);
       process.off('exit', flushAtExit);
+      unsubscribeSpend();
+      await snapshots.stop();
       await deps.ledger.close();
       await transport.close();
       await emulator?.close();

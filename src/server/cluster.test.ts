@@ -29,7 +29,11 @@ describe('what workers share', () => {
     one.recordStandardStart(key, 400);
     one.recordStandardStart(key, 500);
     alone.recordStandardStart(key, 400);
-    expect(two.standardReserveMs(key)).toBe(500);
+    const both = createInProcessStats({ now, minSamples: 2 });
+    both.recordStandardStart(key, 400);
+    both.recordStandardStart(key, 500);
+    expect(two.standardReserveMs(key)).toBe(both.standardReserveMs(key));
+    expect(two.standardReserveMs(key)).toBeGreaterThanOrEqual(500);
     expect(alone.standardReserveMs(key)).toBe(3_000); // one sample is not enough: the default
   });
 

@@ -107,8 +107,10 @@ export function sharedStats(local: FlexStats, link: ClusterLink): FlexStats {
   });
   return {
     standardReserveMs: (key) => local.standardReserveMs(key),
-    finishReserveMs: (key) => local.finishReserveMs(key),
-    flexAdmitProbability: (key, budgetMs) => local.flexAdmitProbability(key, budgetMs),
+    finishReserveMs: (key, outputLimit) => local.finishReserveMs(key, outputLimit),
+    flexOutlook: (key) => local.flexOutlook(key),
+    snapshot: () => local.snapshot(),
+    restore: (snapshot) => local.restore(snapshot),
     recordFlex(key, outcome) {
       local.recordFlex(key, outcome);
       link.publish({ kind: 'flex', key, outcome });

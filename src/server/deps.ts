@@ -11,8 +11,10 @@ import type { SharedState } from '../shared-state/shared-state.js';
 import type { Store } from '../store/store.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { Ledger } from '../usage/ledger.js';
+import type { AdminHandlers } from './admin-routes.js';
 import type { Authenticator } from './auth.js';
 import type { ClusterLink } from './cluster.js';
+import type { KeyLimits } from './key-limits.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface ResolvedProviderKey {
@@ -46,6 +48,10 @@ export interface GatewayDeps {
   policy: RoutingPolicy;
   authenticator: Authenticator;
   orgLimiter: RateLimiter;
+  /** Per-key settings: rate, budget (checked with auth), allowed models and default start_within. */
+  keyLimits: KeyLimits;
+  /** The admin API's operations and authentication (also behind the dashboard). */
+  admin: AdminHandlers;
   ledger: Ledger;
   log: Logger;
   surfaces: readonly Surface[];

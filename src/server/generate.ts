@@ -7,20 +7,23 @@ import { FlexError, toFlexError } from '../errors/catalog.js';
 import type { Committed } from '../routing/flex-race.js';
 import { runPlan, type PlanRun } from '../routing/run-plan.js';
 import { parseStartWithin } from '../routing/start-within.js';
-import { planTier } from '../routing/tier-plan.js';
+import { checkTierChoice, planTier } from '../routing/tier-plan.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import type { StartWithin } from '../routing/start-within.js';
 import type { Provider } from '../providers/provider.js';
 import type { DecodedRequest, Surface } from '../surfaces/surface.js';
-import type { ApiKeyRecord } from '../store/store.js';
+import type { ApiKeyRecord, KeySettings } from '../store/store.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
 import type { GatewayDeps } from './deps.js';
 import { readBody } from './http.js';
+import { checkModelAllowed, requestedStartWithin } from './key-limits.js';
 
 export interface RequestContext {
   requestId: string;
   startedAt: number;
   key: ApiKeyRecord;
+  /** The key's settings (default start_within, allowed models), when it has any. */
+  settings: KeySettings | undefined;
   /** Aborted when the client goes away before the answer is complete. */
   clientSignal: AbortSignal;
 }
@@ -66,10 +69,13 @@ interface CheckedRequest {
 async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMessage, ctx: RequestContext): Promise<CheckedRequest> {
   const body = parseJsonObject(await readBody(req, deps.config.maxBodyBytes));
   const model = requireModel(body);
+  checkModelAllowed(model, ctx.settings);
   const provider: ProviderName = providerForModel(model);
-  const startWithin = parseStartWithin(body.start_within);
-  const plan = planTier({ model, provider, startWithin, stream: body.stream === true }, deps);
+  const startWithin = parseStartWithin(requestedStartWithin(body, req.headers, ctx.settings));
+  checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
+  const outputLimit = decoded.request.maxOutputTokens;
+  const plan = planTier({ model, provider, startWithin, stream: body.stream === true, ...(outputLimit === undefined ? {} : { outputLimit }) }, deps);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
     throw new FlexError('missing_max_tokens', {
       param: surface.maxTokensParam,
@@ -114,6 +120,7 @@ export async function handleGeneration(
     clock: deps.clock,
     stats: deps.stats,
     statsKey: { provider, model },
+    random: deps.random,
     onRerun: (err) => deps.log.warn({ requestId: ctx.requestId, err: toFlexError(err).message }, 'flex failed after admission; re-running on standard'),
   });
   try {

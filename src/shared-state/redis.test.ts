@@ -85,10 +85,10 @@ describe.skipIf(absent !== undefined)('Redis shared state (own key prefix per te
     await new Promise((r) => setTimeout(r, 100)); // both subscribed
     await a.announceRevocation();
     await expect.poll(() => revoked, { timeout: 1_000 }).toBe(1);
-    expect(statsB.flexAdmitProbability(key, 10_000)).toBeUndefined();
+    expect(statsB.flexOutlook(key)).toBeUndefined();
     for (let i = 0; i < 4; i++) statsA.recordFlex(key, { kind: 'timeout', budgetMs: 10_000 });
-    await expect.poll(() => statsB.flexAdmitProbability(key, 10_000), { timeout: 1_000 }).toBe(0);
-    expect(statsA.flexAdmitProbability(key, 10_000)).toBe(0); // applied once, not echoed back
+    await expect.poll(() => statsB.flexOutlook(key)?.admittedWithin(10_000), { timeout: 1_000 }).toBe(0);
+    expect(statsA.flexOutlook(key)?.admittedWithin(10_000)).toBe(0);
   });
 
   it('Redis away: limits fall back to this instance, logged once; sharing resumes when it is back', async () => {

@@ -1,12 +1,13 @@
 // API key format: `flex_live_` + 24 lowercase hex + a 6-hex checksum of the first part, so a typo is
 // rejected before any lookup. Only a hash is ever stored.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'flex_live_';
 const FORMAT = /^flex_live_([0-9a-f]{24})([0-9a-f]{6})$/;
 
+// crypto.hash: the one-shot form, several times cheaper than a Hash object on every request.
 function checksum(body: string): string {
-  return createHash('sha256').update(PREFIX + body).digest('hex').slice(0, 6);
+  return hash('sha256', PREFIX + body).slice(0, 6);
 }
 
 export function generateApiKey(): string {
@@ -25,7 +26,7 @@ export function isWellFormedApiKey(key: string): boolean {
 
 /** Keys carry 96 random bits, so an unsalted SHA-256 is a safe, indexable hash. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key);
 }
 
 export function hashesEqual(a: string, b: string): boolean {

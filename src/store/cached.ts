@@ -1,10 +1,10 @@
-// A short-lived in-process cache in front of the store for the two lookups every request makes
-// (API key by hash, organization provider key). Changes made through this process apply at once;
+// A short-lived in-process cache in front of the store for the lookups every request makes
+// (API key by hash, the key's settings, organization provider key). Changes made through this process apply at once;
 // changes made elsewhere (the CLI, another instance) apply within `ttlMs`, or at once when a
 // revocation broadcast reaches `forgetKeys()`. When the store cannot answer (a database gone
 // away), an entry already seen keeps serving: keys already seen keep working.
 import type { ProviderName } from '../canonical/types.js';
-import type { ApiKeyRecord, Store } from './store.js';
+import type { ApiKeyRecord, KeySettings, Store } from './store.js';
 
 interface Entry<T> {
   value: Promise<T>;
@@ -62,9 +62,11 @@ export interface CachedStore extends Store {
 export function withLookupCache(store: Store, options: { ttlMs: number; now: () => number }): CachedStore {
   const keys = new TtlCache<ApiKeyRecord | undefined>(options.ttlMs, options.now);
   const providerKeys = new TtlCache<string | undefined>(options.ttlMs, options.now);
+  const settings = new TtlCache<KeySettings | undefined>(options.ttlMs, options.now);
   return {
     ...store,
     findApiKeyByHash: (hash) => keys.get(hash, () => store.findApiKeyByHash(hash)),
+    getKeySettings: (keyId) => settings.get(keyId, () => store.getKeySettings(keyId)),
     getProviderKey: (orgId: string, provider: ProviderName) =>
       providerKeys.get(`${orgId}\u0000${provider}`, () => store.getProviderKey(orgId, provider)),
     async revokeApiKey(idOrPrefix) {
@@ -72,9 +74,25 @@ export function withLookupCache(store: Store, options: { ttlMs: number; now: () 
       keys.expire();
       return n;
     },
+    async setKeySettings(keyId, value) {
+      await store.setKeySettings(keyId, value);
+      settings.expire();
+    },
     async setProviderKey(orgId, provider, sealed) {
       await store.setProviderKey(orgId, provider, sealed);
       providerKeys.expire();
+    },
+    async deleteProviderKey(orgId, provider) {
+      const deleted = await store.deleteProviderKey(orgId, provider);
+      providerKeys.expire();
+      return deleted;
+    },
+    async deleteOrganization(id) {
+      const deleted = await store.deleteOrganization(id);
+      keys.expire();
+      settings.expire();
+      providerKeys.expire();
+      return deleted;
     },
     forgetKeys: () => keys.expire(),
   };

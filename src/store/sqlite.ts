@@ -4,8 +4,19 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ProviderName } from '../canonical/types.js';
-import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from './store.js';
-import { USAGE_COLUMNS, fromUsageRow, usageFilter } from './usage-columns.js';
+import type {
+  ApiKeyRecord,
+  KeySettings,
+  Organization,
+  OrganizationRecord,
+  ProviderKeyRecord,
+  Store,
+  UsageAggregate,
+  UsageBucketAggregate,
+  UsageQuery,
+  UsageRow,
+} from './store.js';
+import { DEADLINE_MS, IS_DEADLINE, USAGE_COLUMNS, fromUsageRow, usageFilter } from './usage-columns.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -24,7 +35,34 @@ CREATE TABLE IF NOT EXISTS usage (
   output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
   standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
+CREATE INDEX IF NOT EXISTS usage_key_created ON usage (key_id, created_at);
+CREATE INDEX IF NOT EXISTS usage_created ON usage (created_at);
+CREATE TABLE IF NOT EXISTS api_key_settings (
+  key_id TEXT PRIMARY KEY REFERENCES api_keys(id), default_start_within TEXT, allowed_models TEXT,
+  requests_per_minute INTEGER, monthly_budget_usd REAL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
+
+/** The UsageTotals columns of a grouped usage query (portable SQL). */
+export const USAGE_TOTALS_SQL = `COUNT(*) AS requests,
+  SUM(CASE WHEN served_tier = 'flex' THEN 1 ELSE 0 END) AS flexServed,
+  SUM(cost_usd) AS spendUsd, SUM(standard_cost_usd) AS standardSpendUsd, SUM(saving_usd) AS savingUsd,
+  SUM(CASE WHEN ${IS_DEADLINE} AND status <> 'in_progress' THEN 1 ELSE 0 END) AS deadlineRequests,
+  SUM(CASE WHEN ${IS_DEADLINE} AND status <> 'in_progress' AND first_byte_ms <= ${DEADLINE_MS} THEN 1 ELSE 0 END) AS deadlineHits`;
+
+interface SettingsRow {
+  default_start_within: string | null;
+  allowed_models: string | null;
+  requests_per_minute: number | null;
+  monthly_budget_usd: number | null;
+}
+
+const toSettings = (r: SettingsRow): KeySettings => ({
+  defaultStartWithin: r.default_start_within,
+  allowedModels: r.allowed_models === null ? null : (JSON.parse(r.allowed_models) as string[]),
+  requestsPerMinute: r.requests_per_minute,
+  monthlyBudgetUsd: r.monthly_budget_usd,
+});
 
 interface KeyRow {
   id: string;
@@ -60,6 +98,28 @@ export function openSqliteStore(path: string): Store {
   const keySelect = `SELECT k.*, o.name AS org_name FROM api_keys k JOIN organizations o ON o.id = k.org_id`;
   const q = {
     orgByName: db.prepare<[string], Organization>('SELECT id, name FROM organizations WHERE name = ?'),
+    orgsAll: db.prepare<[], OrganizationRecord>('SELECT id, name, created_at AS createdAt FROM organizations ORDER BY created_at, name'),
+    renameOrg: db.prepare('UPDATE organizations SET name = ? WHERE id = ?'),
+    deleteOrgSettings: db.prepare('DELETE FROM api_key_settings WHERE key_id IN (SELECT id FROM api_keys WHERE org_id = ?)'),
+    deleteOrgKeys: db.prepare('DELETE FROM api_keys WHERE org_id = ?'),
+    deleteOrgProviderKeys: db.prepare('DELETE FROM provider_keys WHERE org_id = ?'),
+    deleteOrg: db.prepare('DELETE FROM organizations WHERE id = ?'),
+    getSettings: db.prepare<[string], SettingsRow>('SELECT * FROM api_key_settings WHERE key_id = ?'),
+    putSettings: db.prepare(
+      `INSERT OR REPLACE INTO api_key_settings (key_id, default_start_within, allowed_models, requests_per_minute, monthly_budget_usd, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteSettings: db.prepare('DELETE FROM api_key_settings WHERE key_id = ?'),
+    providerKeysAll: db.prepare<[], ProviderKeyRecord>(
+      'SELECT org_id AS orgId, provider, sealed, updated_at AS updatedAt FROM provider_keys ORDER BY org_id, provider',
+    ),
+    providerKeysOfOrg: db.prepare<[string], ProviderKeyRecord>(
+      'SELECT org_id AS orgId, provider, sealed, updated_at AS updatedAt FROM provider_keys WHERE org_id = ? ORDER BY provider',
+    ),
+    deleteProviderKey: db.prepare('DELETE FROM provider_keys WHERE org_id = ? AND provider = ?'),
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE name = ?'),
+    insertMeta: db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)'),
+    replaceMeta: db.prepare('INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)'),
     insertOrg: db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)'),
     insertKey: db.prepare(
       'INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -100,7 +160,22 @@ export function openSqliteStore(path: string): Store {
   };
 
   const now = (): string => new Date().toISOString();
-  const aggregates = new Map<string, Database.Statement<string[], UsageAggregate>>();
+  const statements = new Map<string, Database.Statement<string[]>>();
+  /** Usage queries vary only by which filters are present: a handful of statements, prepared once. */
+  const cached = <T>(sql: string): Database.Statement<string[], T> => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare<string[]>(sql);
+      statements.set(sql, statement);
+    }
+    return statement as Database.Statement<string[], T>;
+  };
+  const deleteOrganization = db.transaction((id: string) => {
+    q.deleteOrgSettings.run(id);
+    q.deleteOrgKeys.run(id);
+    q.deleteOrgProviderKeys.run(id);
+    return q.deleteOrg.run(id).changes > 0;
+  });
 
   const upsertUsage = db.transaction((rows: readonly UsageRow[]) => {
     for (const row of rows) q.upsertUsage.run(row);
@@ -119,6 +194,9 @@ export function openSqliteStore(path: string): Store {
       return org;
     },
     findOrganization: async (name) => q.orgByName.get(name),
+    listOrganizations: async () => q.orgsAll.all(),
+    renameOrganization: async (id, name) => q.renameOrg.run(name, id).changes > 0,
+    deleteOrganization: async (id) => deleteOrganization(id),
     async insertApiKey({ orgId, name, prefix, hash }) {
       const id = `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
       q.insertKey.run(id, orgId, name, prefix, hash, now());
@@ -138,10 +216,24 @@ export function openSqliteStore(path: string): Store {
       return q.revoke.run(now(), idOrPrefix, idOrPrefix).changes;
     },
     countApiKeys: async () => q.countKeys.get()?.n ?? 0,
+    async getKeySettings(keyId) {
+      const row = q.getSettings.get(keyId);
+      return row ? toSettings(row) : undefined;
+    },
+    async setKeySettings(keyId, settings) {
+      if (settings === null) {
+        q.deleteSettings.run(keyId);
+        return;
+      }
+      const models = settings.allowedModels === null ? null : JSON.stringify(settings.allowedModels);
+      q.putSettings.run(keyId, settings.defaultStartWithin, models, settings.requestsPerMinute, settings.monthlyBudgetUsd, now());
+    },
     async setProviderKey(orgId, provider: ProviderName, sealed) {
       q.setProviderKey.run(orgId, provider, sealed, now());
     },
     getProviderKey: async (orgId, provider) => q.getProviderKey.get(orgId, provider)?.sealed,
+    listProviderKeys: async (orgId) => (orgId ? q.providerKeysOfOrg.all(orgId) : q.providerKeysAll.all()),
+    deleteProviderKey: async (orgId, provider) => q.deleteProviderKey.run(orgId, provider).changes > 0,
     upsertUsage: async (rows) => upsertUsage(rows),
     recoverUsage: async (rows) => recoverUsage(rows),
     async queryUsage(query: UsageQuery) {
@@ -151,15 +243,23 @@ export function openSqliteStore(path: string): Store {
     },
     async aggregateUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
-      const sql = `SELECT model, route, COUNT(*) AS requests,
-          SUM(CASE WHEN served_tier = 'flex' THEN 1 ELSE 0 END) AS flexServed,
-          SUM(cost_usd) AS spendUsd, SUM(standard_cost_usd) AS standardSpendUsd, SUM(saving_usd) AS savingUsd
-        FROM usage ${clause} GROUP BY model, route ORDER BY model, route`;
-      const statement = aggregates.get(sql) ?? db.prepare<string[], UsageAggregate>(sql);
-      aggregates.set(sql, statement);
-      return statement.all(...params);
+      const sql = `SELECT model, route, ${USAGE_TOTALS_SQL} FROM usage ${clause} GROUP BY model, route ORDER BY model, route`;
+      return cached<UsageAggregate>(sql).all(...params);
+    },
+    async usageSeries(query, bucket) {
+      const { clause, params } = usageFilter(query);
+      const start = bucket === 'hour' ? `substr(created_at, 1, 13) || ':00:00.000Z'` : `substr(created_at, 1, 10) || 'T00:00:00.000Z'`;
+      const sql = `SELECT ${start} AS bucket, route, ${USAGE_TOTALS_SQL} FROM usage ${clause} GROUP BY 1, route ORDER BY 1, route`;
+      return cached<UsageBucketAggregate>(sql).all(...params);
+    },
+    async pageUsage(query) {
+      const { clause, params } = usageFilter(query);
+      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at DESC, request_id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
+      return cached<Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
     closeInterruptedUsage: async () => q.closeInterrupted.run().changes,
+    getMeta: async (name) => q.getMeta.get(name)?.value,
+    setMeta: async (name, value, options) => (options?.onlyIfAbsent ? q.insertMeta : q.replaceMeta).run(name, value).changes > 0,
     close: async () => {
       db.close();
     },

@@ -1,5 +1,5 @@
 // The usage table's columns, shared by the SQLite and Postgres stores.
-import type { UsageQuery, UsageRow } from './store.js';
+import type { UsagePageQuery, UsageQuery, UsageRow } from './store.js';
 
 export const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
   ['requestId', 'request_id'], ['orgId', 'org_id'], ['keyId', 'key_id'], ['surface', 'surface'],
@@ -26,17 +26,32 @@ export function usageValues(row: UsageRow): unknown[] {
   return USAGE_COLUMNS.map(([prop]) => row[prop]);
 }
 
-/** WHERE clause and parameters of a usage query; `placeholder(n)` names the n-th parameter (1-based). */
-export function usageFilter(query: UsageQuery, placeholder: (n: number) => string = () => '?'): { clause: string; params: string[] } {
+/** A duration `start_within` (HHh-MMm-SSs) in milliseconds, in SQL that SQLite and Postgres share. */
+export const DEADLINE_MS = `((CAST(substr(start_within, 1, 2) AS INTEGER) * 3600 + CAST(substr(start_within, 5, 2) AS INTEGER) * 60
+  + CAST(substr(start_within, 9, 2) AS INTEGER)) * 1000)`;
+export const IS_DEADLINE = `start_within LIKE '__h-__m-__s'`;
+
+/**
+ * WHERE clause and parameters of a usage query (and of a page's cursor); `placeholder(n)` names
+ * the n-th parameter (1-based).
+ */
+export function usageFilter(query: UsagePageQuery | UsageQuery, placeholder: (n: number) => string = () => '?'): { clause: string; params: string[] } {
   const where: string[] = [];
   const params: string[] = [];
-  if (query.since) {
-    params.push(query.since);
-    where.push(`created_at >= ${placeholder(params.length)}`);
+  const next = (value: string): string => placeholder(params.push(value));
+  const conditions: ReadonlyArray<[string | undefined, string]> = [
+    [query.since, 'created_at >='],
+    [query.until, 'created_at <'],
+    [query.orgId, 'org_id ='],
+    [query.keyId, 'key_id ='],
+  ];
+  for (const [value, condition] of conditions) {
+    if (value === undefined || value === '') continue;
+    where.push(`${condition} ${next(value)}`);
   }
-  if (query.orgId) {
-    params.push(query.orgId);
-    where.push(`org_id = ${placeholder(params.length)}`);
+  const before = 'before' in query ? query.before : undefined;
+  if (before) {
+    where.push(`(created_at < ${next(before.createdAt)} OR (created_at = ${next(before.createdAt)} AND request_id < ${next(before.requestId)}))`);
   }
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

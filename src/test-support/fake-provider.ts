@@ -40,17 +40,22 @@ export function happyScript(tier: CanonicalResponse['servedTier']): Step[] {
   ];
 }
 
+/** One script for every call on a tier, or one per call in order (the last one repeats). */
+export type TierScripts = Partial<Record<RequestedTier, Step[] | { calls: Step[][] }>>;
+
 export class FakeProvider implements Provider {
   readonly calls: RecordedCall[] = [];
   constructor(
-    private readonly scripts: Partial<Record<RequestedTier, Step[]>>,
+    private readonly scripts: TierScripts,
     readonly name: ProviderName = 'openai',
   ) {}
 
   stream(call: ProviderCall): AsyncIterable<CanonicalStreamEvent> {
     const record: RecordedCall = { tier: call.tier, signal: call.signal, aborted: false };
+    const nth = this.calls.filter((c) => c.tier === call.tier).length;
     this.calls.push(record);
-    const script = this.scripts[call.tier] ?? [];
+    const entry = this.scripts[call.tier] ?? [];
+    const script = Array.isArray(entry) ? entry : (entry.calls[Math.min(nth, entry.calls.length - 1)] ?? []);
     return run(script, call.signal, record);
   }
 }

@@ -20,6 +20,8 @@ export function raceSetup(scripts: ConstructorParameters<typeof FakeProvider>[0]
     clock,
     stats,
     statsKey: { provider: 'openai', model: 'gpt-5-mini' },
+    // The retry jitter's midpoint, so backoffs are exact.
+    random: () => 0.5,
   };
   return { clock, provider, client, stats, options };
 }

@@ -1,13 +1,8 @@
-// Summaries of the usage ledger for `flexinference usage` and GET /v1/usage.
-import type { UsageAggregate } from '../store/store.js';
+// Summaries of the usage ledger for `flexinference usage`, GET /v1/usage and the admin API.
+import type { UsageTotals } from '../store/store.js';
 
-export interface UsageGroup {
-  requests: number;
-  flexServed: number;
+export interface UsageGroup extends UsageTotals {
   flexShare: number;
-  spendUsd: number;
-  standardSpendUsd: number;
-  savingUsd: number;
 }
 
 export interface UsageSummary {
@@ -16,25 +11,27 @@ export interface UsageSummary {
   byRoute: Record<string, UsageGroup>;
 }
 
-function emptyGroup(): UsageGroup {
-  return { requests: 0, flexServed: 0, flexShare: 0, spendUsd: 0, standardSpendUsd: 0, savingUsd: 0 };
+export function emptyGroup(): UsageGroup {
+  return { requests: 0, flexServed: 0, flexShare: 0, spendUsd: 0, standardSpendUsd: 0, savingUsd: 0, deadlineRequests: 0, deadlineHits: 0 };
 }
 
-function add(group: UsageGroup, a: UsageAggregate): void {
+export function addTotals(group: UsageGroup, a: UsageTotals): void {
   group.requests += a.requests;
   group.flexServed += a.flexServed;
   group.spendUsd += a.spendUsd;
   group.standardSpendUsd += a.standardSpendUsd;
   group.savingUsd += a.savingUsd;
+  group.deadlineRequests += a.deadlineRequests;
+  group.deadlineHits += a.deadlineHits;
   group.flexShare = group.requests > 0 ? group.flexServed / group.requests : 0;
 }
 
-export function summarizeUsage(aggregates: readonly UsageAggregate[]): UsageSummary {
+export function summarizeUsage(aggregates: ReadonlyArray<UsageTotals & { model: string; route: string }>): UsageSummary {
   const summary: UsageSummary = { total: emptyGroup(), byModel: {}, byRoute: {} };
   for (const a of aggregates) {
-    add(summary.total, a);
-    add((summary.byModel[a.model] ??= emptyGroup()), a);
-    add((summary.byRoute[a.route] ??= emptyGroup()), a);
+    addTotals(summary.total, a);
+    addTotals((summary.byModel[a.model] ??= emptyGroup()), a);
+    addTotals((summary.byRoute[a.route] ??= emptyGroup()), a);
   }
   return summary;
 }

@@ -38,6 +38,51 @@ describe('flexinference keys', () => {
   });
 });
 
+describe('flexinference management verbs', () => {
+  it('orgs create, rename, list, delete; keys with settings; provider-keys list and delete', async () => {
+    expect((await cli('orgs', 'create', 'cli-org')).stdout).toMatch(/Created organization "cli-org" \(org_/);
+    const dup = await cli('orgs', 'create', 'cli-org').then(() => '', (err: { stderr: string }) => err.stderr);
+    expect(dup).toMatch(/exists/);
+    await cli('orgs', 'rename', 'cli-org', 'cli-org-2');
+    expect((await cli('orgs', 'list')).stdout).toMatch(/org_\w+ {2}cli-org-2 {2}created/);
+
+    const created = await cli('keys', 'create', '--org', 'cli-org-2', '--default-start-within', '00h-00m-30s', '--budget', '12.5', '--allowed-models', 'gpt-5-mini,gpt-5-nano');
+    expect(created.stdout).toMatch(/default_start_within=00h-00m-30s allowed_models=gpt-5-mini,gpt-5-nano budget=\$12\.5\/month/);
+    const keyId = /Created key (key_\w+)/.exec(created.stdout)![1]!;
+    expect((await cli('keys', 'settings', keyId, '--rpm', '60', '--budget', 'none')).stdout).toMatch(
+      new RegExp(`${keyId} {2}default_start_within=00h-00m-30s allowed_models=gpt-5-mini,gpt-5-nano rpm=60$`, 'm'),
+    );
+    expect((await cli('keys', 'list', '--org', 'cli-org-2')).stdout).toMatch(/active .* rpm=60/);
+    const badSetting = await cli('keys', 'settings', keyId, '--rpm', 'lots').then(() => '', (err: { stderr: string }) => err.stderr);
+    expect(badSetting).toMatch(/settings\.requests_per_minute` must be a positive whole number/);
+
+    await run(process.execPath, [BIN, 'provider-keys', 'set', '--org', 'cli-org-2', '--provider', 'gemini', '--key', 'AIza-test-secret-9876'], { env });
+    const listed = (await cli('provider-keys', 'list', '--org', 'cli-org-2')).stdout;
+    expect(listed).toMatch(/cli-org-2 {2}gemini {2}…9876/);
+    expect(listed).not.toContain('secret');
+    await cli('provider-keys', 'delete', '--org', 'cli-org-2', '--provider', 'gemini');
+    expect((await cli('provider-keys', 'list', '--org', 'cli-org-2')).stdout).toBe('');
+
+    expect((await cli('orgs', 'delete', 'cli-org-2')).stdout).toMatch(/Deleted organization/);
+    expect((await cli('keys', 'list')).stdout).not.toContain(keyId);
+  }, 120_000);
+
+  it('admin-token rotate prints a token the admin API accepts', async () => {
+    const token = (await cli('admin-token', 'rotate')).stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^flex_admin_[0-9a-f]{40}$/);
+    const { openSqliteStore } = await import('../../src/store/sqlite.js');
+    const { createAdminTokenCheck } = await import('../../src/admin/token.js');
+    const store = openSqliteStore(join(dir, 'cli.db'));
+    try {
+      const check = createAdminTokenCheck(store, undefined);
+      expect(await check.matches(token)).toBe(true);
+      expect(await check.matches(token.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBe(false);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
 describe('flexinference serve', () => {
   it('first start on an empty store prints a key; SIGTERM lets an in-flight request finish and exits 0', async () => {
     const emulator = await startEmulator({ port: 0, profile: 'instant' });
@@ -52,6 +97,10 @@ describe('flexinference serve', () => {
     try {
       const key = /(flex_live_[0-9a-f]{30})/.exec(server.output())?.[1];
       expect(key).toBeDefined();
+      // The admin token is printed once, and the admin API takes it.
+      const adminToken = /(flex_admin_[0-9a-f]{40})/.exec(server.output())?.[1];
+      expect(adminToken).toBeDefined();
+      expect((await fetch(`${server.url}/admin/v1/organizations`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
       expect(server.output()).toMatch(/BUILT-IN EMULATOR/); // gemini and anthropic have no key here
       const client = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
       const inFlight = client.responses.create({ model: 'gpt-5-mini', input: 'slow [emulate:delay=1500]', start_within: 'default' } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);

@@ -38,7 +38,8 @@ describe('non-streamed deadline honesty', () => {
     expect(finishMs).toBeLessThan(3_000);
 
     const stats = h.gateway.deps.stats;
-    expect(stats.standardReserveMs(KEY)).toBeLessThan(300); // it starts at once…
+    // It starts at once (a p99.9 of starts of a few ms each stays well under the finish time)…
+    expect(stats.standardReserveMs(KEY)).toBeLessThan(finishMs / 2);
     expect(stats.finishReserveMs(KEY).standardMs).toBeGreaterThan(finishMs * 0.8); // …but takes this long to finish
 
     // Flex never starts in time. Without the completion reserve the fallback would open at ~5 s

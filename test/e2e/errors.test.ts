@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/providers/provider.js';
 import { ERROR_CODES } from '../../src/errors/catalog.js';
+import { createKey } from '../../src/cli.js';
+import { hashApiKey } from '../../src/store/api-keys.js';
+import type { KeySettings } from '../../src/store/store.js';
 import type { Harness } from './harness.js';
 import { post, postChunked, startHarness } from './harness.js';
 
@@ -36,8 +39,9 @@ const responses = (body: unknown, headers: Record<string, string> = {}) =>
 const chat = (body: unknown) => post(`${h.url}/v1/chat/completions`, JSON.stringify(body), { authorization: `Bearer ${h.key}` });
 const ok = { model: 'gpt-5-mini', input: 'hi', start_within: 'default' };
 
+const ADMIN_TOKEN = 'errors-test-admin-token';
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { FLEX_ADMIN_TOKEN: ADMIN_TOKEN } });
 });
 afterAll(async () => {
   await h.close();
@@ -260,6 +264,37 @@ describe('configuration errors', () => {
     } finally {
       await faulty.close();
     }
+  });
+});
+
+describe('per-key settings and the admin API', () => {
+  const withSettings = async (settings: Partial<KeySettings>): Promise<string> => {
+    const key = await createKey(h.gateway.deps.store, 'e2e', 'limited');
+    const record = (await h.gateway.deps.store.findApiKeyByHash(hashApiKey(key)))!;
+    await h.gateway.deps.store.setKeySettings(record.id, { defaultStartWithin: null, allowedModels: null, requestsPerMinute: null, monthlyBudgetUsd: null, ...settings });
+    return key;
+  };
+  const admin = (method: string, path: string, token: string | undefined, body?: unknown) =>
+    fetch(`${h.url}/admin/v1/${path}`, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }).then(async (res) => ({ status: res.status, headers: res.headers, json: (await res.json()) }));
+
+  it('model_not_allowed for a model outside the key\'s allowed models', async () => {
+    const key = await withSettings({ allowedModels: ['gpt-5-nano'] });
+    expectError(await post(`${h.url}/v1/responses`, JSON.stringify(ok), { authorization: `Bearer ${key}` }), 403, 'model_not_allowed', 'model');
+  });
+  it('budget_exceeded once the key has spent its monthly budget (Retry-After until the reset)', async () => {
+    const key = await withSettings({ monthlyBudgetUsd: 0 });
+    const res = await post(`${h.url}/v1/responses`, JSON.stringify(ok), { authorization: `Bearer ${key}` });
+    expect(expectError(res, 429, 'budget_exceeded').type).toBe('rate_limit_error');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+  it('invalid_admin_token, forbidden and conflict on the admin API', async () => {
+    expectError(await admin('GET', 'organizations', undefined), 401, 'invalid_admin_token');
+    expectError(await admin('POST', 'organizations', h.key, { name: 'x' }), 403, 'forbidden');
+    expectError(await admin('POST', 'organizations', ADMIN_TOKEN, { name: 'e2e' }), 409, 'conflict', 'name');
   });
 });
 

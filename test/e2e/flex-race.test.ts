@@ -47,12 +47,18 @@ describe('flex race end to end', () => {
     await expect.poll(() => h.emulator.requests[n]?.outcome).toBe('aborted');
   });
 
-  it('flex 429 resource_unavailable → standard', async () => {
+  it('flex 429 resource_unavailable → retried on flex inside the budget, then standard', async () => {
     const n = h.emulator.requests.length;
+    const started = Date.now();
     const { data, response } = await client.responses.create(body('busy [emulate:flex_refuse]')).withResponse();
     expect(data.service_tier).toBe('default');
     expect(response.headers.get('x-flexinference-route')).toBe('flex_unavailable');
-    expect(h.emulator.requests[n]?.outcome).toBe('refused');
+    const tiers = tiersSent(n);
+    expect(tiers.length).toBeGreaterThan(2);
+    expect(tiers.slice(0, -1).every((t) => t === 'flex')).toBe(true);
+    expect(tiers.at(-1)).toBe('default');
+    expect(h.emulator.requests.slice(n, -1).every((r) => r.outcome === 'refused')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000); // never past the flex budget
   });
 
   it('failure after commit, non-stream → re-run on standard', async () => {

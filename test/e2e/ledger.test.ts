@@ -59,7 +59,8 @@ describe('usage ledger', () => {
   });
 
   it('fallback after a flex refusal: standard cost, no saving', async () => {
-    const { response } = await send('busy [emulate:flex_refuse]', '00h-00m-30s');
+    // Refusals are retried inside the flex budget (2 s of this 5 s window), then standard runs.
+    const { response } = await send('busy [emulate:flex_refuse]', '00h-00m-05s');
     const row = await rowFor(response.headers.get('x-request-id'));
     expect(row).toMatchObject({ servedTier: 'standard', route: 'flex_unavailable', status: 'completed' });
     // The standard attempt's own admission is timed (it feeds the learned reserve).
@@ -71,7 +72,8 @@ describe('usage ledger', () => {
 
   it('skipped flex (predicted miss) is recorded with its route', async () => {
     const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
-    for (let i = 0; i < 50; i++) h.gateway.deps.stats.recordFlex(key, { kind: 'refused' });
+    // Every recent attempt refused (a ring's worth): even with retries, no chance of admission.
+    for (let i = 0; i < 200; i++) h.gateway.deps.stats.recordFlex(key, { kind: 'refused' });
     let route: string | null = null;
     let id: string | null = null;
     // A small share still probes flex; find a skipped one.

@@ -133,7 +133,7 @@ describe('Gemini provider over HTTP', () => {
     expect(last?.type === 'response.completed' && last.response.stopReason).toEqual({ type: 'tool_calls' });
   });
 
-  it('keeps the recorded 429 RESOURCE_EXHAUSTED status, status name and message', async () => {
+  it('keeps the recorded 429 RESOURCE_EXHAUSTED status, status name and message, and its RetryInfo wait', async () => {
     handler = answer(429, fixtureText('google-429-retry-info.json'));
     const err = await failure();
     expect(err).toBeInstanceOf(FlexError);
@@ -143,6 +143,7 @@ describe('Gemini provider over HTTP', () => {
       status: 429,
       providerCode: 'RESOURCE_EXHAUSTED',
       message: 'You exceeded your current quota, please check your plan.',
+      retryAfterMs: 34_400,
     });
   });
 

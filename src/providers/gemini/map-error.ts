@@ -2,6 +2,7 @@
 // (https://ai.google.dev/gemini-api/docs/troubleshooting, google.rpc.Status); bodies may also be
 // empty or not JSON (proxies, load balancers), so every field is optional here.
 import { type FlexError, upstreamError } from '../../errors/catalog.js';
+import { retryAfterFromGoogleBody } from '../retry-after.js';
 import type { WireInteraction, WireStatus } from './wire-types.js';
 
 const PROVIDER = 'gemini';
@@ -26,15 +27,28 @@ const HTTP_STATUS_BY_NAME: Readonly<Record<string, number>> = {
   DEADLINE_EXCEEDED: 504,
 };
 
-/** An HTTP error answer (status >= 400) with its raw body text. */
-export function httpError(status: number, bodyText: string): FlexError {
+/**
+ * An HTTP error answer (status >= 400) with its raw body text; the wait before a retry comes from
+ * the headers, else from the body's google.rpc.RetryInfo.
+ */
+export function httpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
   const parsed = parseEnvelope(bodyText);
+  const wait = retryAfterMs ?? (status === 429 || status === 503 ? retryAfterFromGoogleBody(parseJson(bodyText)) : undefined);
   return upstreamError({
     provider: PROVIDER,
     status,
     ...(parsed?.status ? { providerCode: parsed.status } : {}),
     message: parsed?.message || textMessage(bodyText) || `Gemini answered HTTP ${status} without a message.`,
+    ...(wait === undefined ? {} : { retryAfterMs: wait }),
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An in-stream `error` event: `{"event_type":"error","error":{"code","message"}}`. */

@@ -10,7 +10,7 @@ const PROVIDER = 'openai';
 const MAX_RAW_MESSAGE = 300;
 
 /** An HTTP answer with status >= 400; tolerant of empty and non-JSON bodies. */
-export function httpError(status: number, bodyText: string): FlexError {
+export function httpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
   const fields = errorFields(parseJson(bodyText));
   const message = fields.message ?? rawMessage(status, bodyText);
   return upstreamError({
@@ -19,6 +19,7 @@ export function httpError(status: number, bodyText: string): FlexError {
     message,
     ...optional('providerCode', fields.code ?? fields.type),
     ...optional('providerType', fields.type),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }
 

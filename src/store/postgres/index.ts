@@ -8,13 +8,24 @@ import type { PoolClient } from 'pg';
 import type { ProviderName } from '../../canonical/types.js';
 import { ownIdentity, writerState } from '../process-identity.js';
 import type { ProcessIdentity } from '../process-identity.js';
-import type { ApiKeyRecord, Organization, Store, UsageAggregate, UsageQuery, UsageRow } from '../store.js';
+import type {
+  ApiKeyRecord,
+  KeySettings,
+  Organization,
+  OrganizationRecord,
+  ProviderKeyRecord,
+  Store,
+  UsageAggregate,
+  UsageBucketAggregate,
+  UsageQuery,
+  UsageRow,
+} from '../store.js';
 import { withClient } from './checkout.js';
 import { importSqlite } from './import-sqlite.js';
 import type { ImportCounts } from './import-sqlite.js';
 import { migrate } from './migrations.js';
 import type { MigrationResult } from './migrations.js';
-import { USAGE_COLUMNS, fromUsageRow, usageFilter, usageValues } from '../usage-columns.js';
+import { DEADLINE_MS, IS_DEADLINE, USAGE_COLUMNS, fromUsageRow, usageFilter, usageValues } from '../usage-columns.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -56,6 +67,37 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 });
 
 const KEY_SELECT = 'SELECT k.*, o.name AS org_name FROM api_keys k JOIN organizations o ON o.id = k.org_id';
+
+/** The UsageTotals columns of a grouped usage query (the SQLite store's, typed for Postgres). */
+const USAGE_TOTALS_SQL = `COUNT(*)::int AS "requests",
+  COUNT(*) FILTER (WHERE served_tier = 'flex')::int AS "flexServed",
+  COALESCE(SUM(cost_usd), 0) AS "spendUsd", COALESCE(SUM(standard_cost_usd), 0) AS "standardSpendUsd",
+  COALESCE(SUM(saving_usd), 0) AS "savingUsd",
+  COUNT(*) FILTER (WHERE ${IS_DEADLINE} AND status <> 'in_progress')::int AS "deadlineRequests",
+  COUNT(*) FILTER (WHERE ${IS_DEADLINE} AND status <> 'in_progress' AND first_byte_ms <= ${DEADLINE_MS})::int AS "deadlineHits"`;
+
+interface SettingsRow {
+  default_start_within: string | null;
+  allowed_models: string[] | null;
+  requests_per_minute: number | null;
+  monthly_budget_usd: number | null;
+}
+
+const toSettings = (r: SettingsRow): KeySettings => ({
+  defaultStartWithin: r.default_start_within,
+  allowedModels: r.allowed_models,
+  requestsPerMinute: r.requests_per_minute,
+  monthlyBudgetUsd: r.monthly_budget_usd,
+});
+
+const iso = (d: Date): string => d.toISOString();
+
+interface ProviderKeyRow {
+  org_id: string;
+  provider: ProviderName;
+  sealed: string;
+  updated_at: Date;
+}
 /** Rows per statement: well under Postgres's 65,535 parameters at 23 per row. */
 const ROWS_PER_STATEMENT = 1_000;
 
@@ -212,6 +254,22 @@ function createStore(pool: pg.Pool, gatewayId: string, stop: () => void): Store 
       return org;
     },
     findOrganization: (name) => one<Organization>('SELECT id, name FROM organizations WHERE name = $1', [name]),
+    async listOrganizations() {
+      const { rows } = await pool.query<{ id: string; name: string; created_at: Date }>(
+        'SELECT id, name, created_at FROM organizations ORDER BY created_at, name COLLATE "C"',
+      );
+      return rows.map((r): OrganizationRecord => ({ id: r.id, name: r.name, createdAt: iso(r.created_at) }));
+    },
+    async renameOrganization(orgId, name) {
+      return ((await pool.query('UPDATE organizations SET name = $1 WHERE id = $2', [name, orgId])).rowCount ?? 0) > 0;
+    },
+    deleteOrganization: (orgId) =>
+      inTransaction(pool, async (client) => {
+        await client.query('DELETE FROM key_settings WHERE key_id IN (SELECT id FROM api_keys WHERE org_id = $1)', [orgId]);
+        await client.query('DELETE FROM api_keys WHERE org_id = $1', [orgId]);
+        await client.query('DELETE FROM provider_keys WHERE org_id = $1', [orgId]);
+        return ((await client.query('DELETE FROM organizations WHERE id = $1', [orgId])).rowCount ?? 0) > 0;
+      }),
     async insertApiKey({ orgId, name, prefix, hash }) {
       const keyId = id('key');
       await pool.query('INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
@@ -249,6 +307,33 @@ function createStore(pool: pg.Pool, gatewayId: string, stop: () => void): Store 
     async countApiKeys() {
       return (await one<{ n: number }>('SELECT COUNT(*)::int AS n FROM api_keys', []))?.n ?? 0;
     },
+    async getKeySettings(keyId) {
+      const row = await one<SettingsRow>(
+        'SELECT default_start_within, allowed_models, requests_per_minute, monthly_budget_usd FROM key_settings WHERE key_id = $1',
+        [keyId],
+      );
+      return row ? toSettings(row) : undefined;
+    },
+    async setKeySettings(keyId, settings) {
+      if (settings === null) {
+        await pool.query('DELETE FROM key_settings WHERE key_id = $1', [keyId]);
+        return;
+      }
+      await pool.query(
+        `INSERT INTO key_settings (key_id, default_start_within, allowed_models, requests_per_minute, monthly_budget_usd, updated_at)
+         VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (key_id) DO UPDATE SET default_start_within = EXCLUDED.default_start_within,
+           allowed_models = EXCLUDED.allowed_models, requests_per_minute = EXCLUDED.requests_per_minute,
+           monthly_budget_usd = EXCLUDED.monthly_budget_usd, updated_at = EXCLUDED.updated_at`,
+        [
+          keyId,
+          settings.defaultStartWithin,
+          settings.allowedModels === null ? null : JSON.stringify(settings.allowedModels),
+          settings.requestsPerMinute,
+          settings.monthlyBudgetUsd,
+        ],
+      );
+    },
     async setProviderKey(orgId, provider: ProviderName, sealed) {
       await pool.query(
         `INSERT INTO provider_keys (org_id, provider, sealed, updated_at) VALUES ($1, $2, $3, now())
@@ -258,6 +343,16 @@ function createStore(pool: pg.Pool, gatewayId: string, stop: () => void): Store 
     },
     async getProviderKey(orgId, provider) {
       return (await one<{ sealed: string }>('SELECT sealed FROM provider_keys WHERE org_id = $1 AND provider = $2', [orgId, provider]))?.sealed;
+    },
+    async listProviderKeys(orgId) {
+      const select = 'SELECT org_id, provider, sealed, updated_at FROM provider_keys';
+      const { rows } = orgId
+        ? await pool.query<ProviderKeyRow>(`${select} WHERE org_id = $1 ORDER BY provider COLLATE "C"`, [orgId])
+        : await pool.query<ProviderKeyRow>(`${select} ORDER BY org_id COLLATE "C", provider COLLATE "C"`);
+      return rows.map((r): ProviderKeyRecord => ({ orgId: r.org_id, provider: r.provider, sealed: r.sealed, updatedAt: iso(r.updated_at) }));
+    },
+    async deleteProviderKey(orgId, provider) {
+      return ((await pool.query('DELETE FROM provider_keys WHERE org_id = $1 AND provider = $2', [orgId, provider])).rowCount ?? 0) > 0;
     },
     upsertUsage: (rows) => writeUsage(pool, rows, gatewayId, false),
     // Recovery never overwrites a row its ledger closed (journal rows may be older).
@@ -270,15 +365,37 @@ function createStore(pool: pg.Pool, gatewayId: string, stop: () => void): Store 
     async aggregateUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query, (n) => `$${n}`);
       const { rows } = await pool.query<UsageAggregate>(
-        `SELECT model, route, COUNT(*)::int AS "requests",
-            COUNT(*) FILTER (WHERE served_tier = 'flex')::int AS "flexServed",
-            SUM(cost_usd) AS "spendUsd", SUM(standard_cost_usd) AS "standardSpendUsd", SUM(saving_usd) AS "savingUsd"
-          FROM usage ${clause} GROUP BY model, route ORDER BY model COLLATE "C", route COLLATE "C"`,
+        `SELECT model, route, ${USAGE_TOTALS_SQL} FROM usage ${clause} GROUP BY model, route ORDER BY model COLLATE "C", route COLLATE "C"`,
         params,
       );
       return rows;
     },
+    async usageSeries(query, bucket) {
+      const { clause, params } = usageFilter(query, (n) => `$${n}`);
+      const unit = bucket === 'hour' ? 'hour' : 'day';
+      const { rows } = await pool.query<Omit<UsageBucketAggregate, 'bucket'> & { bucket: Date }>(
+        `SELECT date_trunc('${unit}', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket, route, ${USAGE_TOTALS_SQL}
+          FROM usage ${clause} GROUP BY 1, route ORDER BY 1, route COLLATE "C"`,
+        params,
+      );
+      return rows.map((r) => ({ ...r, bucket: iso(r.bucket) }));
+    },
+    async pageUsage(query) {
+      const { clause, params } = usageFilter(query, (n) => `$${n}`);
+      const { rows } = await pool.query<Record<string, unknown>>(
+        `SELECT * FROM usage ${clause} ORDER BY created_at DESC, request_id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`,
+        params,
+      );
+      return rows.map(fromUsageRow);
+    },
     closeInterruptedUsage: () => closeRowsOfGoneGateways(pool),
+    async getMeta(name) {
+      return (await one<{ value: string }>('SELECT value FROM meta WHERE name = $1', [name]))?.value;
+    },
+    async setMeta(name, value, options) {
+      const conflict = options?.onlyIfAbsent ? 'DO NOTHING' : 'DO UPDATE SET value = EXCLUDED.value';
+      return ((await pool.query(`INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) ${conflict}`, [name, value])).rowCount ?? 0) > 0;
+    },
     async close() {
       stop();
       // A gateway that stops cleanly has closed its rows; its registration goes with it.

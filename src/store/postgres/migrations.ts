@@ -14,7 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'organizations, keys, provider keys, key settings, usage ledger, gateways',
+    name: 'organizations, keys, provider keys, key settings, usage ledger, meta, gateways',
     sql: `
 CREATE TABLE organizations (
   id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TIMESTAMPTZ NOT NULL);
@@ -41,6 +41,8 @@ CREATE TABLE usage (
 CREATE INDEX usage_org_created ON usage (org_id, created_at);
 CREATE INDEX usage_created ON usage (created_at);
 CREATE INDEX usage_open ON usage (gateway_id) WHERE status = 'in_progress';
+CREATE INDEX usage_key_created ON usage (key_id, created_at);
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- The running gateways, so that rows a crashed one left open can be told from rows still running.
 CREATE TABLE gateways (
   id TEXT PRIMARY KEY, host TEXT NOT NULL, boot TEXT NOT NULL, pid INTEGER NOT NULL,

@@ -6,7 +6,7 @@
 import type { FunctionCallItem, InputContent, InputItem, InputMessage } from '../../canonical/types.js';
 import { expectArray, expectObject, expectString, invalid, isUnset, optString, unsupported } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { optDetail, parseImageUrl, rejectUnknownKeys } from '../responses/fields.js';
+import { optDetail, parseImageUrl, rejectUnknownKeys } from '../openai-dialect.js';
 
 export function decodeMessages(value: unknown): InputItem[] {
   const messages = expectArray(value, 'messages');

@@ -14,7 +14,7 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { expectSchema, optEffort, optMetadata, refuseServiceTier, rejectUnknownKeys } from '../responses/fields.js';
+import { expectSchema, optEffort, optMetadata, refuseServiceTier, rejectUnknownKeys } from '../openai-dialect.js';
 import { decodeMessages } from './decode-messages.js';
 import { REFUSED_FIELD_NAMES, refuseNonDefaultFields } from './refused-fields.js';
 

@@ -3,7 +3,7 @@
 // Shape: test/fixtures/openai-chat/openai-text.json
 // https://platform.openai.com/docs/api-reference/chat/object
 import type { CanonicalResponse, FunctionCallItem, ServedTier } from '../../canonical/types.js';
-import { mapServiceTier } from '../responses/map-status.js';
+import { mapServiceTier } from '../openai-dialect.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 

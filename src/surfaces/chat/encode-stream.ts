@@ -13,7 +13,7 @@
 import type { CanonicalStreamEvent, ItemDoneEvent, ResponseCompletedEvent } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
 import { openAIErrorBody } from '../../errors/render.js';
-import { mapServiceTier } from '../responses/map-status.js';
+import { mapServiceTier } from '../openai-dialect.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
 import { chatId } from './encode-response.js';
 import { mapFinishReason } from './map-finish-reason.js';

@@ -20,7 +20,7 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { optDetail, parseImageUrl, rejectUnknownKeys } from './fields.js';
+import { optDetail, parseImageUrl, rejectUnknownKeys } from '../openai-dialect.js';
 import { decodeOpaque } from './opaque-reasoning.js';
 
 export function decodeInput(value: unknown): InputItem[] {

@@ -11,7 +11,7 @@ import {
   optString,
   unsupported,
 } from '../fields.js';
-import { expectSchema, optEffort, rejectUnknownKeys } from './fields.js';
+import { expectSchema, optEffort, rejectUnknownKeys } from '../openai-dialect.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
 

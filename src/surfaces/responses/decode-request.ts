@@ -19,7 +19,7 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { optMetadata, refuseServiceTier, rejectUnknownKeys } from './fields.js';
+import { optMetadata, refuseServiceTier, rejectUnknownKeys } from '../openai-dialect.js';
 
 export interface DecodedResponsesRequest {
   request: CanonicalRequest;

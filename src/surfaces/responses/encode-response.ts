@@ -5,7 +5,8 @@
 import type { CanonicalResponse, OutputItem, ServedTier } from '../../canonical/types.js';
 import type { ResponsesEcho } from './echo.js';
 import { encodeItem } from './encode-items.js';
-import { mapIncompleteDetails, mapServiceTier } from './map-status.js';
+import { mapServiceTier } from '../openai-dialect.js';
+import { mapIncompleteDetails } from './map-status.js';
 import { mapUsage, type ResponsesUsage } from './map-usage.js';
 
 export interface ResponseHeader {

@@ -1,6 +1,6 @@
-// Canonical status and stop reason → Responses `status`, `incomplete_details` and `service_tier`.
+// Canonical status and stop reason → Responses `incomplete_details` (the tier: ../openai-dialect.ts).
 // https://platform.openai.com/docs/api-reference/responses/object#responses/object-incomplete_details
-import type { ResponseStatus, ServedTier, StopReason } from '../../canonical/types.js';
+import type { ResponseStatus, StopReason } from '../../canonical/types.js';
 
 export function mapIncompleteDetails(status: ResponseStatus, stop: StopReason): { reason: string } | null {
   if (status !== 'incomplete') return null;
@@ -16,17 +16,5 @@ export function mapIncompleteDetails(status: ResponseStatus, stop: StopReason): 
     case 'tool_calls':
       // An incomplete run that still reports a normal stop was cut short by the token limit.
       return { reason: 'max_output_tokens' };
-  }
-}
-
-/** The tier the caller trusts (docs/product.md §4): OpenAI spells standard as "default". */
-export function mapServiceTier(tier: ServedTier): 'flex' | 'default' | 'priority' {
-  switch (tier) {
-    case 'flex':
-      return 'flex';
-    case 'standard':
-      return 'default';
-    case 'priority':
-      return 'priority';
   }
 }

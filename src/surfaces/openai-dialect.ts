@@ -1,10 +1,11 @@
-// Field readers specific to the two OpenAI dialects (Responses and Chat Completions). The generic
-// readers (objects, strings, numbers, ...) are in ../fields.ts; these build on them and throw the
-// same `invalid_parameter` errors naming the exact `param`.
-import type { ImageSource, ReasoningEffort } from '../../canonical/types.js';
-import { FlexError } from '../../errors/catalog.js';
-import { expectObject, expectOneOf, expectString, invalid, isUnset, unknownKeyCheck } from '../fields.js';
-import type { JsonObject } from '../fields.js';
+// What the two OpenAI dialects (Responses and Chat Completions) share: their field readers and the
+// spelling of the served tier. The generic readers (objects, strings, numbers, ...) are in
+// fields.ts; these build on them and throw the same `invalid_parameter` errors naming the exact
+// `param`. Neither OpenAI surface imports the other; both import this.
+import type { ImageSource, ReasoningEffort, ServedTier } from '../canonical/types.js';
+import { FlexError } from '../errors/catalog.js';
+import { expectObject, expectOneOf, expectString, invalid, isUnset, unknownKeyCheck } from './fields.js';
+import type { JsonObject } from './fields.js';
 
 /** A JSON Schema (or any free-form JSON object) carried verbatim. */
 export function expectSchema(value: unknown, param: string): Record<string, unknown> {
@@ -67,5 +68,17 @@ export function refuseServiceTier(body: JsonObject): void {
       param: 'service_tier',
       detail: `\`service_tier\` was set to ${JSON.stringify(body.service_tier)}.`,
     });
+  }
+}
+
+/** The tier the caller trusts (docs/product.md §4): OpenAI spells standard as "default". */
+export function mapServiceTier(tier: ServedTier): 'flex' | 'default' | 'priority' {
+  switch (tier) {
+    case 'flex':
+      return 'flex';
+    case 'standard':
+      return 'default';
+    case 'priority':
+      return 'priority';
   }
 }
