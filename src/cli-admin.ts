@@ -7,12 +7,12 @@ import { createAdminOperations } from './admin/operations.js';
 import { rotateAdminToken } from './admin/token.js';
 import { loadConfig } from './config.js';
 import { resolveMasterKey } from './server/provider-keys.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export async function withAdmin<T>(fn: (ops: AdminOperations, store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openSqliteStore(config.dbPath);
+  const store = await openStore(config);
   try {
     return await fn(createAdminOperations({ store, masterKey: resolveMasterKey(config) }), store);
   } finally {
@@ -119,7 +119,7 @@ export async function adminToken(argv: string[]): Promise<number> {
   if (argv[0] !== 'rotate') throw new Error('admin-token: the only subcommand is `rotate`');
   if (loadConfig().adminToken) throw new Error('FLEX_ADMIN_TOKEN is set: the admin token is that variable; change it there');
   const config = loadConfig();
-  const store = openSqliteStore(config.dbPath);
+  const store = await openStore(config);
   try {
     const token = await rotateAdminToken(store);
     out(`New admin token (shown only once; the previous one no longer works):\n${token}\n`);

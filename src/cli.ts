@@ -1,5 +1,7 @@
 // The `flexinference` command line: serve | orgs | keys | provider-keys | admin-token | emulator | usage | bench.
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ADMIN } from './admin/viewer.js';
@@ -13,7 +15,7 @@ import { startGateway } from './server/bootstrap.js';
 import { joinCluster, runPrimary } from './server/cluster.js';
 import { resolveMasterKey } from './server/provider-keys.js';
 import { createKey, displayPrefix, hashApiKey, isWellFormedApiKey } from './store/api-keys.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { summarizeUsage } from './usage/summary.js';
 
@@ -38,6 +40,8 @@ const USAGE = `Usage: flexinference <command>
   emulator [--port N] [--seed S] [--profile calm|slow-flex|congested|outage|flapping|instant] [--time-scale X]
                                          run the standalone provider emulator
   usage [--since <ISO date>] [--org <org>] print the usage summary
+  migrate [--from-sqlite <file>]         apply the Postgres schema migrations (DATABASE_URL); with
+                                         --from-sqlite, then copy that SQLite deployment's keys and ledger in
   bench overhead [--rps N] [--seconds S] [--quick]
                                          gateway overhead vs direct-to-emulator
   bench streams [--open N]               gateway memory per open stream (N held open at once)
@@ -139,13 +143,12 @@ async function serve(argv: string[]): Promise<number> {
     );
   }
   await announceAdminToken(store, config);
-  for (const [name, value] of [['DATABASE_URL', config.databaseUrl], ['REDIS_URL', config.redisUrl]] as const) {
-    if (value === undefined) continue;
-    say(
-      `\n  *** ${name} is set, but this version keeps keys, usage and limits in SQLite (FLEX_DB) and in this process only.\n` +
-        `  *** Instances do NOT share state yet; run a single instance.\n`,
-    );
-    log.warn({ variable: name }, 'shared storage is not available in this version; using the embedded store');
+  const { describeDatabaseUrl } = await import('./store/postgres/index.js');
+  if (config.databaseUrl !== undefined) {
+    say(`  Storage: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)} (keys, organizations, usage shared by every instance)\n`);
+  }
+  if (config.redisUrl !== undefined) {
+    say(`  Shared state: Redis at ${describeDatabaseUrl(config.redisUrl)} (rate limits, revocations, flex statistics)\n`);
   }
   const emulated = (['openai', 'gemini', 'anthropic'] as const).filter((p) => running.deps.config[p].emulated);
   if (emulated.length > 0) {
@@ -165,7 +168,7 @@ async function serve(argv: string[]): Promise<number> {
 }
 
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = openSqliteStore(loadConfig().dbPath);
+  const store = await openStore(loadConfig());
   try {
     return await fn(store);
   } finally {
@@ -211,6 +214,9 @@ async function keys(argv: string[]): Promise<number> {
         const target = isWellFormedApiKey(given) ? (await store.findApiKeyByHash(hashApiKey(given)))?.id : given;
         return target === undefined ? 0 : store.revokeApiKey(target);
       });
+      const { redisUrl, redisPrefix } = loadConfig();
+      // Running instances refuse the key at once; without Redis, within their 2 s key cache.
+      if (n > 0 && redisUrl !== undefined) await (await import('./shared-state/redis.js')).publishRevocation(redisUrl, redisPrefix);
       process.stdout.write(
         n > 0 ? `Revoked ${n} key(s).\n` : `No active key matches ${displayPrefix(given)}…; use a key id or prefix from \`flexinference keys list\`.\n`,
       );
@@ -280,6 +286,33 @@ async function usage(argv: string[]): Promise<number> {
   });
 }
 
+async function migrateCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'from-sqlite': { type: 'string' } } });
+  const config = loadConfig();
+  if (config.databaseUrl === undefined) throw new Error('migrate works on Postgres: set DATABASE_URL=postgres://…');
+  if (config.masterKey === undefined) throw new Error('DATABASE_URL is set but FLEX_MASTER_KEY is not: set the master key every instance will share');
+  const { importSqliteDatabase, migrateDatabase } = await import('./store/postgres/index.js');
+  const target = { url: config.databaseUrl };
+  const from = values['from-sqlite'];
+  if (from === undefined) {
+    const { applied, current } = await migrateDatabase(target);
+    process.stdout.write(
+      applied.length > 0 ? `Applied migrations ${applied.join(', ')}; the schema is at version ${current}.\n` : `Nothing to apply; the schema is at version ${current}.\n`,
+    );
+    return 0;
+  }
+  const sqlitePath = resolve(from);
+  if (!existsSync(sqlitePath)) throw new Error(`--from-sqlite: no such file ${sqlitePath}`);
+  // The SQLite deployment sealed provider keys with its master.key file, or with FLEX_MASTER_KEY.
+  const fromMasterKey = resolveMasterKey({ ...config, masterKey: existsSync(join(dirname(sqlitePath), 'master.key')) ? undefined : config.masterKey, dbPath: sqlitePath });
+  const { migrated, imported } = await importSqliteDatabase(target, { sqlitePath, fromMasterKey, toMasterKey: resolveMasterKey(config) });
+  process.stdout.write(
+    `Schema at version ${migrated.current}. Copied from ${sqlitePath}: ${imported.organizations} organization(s), ${imported.apiKeys} API key(s), ` +
+      `${imported.providerKeys} provider key(s), ${imported.usageRows} usage row(s) (already present ones kept).\n`,
+  );
+  return 0;
+}
+
 async function bench(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   if (which === 'overhead') return (await import('./bench/overhead.js')).runOverheadBench(rest);
@@ -308,6 +341,8 @@ export async function main(argv: string[]): Promise<number> {
       return usage(rest);
     case 'bench':
       return bench(rest);
+    case 'migrate':
+      return migrateCommand(rest);
     default: {
       const help = command === undefined || command === 'help' || command === '--help';
       if (!help) process.stderr.write(`flexinference: unknown command ${JSON.stringify(command)}\n\n`);

@@ -17,6 +17,8 @@ export interface Config {
   dbPath: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (deployments, or test runs, sharing one Redis). */
+  redisPrefix: string;
   masterKey: string | undefined;
   /** FLEX_ADMIN_TOKEN; without it a token is generated at first start and printed once. */
   adminToken: string | undefined;
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<'port' 
     dbPath: resolve(env.FLEX_DB ?? './data/flexinference.db'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.FLEX_REDIS_PREFIX || 'flexinference:',
     masterKey: env.FLEX_MASTER_KEY || undefined,
     adminToken: env.FLEX_ADMIN_TOKEN || undefined,
     catalogPath: env.FLEX_CATALOG || undefined,

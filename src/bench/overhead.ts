@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { createKey } from '../store/api-keys.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/open.js';
 import { percentile } from '../routing/stats.js';
 import { spawnCli } from './processes.js';
 import type { Child } from './processes.js';
@@ -82,6 +83,7 @@ function stats(samples: Sample[]): { p50: number; p99: number; ttfb50: number; t
 }
 
 const fmt = (n: number): string => n.toFixed(3).padStart(9);
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`;
 
 export async function runOverheadBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -99,10 +101,26 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
     const emulator = await spawnCli(['emulator', '--port', '0', '--profile', 'instant'], {});
     children.push(emulator);
     const dbPath = join(dir, 'bench.db');
-    const store = openSqliteStore(dbPath);
-    const key = await createKey(store, 'bench', 'overhead');
-    await store.close();
-    const gateway = await spawnCli(['serve', '--port', '0'], {
+    // DATABASE_URL / REDIS_URL from the environment add a third case: the same gateway on the
+    // shared stores, beside the embedded one.
+    const sharedEnv = { DATABASE_URL: process.env.DATABASE_URL ?? '', REDIS_URL: process.env.REDIS_URL ?? '', FLEX_MASTER_KEY: process.env.FLEX_MASTER_KEY || 'bench' };
+    const withShared = sharedEnv.DATABASE_URL !== '' || sharedEnv.REDIS_URL !== '';
+    const embeddedEnv = { DATABASE_URL: '', REDIS_URL: '', FLEX_MASTER_KEY: 'bench' };
+    const keyFor = async (env: Record<string, string>): Promise<string> => {
+      const store = await openStore(loadConfig({ ...process.env, ...env, FLEX_DB: dbPath }));
+      try {
+        return await createKey(store, 'bench', 'overhead');
+      } finally {
+        await store.close();
+      }
+    };
+    const start = async (env: Record<string, string>): Promise<{ gateway: Child; key: string }> => {
+      const key = await keyFor(env);
+      const gateway = await spawnCli(['serve', '--port', '0'], { ...gatewayEnv, ...env });
+      children.push(gateway);
+      return { gateway, key };
+    };
+    const gatewayEnv = {
       FLEX_DB: dbPath,
       OPENAI_BASE_URL: `${emulator.url}/v1`,
       OPENAI_API_KEY: 'bench',
@@ -112,8 +130,9 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
       ANTHROPIC_API_KEY: 'bench',
       LOG_LEVEL: 'warn',
       FLEX_ORG_RPS: '0',
-    });
-    children.push(gateway);
+    };
+    const gateways = [{ label: 'gateway', ...(await start(embeddedEnv)) }];
+    if (withShared) gateways.push({ label: 'shared ', ...(await start(sharedEnv)) });
     const prompt = 'Say hello in a few words.';
     const direct = (stream: boolean): Target => ({
       label: `direct   ${stream ? 'stream   ' : 'no-stream'}`,
@@ -123,22 +142,27 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
       body: JSON.stringify({ model: 'gpt-5-mini', input: prompt, service_tier: 'default', stream }),
       stream,
     });
-    const viaGateway = (stream: boolean): Target => ({
-      label: `gateway  ${stream ? 'stream   ' : 'no-stream'}`,
-      url: gateway.url,
+    const via = (g: (typeof gateways)[number], stream: boolean): Target => ({
+      label: `${g.label}  ${stream ? 'stream   ' : 'no-stream'}`,
+      url: g.gateway.url,
       path: '/v1/responses',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${g.key}` },
       body: JSON.stringify({ model: 'gpt-5-mini', input: prompt, start_within: 'default', stream }),
       stream,
     });
-    process.stdout.write(`overhead benchmark: ${rps} req/s open-loop for ${seconds}s per case, emulator profile "instant"\n\n`);
+    process.stdout.write(`overhead benchmark: ${rps} req/s open-loop for ${seconds}s per case, emulator profile "instant"\n`);
+    process.stdout.write(
+      withShared
+        ? `gateway = SQLite, in-process limits; shared = ${[sharedEnv.DATABASE_URL && 'Postgres', sharedEnv.REDIS_URL && 'Redis'].filter(Boolean).join(' + ')}\n\n`
+        : 'gateway = SQLite, in-process limits (set DATABASE_URL / REDIS_URL to add the shared stores)\n\n',
+    );
     process.stdout.write(`case                  achieved/s   p50 ms    p99 ms  ttfb50 ms ttfb99 ms  events  errors\n`);
     const results = new Map<string, ReturnType<typeof stats>>();
     for (const stream of [false, true]) {
       // Warm both paths (JIT, connection pools) before measuring.
       await load(direct(stream), rps, warmSeconds);
-      await load(viaGateway(stream), rps, warmSeconds);
-      for (const target of [direct(stream), viaGateway(stream)]) {
+      for (const g of gateways) await load(via(g, stream), rps, warmSeconds);
+      for (const target of [direct(stream), ...gateways.map((g) => via(g, stream))]) {
         const { samples, achievedRps } = await load(target, rps, seconds);
         const s = stats(samples);
         results.set(target.label, s);
@@ -151,14 +175,21 @@ export async function runOverheadBench(argv: string[]): Promise<number> {
     for (const stream of [false, true]) {
       const kind = stream ? 'stream   ' : 'no-stream';
       const d = results.get(`direct   ${kind}`);
-      const g = results.get(`gateway  ${kind}`);
-      if (!d || !g) continue;
-      const perEvent = stream && g.chunks > 0 ? ((g.p50 - d.p50) / g.chunks) * 1000 : 0;
-      process.stdout.write(
-        `  ${kind}: p50 +${(g.p50 - d.p50).toFixed(3)} ms (x${(g.p50 / d.p50).toFixed(2)}), p99 +${(g.p99 - d.p99).toFixed(3)} ms (x${(g.p99 / d.p99).toFixed(2)})` +
-          (stream ? `, ttfb p50 +${(g.ttfb50 - d.ttfb50).toFixed(3)} ms, ~${perEvent.toFixed(1)} µs per streamed event (${g.chunks.toFixed(0)} events)` : '') +
-          '\n',
-      );
+      for (const { label } of gateways) {
+        const g = results.get(`${label}  ${kind}`);
+        if (!d || !g) continue;
+        const perEvent = stream && g.chunks > 0 ? ((g.p50 - d.p50) / g.chunks) * 1000 : 0;
+        process.stdout.write(
+          `  ${label.trim()} ${kind}: p50 +${(g.p50 - d.p50).toFixed(3)} ms (x${(g.p50 / d.p50).toFixed(2)}), p99 +${(g.p99 - d.p99).toFixed(3)} ms (x${(g.p99 / d.p99).toFixed(2)})` +
+            (stream ? `, ttfb p50 +${(g.ttfb50 - d.ttfb50).toFixed(3)} ms, ~${perEvent.toFixed(1)} µs per streamed event (${g.chunks.toFixed(0)} events)` : '') +
+            '\n',
+        );
+      }
+      const embedded = results.get(`gateway  ${kind}`);
+      const shared = results.get(`shared   ${kind}`);
+      if (embedded && shared) {
+        process.stdout.write(`  shared vs SQLite ${kind}: p50 ${signed(shared.p50 - embedded.p50)} ms, p99 ${signed(shared.p99 - embedded.p99)} ms\n`);
+      }
     }
     return 0;
   } finally {

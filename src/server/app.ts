@@ -94,6 +94,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       openStreams: () => telemetry.openStreams(),
       ledgerQueueDepth: () => deps.ledger.queueDepth,
       ledgerJournalBytes: () => deps.ledger.journalBytes,
+      ...(deps.shared.kind === 'redis' ? { redisUp: () => deps.shared.up() } : {}),
     }),
   });
   const metrics = telemetry.metrics;
@@ -162,7 +163,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
-        return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'ready' });
+        return sendJson(res, shuttingDown ? 503 : 200, readiness(deps, shuttingDown));
       case '/v1/models':
         return sendJson(res, 200, modelsList(deps));
       case '/docs/errors': {
@@ -295,6 +296,16 @@ async function raceClock<T>(clock: Clock, work: Promise<T>, ms: number): Promise
   } finally {
     timer.cancel();
   }
+}
+
+/**
+ * Ready unless shutting down. Degraded (still 200: requests are served) while usage rows wait in
+ * the crash journal for the database.
+ */
+function readiness(deps: GatewayDeps, shuttingDown: boolean): object {
+  if (shuttingDown) return { status: 'shutting_down' };
+  const waiting = deps.ledger.waiting;
+  return waiting > 0 ? { status: 'degraded', usage_rows_waiting: waiting, reason: 'the database is not reachable; usage rows wait in the local journal' } : { status: 'ready' };
 }
 
 type CatalogModel = GatewayDeps['catalog']['models'][number];

@@ -1,6 +1,8 @@
 // Builds the running gateway from a Config: store, catalog, providers (or the built-in emulator),
 // surfaces, limits, ledger. Tests call it with overrides; `serve` calls it with the environment.
 import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { createAdminOperations } from '../admin/operations.js';
@@ -22,7 +24,7 @@ import { createInProcessStats } from '../routing/stats.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { withLookupCache } from '../store/cached.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { chatSurface } from '../surfaces/chat/index.js';
 import { interactionsSurface } from '../surfaces/interactions/index.js';
@@ -44,7 +46,9 @@ import { createKeyLimits } from './key-limits.js';
 import type { GatewayDeps } from './deps.js';
 import { createClientAddressResolver } from './client-address.js';
 import { createProviderKeyResolver, resolveMasterKey } from './provider-keys.js';
-import { createWindowLimiter } from './rate-limit.js';
+import { createLocalState } from '../shared-state/local.js';
+import { createRedisState } from '../shared-state/redis.js';
+import type { SharedState } from '../shared-state/shared-state.js';
 import type { RateLimiter } from './rate-limit.js';
 import { keepStatsSnapshots } from './stats-snapshots.js';
 
@@ -94,6 +98,28 @@ async function recoverLedgerJournals(dbPath: string, store: Store, log: Logger):
   return () => clearTimeout(timer);
 }
 
+/**
+ * Where the ledger's crash journals go: beside the SQLite file, or with Postgres in the same local
+ * directory under the name `postgres-ledger-<id>.jsonl` (each instance keeps its own).
+ */
+function ledgerJournalBase(config: Config): string {
+  if (config.databaseUrl === undefined) return config.dbPath;
+  mkdirSync(dirname(config.dbPath), { recursive: true });
+  return join(dirname(config.dbPath), 'postgres');
+}
+
+/** Keys revoked through this gateway are announced to the other instances. */
+function withRevocationBroadcast(store: Store, shared: SharedState, log: Logger): Store {
+  return {
+    ...store,
+    async revokeApiKey(idOrPrefix) {
+      const revoked = await store.revokeApiKey(idOrPrefix);
+      if (revoked > 0) await shared.announceRevocation().catch((err: unknown) => log.warn({ err: String(err) }, 'revocation not announced to other instances; they apply it within 2 s'));
+      return revoked;
+    },
+  };
+}
+
 /** The admin API and the dashboard: operations over the store, and who may call them. */
 function createAdminHandlers(options: {
   store: Store;
@@ -126,6 +152,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const clock = options.clock ?? systemClock;
   // First: a bad OTEL_* setting stops the start before anything is opened.
   const tracing = await loadTracing(process.env);
+  // The store first: a database that cannot be reached ends the start before anything listens.
+  const opened = options.store ?? (await openStore(config, { onError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting') }));
   const emulated = PROVIDERS.filter((p) => config[p].emulated);
   let emulator: RunningEmulator | undefined;
   if (emulated.length > 0) {
@@ -152,20 +180,29 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     for (const p of emulated) emulatorProviders[p] = createProvider(p, p === 'openai' ? `${emulator.url}/v1` : emulator.url);
   }
   // Key revocations made elsewhere (CLI, other instances) take effect within this many ms.
-  const store = withLookupCache(options.store ?? openSqliteStore(config.dbPath), { ttlMs: 2_000, now: () => performance.now() });
+  const cached = withLookupCache(opened, { ttlMs: 2_000, now: () => performance.now() });
+  const shared = config.redisUrl
+    ? createRedisState({ url: config.redisUrl, prefix: config.redisPrefix, now: () => performance.now(), log })
+    : createLocalState({ now: () => clock.now() });
+  // A revocation reaches every instance at once (and, through the cache's TTL, without Redis too).
+  shared.onRevocation(() => cached.forgetKeys());
+  const store = withRevocationBroadcast(cached, shared, log);
   // First the journals (their closing rows are newer than what the store holds), then the rows
   // that are still open are what crashes cut off.
-  const recovery = options.store ? undefined : await recoverLedgerJournals(config.dbPath, store, log);
+  const journalBase = ledgerJournalBase(config);
+  const recovery = options.store ? undefined : await recoverLedgerJournals(journalBase, store, log);
   const interrupted = await store.closeInterruptedUsage();
   if (interrupted > 0) log.warn({ rows: interrupted }, 'closed usage rows left open by an earlier crash as interrupted');
   const catalog = loadReloadableCatalog(config.catalogPath);
   const masterKey = resolveMasterKey(config, log);
   // The crash journal lives next to the database this gateway opened (not an injected store).
-  const journal = options.store ? undefined : openJournal(config.dbPath);
+  const journal = options.store ? undefined : openJournal(journalBase);
+  // With Redis every worker shares through it; without, the workers of one `serve --workers`
+  // share through their primary.
   const { link } = options;
-  const share = <T>(value: T, wrap: (value: T, link: ClusterLink) => T): T => (link ? wrap(value, link) : value);
+  const share = <T>(value: T, wrap: (value: T, link: ClusterLink) => T): T => (link && shared.kind === 'local' ? wrap(value, link) : value);
   const authFailures = share(
-    createWindowLimiter({ limit: config.authFailuresPerMinute, windowMs: 60_000, now: () => clock.now(), retryAfterSeconds: 60 }),
+    shared.createLimiter({ name: 'auth-failures', limit: config.authFailuresPerMinute, windowMs: 60_000, retryAfterSeconds: 60 }),
     (limiter, l) => sharedLimiter(limiter, 'auth-failures', l),
   );
   const authenticator = createAuthenticator(store, authFailures);
@@ -184,13 +221,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     emulatorProviders,
     providerKeys: createProviderKeyResolver(store, config, masterKey, EMULATOR_API_KEY),
-    stats: share(options.stats ?? createInProcessStats({ now: () => clock.now() }), sharedStats),
+    stats: share(shared.shareStats(options.stats ?? createInProcessStats({ now: () => clock.now() })), sharedStats),
+    shared,
     clock,
     random: options.random ?? Math.random,
     policy: options.policy ?? 'deadline-aware',
     authenticator,
     orgLimiter: share(
-      createWindowLimiter({ limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, now: () => clock.now(), retryAfterSeconds: 5 }),
+      shared.createLimiter({ name: 'org', limit: config.orgRequestsPerSecond * 5, windowMs: 5_000, retryAfterSeconds: 5 }),
       (limiter, l) => sharedLimiter(limiter, 'organization', l),
     ),
     keyLimits: createKeyLimits({
@@ -224,6 +262,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await tracing?.shutdown();
     await transport.close();
     await emulator?.close();
+    await shared.close();
     await store.close();
     throw err;
   }
@@ -244,6 +283,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await tracing?.shutdown().catch((err: unknown) => log.warn({ err: String(err) }, 'sending the last traces failed'));
       await transport.close();
       await emulator?.close();
+      await shared.close();
       await store.close();
     },
   };

@@ -7,6 +7,7 @@ import type { Provider } from '../providers/provider.js';
 import type { Clock } from '../clock.js';
 import type { FlexStats } from '../routing/stats.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
+import type { SharedState } from '../shared-state/shared-state.js';
 import type { Store } from '../store/store.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { Surface } from '../surfaces/surface.js';
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   emulatorProviders: Partial<Record<ProviderName, Provider>>;
   providerKeys: ProviderKeyResolver;
   stats: FlexStats;
+  /** What instances share (rate limits, revocations, statistics): local or Redis. */
+  shared: SharedState;
   clock: Clock;
   random: () => number;
   policy: RoutingPolicy;

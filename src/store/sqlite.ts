@@ -14,10 +14,10 @@ import type {
   Store,
   UsageAggregate,
   UsageBucketAggregate,
-  UsagePageQuery,
   UsageQuery,
   UsageRow,
 } from './store.js';
+import { DEADLINE_MS, IS_DEADLINE, USAGE_COLUMNS, fromUsageRow, usageFilter } from './usage-columns.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -47,11 +47,6 @@ CREATE TABLE IF NOT EXISTS api_key_settings (
   requests_per_minute INTEGER, monthly_budget_usd REAL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
-
-/** A duration `start_within` (HHh-MMm-SSs) in milliseconds, in SQL that SQLite and Postgres share. */
-const DEADLINE_MS = `((CAST(substr(start_within, 1, 2) AS INTEGER) * 3600 + CAST(substr(start_within, 5, 2) AS INTEGER) * 60
-  + CAST(substr(start_within, 9, 2) AS INTEGER)) * 1000)`;
-const IS_DEADLINE = `start_within LIKE '__h-__m-__s'`;
 
 /** The UsageTotals columns of a grouped usage query (portable SQL). */
 export const USAGE_TOTALS_SQL = `COUNT(*) AS requests,
@@ -95,44 +90,6 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
-
-const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
-  ['requestId', 'request_id'], ['orgId', 'org_id'], ['keyId', 'key_id'], ['surface', 'surface'],
-  ['provider', 'provider'], ['model', 'model'], ['startWithin', 'start_within'],
-  ['servedTier', 'served_tier'], ['route', 'route'], ['status', 'status'], ['errorCode', 'error_code'],
-  ['admissionMs', 'admission_ms'], ['firstByteMs', 'first_byte_ms'], ['durationMs', 'duration_ms'],
-  ['inputTokens', 'input_tokens'], ['cachedTokens', 'cached_tokens'], ['outputTokens', 'output_tokens'],
-  ['reasoningTokens', 'reasoning_tokens'], ['costUsd', 'cost_usd'], ['standardCostUsd', 'standard_cost_usd'],
-  ['savingUsd', 'saving_usd'], ['createdAt', 'created_at'],
-];
-
-function fromUsageRow(raw: Record<string, unknown>): UsageRow {
-  const row: Record<string, unknown> = {};
-  for (const [prop, column] of USAGE_COLUMNS) row[prop] = raw[column];
-  return row as unknown as UsageRow;
-}
-
-function usageFilter(query: UsagePageQuery | UsageQuery): { clause: string; params: string[] } {
-  const where: string[] = [];
-  const params: string[] = [];
-  const conditions: ReadonlyArray<[string | undefined, string]> = [
-    [query.since, 'created_at >= ?'],
-    [query.until, 'created_at < ?'],
-    [query.orgId, 'org_id = ?'],
-    [query.keyId, 'key_id = ?'],
-  ];
-  for (const [value, condition] of conditions) {
-    if (value === undefined || value === '') continue;
-    where.push(condition);
-    params.push(value);
-  }
-  const before = 'before' in query ? query.before : undefined;
-  if (before) {
-    where.push('(created_at < ? OR (created_at = ? AND request_id < ?))');
-    params.push(before.createdAt, before.createdAt, before.requestId);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
-}
 
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -296,7 +253,7 @@ export function openSqliteStore(path: string): Store {
     recoverUsage: async (rows) => recoverUsage(rows),
     async queryUsage(query: UsageQuery) {
       const { clause, params } = usageFilter(query);
-      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at`;
+      const sql = `SELECT * FROM usage ${clause} ORDER BY created_at, request_id`;
       return db.prepare<string[], Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
     async aggregateUsage(query: UsageQuery) {

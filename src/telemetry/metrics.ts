@@ -12,6 +12,8 @@ export interface MetricSources {
   openStreams: () => number;
   ledgerQueueDepth: () => number;
   ledgerJournalBytes: () => number;
+  /** Given when Redis is configured: exported as flexinference_redis_up. */
+  redisUp?: () => boolean;
 }
 
 export interface Metrics {
@@ -42,6 +44,19 @@ function sourceGauges(registry: Registry, sources: MetricSources): void {
   gauge('flexinference_open_streams', 'Streamed answers being written to callers now.', sources.openStreams);
   gauge('flexinference_ledger_queue_depth', 'Usage rows waiting for their group commit to the store.', sources.ledgerQueueDepth);
   gauge('flexinference_ledger_journal_bytes', 'Size of the ledger crash journal (rows not yet committed).', sources.ledgerJournalBytes);
+  const redisUp = sources.redisUp;
+  if (redisUp) {
+    new Gauge({
+      name: 'flexinference_redis_up',
+      help: '1 while Redis answers (limits and statistics shared), 0 while this instance runs on its own state.',
+      // Over the workers of `serve --workers`: 0 as soon as one of them has lost Redis.
+      aggregator: 'min',
+      registers: [registry],
+      collect() {
+        this.set(redisUp() ? 1 : 0);
+      },
+    });
+  }
 }
 
 export function createMetrics(sources: MetricSources): Metrics {

@@ -17,8 +17,9 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { ProcessIdentity } from '../store/process-identity.js';
+import { WRITER_STALE_MS, ownIdentity, writerState as processState } from '../store/process-identity.js';
 import type { Store, UsageRow } from '../store/store.js';
 
 export interface LedgerJournal {
@@ -33,19 +34,16 @@ export interface LedgerJournal {
 }
 
 /** Who writes a journal: its first line. */
-export interface JournalHeader {
+export interface JournalHeader extends ProcessIdentity {
   journal: 1;
   /** This journal's own random id. */
   id: string;
-  host: string;
-  boot: string;
-  pid: number;
 }
 
 /** A live journal's file is touched this often, even when idle. */
 export const JOURNAL_HEARTBEAT_MS = 5_000;
 /** A journal untouched this long has no live writer (used where the writer's process cannot be checked). */
-export const JOURNAL_STALE_MS = 30_000;
+export const JOURNAL_STALE_MS = WRITER_STALE_MS;
 
 const SUFFIX = '.jsonl';
 const CLAIMED = '.replaying-';
@@ -54,16 +52,8 @@ const prefixFor = (dbPath: string): string => `${basename(dbPath)}-ledger-`;
 /** Ids of the journals open in this process (several gateways may run in one process). */
 const openHere = new Set<string>();
 
-function bootId(): string {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return ''; // not Linux: liveness falls back to the heartbeat
-  }
-}
-
 export function journalHeader(): JournalHeader {
-  return { journal: 1, id: randomBytes(8).toString('hex'), host: hostname(), boot: bootId(), pid: process.pid };
+  return { journal: 1, id: randomBytes(8).toString('hex'), ...ownIdentity() };
 }
 
 /** A new journal file next to the database. */
@@ -123,15 +113,6 @@ export function openJournal(dbPath: string, header: JournalHeader = journalHeade
   };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parseHeader(line: string | undefined): JournalHeader | undefined {
   try {
     const h = JSON.parse(line ?? '') as Partial<JournalHeader>;
@@ -144,18 +125,9 @@ function parseHeader(line: string | undefined): JournalHeader | undefined {
   return undefined;
 }
 
-/**
- * Whether a journal's writer is gone. On this host and boot, a writer whose process has exited is
- * gone at once (a process with our own id that is not one of our journals is an earlier process
- * that had it). Anywhere, a journal untouched for JOURNAL_STALE_MS is gone: its writer would have
- * touched it, so a process now running under the old id (ids are reused) or a writer in another
- * container on the same volume no longer keeps it. Otherwise it may be alive: look again later.
- */
+/** Whether a journal's writer is gone (see process-identity.ts); this process's own journals are not. */
 function writerState(header: JournalHeader, touchedMs: number, own: JournalHeader): 'ours' | 'gone' | 'maybe-alive' {
-  if (openHere.has(header.id)) return 'ours';
-  const here = header.host === own.host && header.boot !== '' && header.boot === own.boot;
-  if (here && (header.pid === own.pid || !processAlive(header.pid))) return 'gone';
-  return Date.now() - touchedMs > JOURNAL_STALE_MS ? 'gone' : 'maybe-alive';
+  return openHere.has(header.id) ? 'ours' : processState(header, touchedMs, own);
 }
 
 const ROW_FIELDS = {

@@ -54,6 +54,8 @@ export class Ledger {
   private pending = new Map<string, UsageRow>();
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
+  /** Rows of the commit under way. */
+  private committingRows = 0;
   /** Opening rows not yet in the journal (written at the end of the event-loop turn). */
   private opening = new Map<string, UsageRow>();
   private openingScheduled = false;
@@ -70,7 +72,7 @@ export class Ledger {
 
   /** Rows waiting because the last commit failed; 0 when the store is keeping up. */
   get waiting(): number {
-    return this.failing ? this.pending.size : 0;
+    return this.failing ? this.pending.size + this.committingRows : 0;
   }
 
   /** Commits every row written so far (waiting for a commit already under way). */
@@ -90,6 +92,7 @@ export class Ledger {
   private async commit(): Promise<void> {
     const rows = [...this.pending.values()];
     this.pending = new Map();
+    this.committingRows = rows.length;
     try {
       await this.store.upsertUsage(rows);
     } catch (err) {
@@ -99,6 +102,8 @@ export class Ledger {
       this.failing = true;
       this.schedule(LEDGER_RETRY_MS);
       return;
+    } finally {
+      this.committingRows = 0;
     }
     this.failing = false;
     try {

@@ -195,5 +195,5 @@ describe('flexinference mistakes', () => {
     expect(await fail(['serve', '--port', 'abc'])).toMatch(/port must be a whole number/);
     expect(await fail(['bogus'])).toMatch(/unknown command "bogus"/);
     expect(await fail(['provider-keys', 'set', '--org', 'x', '--provider', 'azure', '--key', 'k'])).toMatch(/--provider must be openai, gemini or anthropic/);
-  });
+  }, 60_000); // six command-line processes in a row
 });
