@@ -154,6 +154,7 @@ async function* streamCall(
       if (parser.done) {
         // Released before the final event is handed over: a consumer may stop right there.
         settled = true;
+        idle.stop();
         release(body, reader.bytesRead);
       }
       if (reader.events.length > 0) {
@@ -201,9 +202,11 @@ export function watchIdle(idleMs: number, onIdle: () => void): IdleWatch {
   const check = (): void => {
     const quiet = held ? 0 : performance.now() - last;
     if (quiet >= idleMs) onIdle();
-    else timer = setTimeout(check, idleMs - quiet);
+    else timer = setTimeout(check, idleMs - quiet).unref();
   };
-  let timer = setTimeout(check, idleMs);
+  // Unreferenced: a watch whose attempt was left suspended (its consumer stopped after the final
+  // event) must not keep the process alive at shutdown.
+  let timer = setTimeout(check, idleMs).unref();
   return {
     touch: () => {
       last = performance.now();

@@ -21,15 +21,15 @@ export function startHeartbeat(res: ServerResponse, everyMs: number): Heartbeat 
   const check = (): void => {
     const quiet = performance.now() - last;
     if (quiet < everyMs) {
-      timer = setTimeout(check, everyMs - quiet);
+      timer = setTimeout(check, everyMs - quiet).unref();
       return;
     }
     // A caller that is not reading gets nothing more piled up.
     if (!res.writableEnded && !res.destroyed && !res.writableNeedDrain) res.write(COMMENT);
     last = performance.now();
-    timer = setTimeout(check, everyMs);
+    timer = setTimeout(check, everyMs).unref();
   };
-  let timer = setTimeout(check, everyMs);
+  let timer = setTimeout(check, everyMs).unref();
   return {
     wrote: () => {
       last = performance.now();
