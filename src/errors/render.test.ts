@@ -5,7 +5,7 @@ import { googleErrorBody } from './render.js';
 describe('Google envelope status names', () => {
   it("keeps Gemini's own google.rpc name", () => {
     const err = upstreamError({ provider: 'gemini', status: 429, providerCode: 'RESOURCE_EXHAUSTED', message: 'busy' });
-    expect(googleErrorBody(err).error).toEqual({ code: 429, message: 'busy', status: 'RESOURCE_EXHAUSTED' });
+    expect(googleErrorBody(err).error).toMatchObject({ code: 429, message: 'busy', status: 'RESOURCE_EXHAUSTED' });
   });
 
   it('replaces a provider code that is not a google.rpc name by the name for the HTTP status', () => {

@@ -152,6 +152,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const clock = options.clock ?? systemClock;
   // First: a bad OTEL_* setting stops the start before anything is opened.
   const tracing = await loadTracing(process.env);
+  // A bad emulator profile stops the start before the store is opened or created.
+  const emulatorProfile = parseProfileName(config.emulator.profile, 'FLEX_EMULATOR_PROFILE');
   // The store first: a database that cannot be reached ends the start before anything listens.
   const opened = options.store ?? (await openStore(config, { onError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting') }));
   const emulated = PROVIDERS.filter((p) => config[p].emulated);
@@ -161,7 +163,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       port: 0,
       host: '127.0.0.1',
       seed: config.emulator.seed,
-      profile: parseProfileName(config.emulator.profile, 'FLEX_EMULATOR_PROFILE'),
+      profile: emulatorProfile,
       timeScale: config.emulator.timeScale,
     });
   }

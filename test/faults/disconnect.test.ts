@@ -116,7 +116,8 @@ describe('connection refused', () => {
       const answer = await send(h.url, h.key, request);
       expectErrorEnvelope(cell.surface, answer, [503]);
       expect(answer.headers.get('x-flexinference-route')).toBeNull();
-      expect(answer.ms).toBeLessThan(5_000);
+      // Flex refusals are retried inside the flex budget before the fallback: the bound is the window.
+      expect(answer.ms).toBeLessThan(cell.tier === 'flex' ? 30_000 : 5_000);
     });
   }
 });

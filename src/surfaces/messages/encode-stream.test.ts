@@ -329,7 +329,7 @@ describe('stream errors', () => {
     const text = encoder.error(upstreamError({ provider: 'anthropic', status: 529, providerType: 'overloaded_error', message: 'Overloaded' }));
     expect(text.startsWith('event: error\ndata: ')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(true);
-    expect(parseSse(text)).toEqual([
+    expect(parseSse(text)).toMatchObject([
       { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
     ]);
   });
