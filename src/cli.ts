@@ -44,7 +44,8 @@ const USAGE = `Usage: flexinference <command>
                                          --from-sqlite, then copy that SQLite deployment's keys and ledger in
   bench overhead [--rps N] [--seconds S] [--quick]
                                          gateway overhead vs direct-to-emulator
-  bench streams [--open N]               gateway memory per open stream (N held open at once)
+  bench streams [--open N] [--workers W] [--sources K]
+                                         gateway memory per open stream (N held open at once)
   bench flex [--profile P]… [--requests N] [--factor X] [--seeds S,S,…] [--misses] [--windows=false]
                                          flex economics per capacity profile and policy
 `;

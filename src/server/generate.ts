@@ -239,15 +239,6 @@ async function readHead(events: AsyncIterator<CanonicalStreamEvent>): Promise<{ 
   }
 }
 
-async function* replayed(head: CanonicalStreamEvent[], rest: AsyncIterator<CanonicalStreamEvent>): AsyncGenerator<CanonicalStreamEvent> {
-  yield* head;
-  for (;;) {
-    const r = await rest.next();
-    if (r.done) return;
-    yield r.value;
-  }
-}
-
 async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: AnswerArgs, committed: Committed): Promise<void> {
   const { head, servedTier: saidServed } = await readHead(committed.events);
   const servedTier = saidServed ?? run.servedTier();
@@ -263,7 +254,15 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
   const heartbeat = startHeartbeat(res, deps.config.streamHeartbeatMs);
   const closeStream = ctx.telemetry.streamOpened();
   try {
-    for await (const event of replayed(head, committed.events)) {
+    // The head read before the headers first, then the rest: a plain iterator, no generator per stream.
+    for (let i = 0; ; i++) {
+      let event: CanonicalStreamEvent;
+      if (i < head.length) event = head[i] as CanonicalStreamEvent;
+      else {
+        const r = await committed.events.next();
+        if (r.done) break;
+        event = r.value;
+      }
       if (event.type === 'response.completed') {
         end.usage = event.response.usage;
         end.servedTier = event.response.servedTier;
