@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ADMIN } from './admin/viewer.js';
-import { ensureAdminToken } from './admin/token.js';
+import { ADMIN_TOKEN_META, ensureAdminToken } from './admin/token.js';
 import type { ProviderName } from './canonical/types.js';
 import { SETTINGS_OPTIONS, adminToken, describeSettings, keySettings, orgs, providerKeysListOrDelete, settingsFromFlags, withAdmin } from './cli-admin.js';
 import type { Config } from './config.js';
@@ -306,10 +306,18 @@ async function migrateCommand(argv: string[]): Promise<number> {
   if (!existsSync(sqlitePath)) throw new Error(`--from-sqlite: no such file ${sqlitePath}`);
   // The SQLite deployment sealed provider keys with its master.key file, or with FLEX_MASTER_KEY.
   const fromMasterKey = resolveMasterKey({ ...config, masterKey: existsSync(join(dirname(sqlitePath), 'master.key')) ? undefined : config.masterKey, dbPath: sqlitePath });
-  const { migrated, imported } = await importSqliteDatabase(target, { sqlitePath, fromMasterKey, toMasterKey: resolveMasterKey(config) });
+  // The generated admin token goes along, so the operator's token (and the dashboard) keep working.
+  const { migrated, imported } = await importSqliteDatabase(target, {
+    sqlitePath,
+    fromMasterKey,
+    toMasterKey: resolveMasterKey(config),
+    metaNames: [ADMIN_TOKEN_META],
+  });
+  const adminToken = imported.meta.includes(ADMIN_TOKEN_META) ? ' and the admin token' : '';
   process.stdout.write(
     `Schema at version ${migrated.current}. Copied from ${sqlitePath}: ${imported.organizations} organization(s), ${imported.apiKeys} API key(s), ` +
-      `${imported.providerKeys} provider key(s), ${imported.usageRows} usage row(s) (already present ones kept).\n`,
+      `${imported.keySettings} key setting(s), ${imported.providerKeys} provider key(s), ${imported.usageRows} usage row(s)${adminToken} ` +
+      `(already present ones kept).\n`,
   );
   return 0;
 }

@@ -79,7 +79,7 @@ function trustedProxies(env: Env): string[] {
   if (raw === '1' || raw === 'true') return [...(PROXY_PRESETS.loopback ?? []), ...(PROXY_PRESETS.private ?? [])];
   return raw.split(',').flatMap((item) => {
     const entry = item.trim();
-    const preset = PROXY_PRESETS[entry];
+    const preset = Object.hasOwn(PROXY_PRESETS, entry) ? PROXY_PRESETS[entry] : undefined;
     if (preset) return preset;
     if (!isAddressOrCidr(entry)) {
       throw new Error(

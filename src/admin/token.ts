@@ -3,7 +3,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store.js';
 
-const META_NAME = 'admin_token_sha256';
+/** The store's `meta` entry holding the generated token's hash. */
+export const ADMIN_TOKEN_META = 'admin_token_sha256';
 const FORMAT = /^flex_admin_[0-9a-f]{40}$/;
 
 export function generateAdminToken(): string {
@@ -35,7 +36,7 @@ export function createAdminTokenCheck(store: Pick<Store, 'getMeta'>, configured:
   const expected = async (): Promise<Buffer | undefined> => {
     if (fixed) return fixed;
     if (cached && cached.until > now()) return cached.value;
-    const stored = await store.getMeta(META_NAME);
+    const stored = await store.getMeta(ADMIN_TOKEN_META);
     cached = { value: stored ? Buffer.from(stored, 'hex') : undefined, until: now() + 2_000 };
     return cached.value;
   };
@@ -55,15 +56,15 @@ export function createAdminTokenCheck(store: Pick<Store, 'getMeta'>, configured:
  * (the caller prints it once). Undefined when a token already exists or one is configured.
  */
 export async function ensureAdminToken(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | undefined): Promise<string | undefined> {
-  if (configured || (await store.getMeta(META_NAME)) !== undefined) return undefined;
+  if (configured || (await store.getMeta(ADMIN_TOKEN_META)) !== undefined) return undefined;
   const token = generateAdminToken();
   // Two instances starting together: only the one whose insert wins prints its token.
-  return (await store.setMeta(META_NAME, sha256(token).toString('hex'), { onlyIfAbsent: true })) ? token : undefined;
+  return (await store.setMeta(ADMIN_TOKEN_META, sha256(token).toString('hex'), { onlyIfAbsent: true })) ? token : undefined;
 }
 
 /** Replaces the stored token (the operator lost it); the old one stops working at once. */
 export async function rotateAdminToken(store: Pick<Store, 'setMeta'>): Promise<string> {
   const token = generateAdminToken();
-  await store.setMeta(META_NAME, sha256(token).toString('hex'));
+  await store.setMeta(ADMIN_TOKEN_META, sha256(token).toString('hex'));
   return token;
 }

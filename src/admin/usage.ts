@@ -1,7 +1,9 @@
 // Usage for the admin API: summary, time series, per-request rows with cursor paging, CSV.
-import type { Store, UsageQuery, UsageRow } from '../store/store.js';
+import type { ProviderName, ServedTier, SurfaceName, Warning } from '../canonical/types.js';
+import type { Store, UsageQuery, UsageRoute, UsageRow, UsageStatus } from '../store/store.js';
 import type { UsageGroup } from '../usage/summary.js';
 import { addTotals, emptyGroup, summarizeUsage } from '../usage/summary.js';
+import { formatWarnings } from '../usage/warnings.js';
 import { invalid, optionalDate, optionalInteger } from './input.js';
 import type { Viewer } from './viewer.js';
 
@@ -150,7 +152,7 @@ export function createUsageOperations(deps: { store: Store; resolveOrg: OrgResol
         let cursor: string | undefined;
         do {
           const p = await page(query, 1000, cursor);
-          if (p.data.length > 0) yield p.data.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')).join('\n') + '\n';
+          if (p.data.length > 0) yield p.data.map(csvRow).join('\n') + '\n';
           cursor = p.next_cursor ?? undefined;
         } while (cursor);
       })();
@@ -177,13 +179,13 @@ export interface RequestView {
   created_at: string;
   organization_id: string;
   key_id: string;
-  surface: string;
-  provider: string;
+  surface: SurfaceName;
+  provider: ProviderName;
   model: string;
   start_within: string;
-  served_tier: string | null;
-  route: string;
-  status: string;
+  served_tier: ServedTier | null;
+  route: UsageRoute;
+  status: UsageStatus;
   error_code: string | null;
   admission_ms: number | null;
   first_byte_ms: number | null;
@@ -198,13 +200,20 @@ export interface RequestView {
   /** For a duration `start_within`: whether the first byte came within it; otherwise null. */
   deadline_hit: boolean | null;
   route_explanation: string;
+  /** What was changed to fit the request (the answer's `x-flexinference-warnings`), with the sentences. */
+  warnings: Warning[];
 }
 
 const CSV_COLUMNS = [
   'request_id', 'created_at', 'organization_id', 'key_id', 'surface', 'provider', 'model', 'start_within', 'served_tier',
   'route', 'status', 'error_code', 'admission_ms', 'first_byte_ms', 'duration_ms', 'input_tokens', 'cached_tokens',
-  'output_tokens', 'reasoning_tokens', 'cost_usd', 'standard_cost_usd', 'saving_usd', 'deadline_hit',
+  'output_tokens', 'reasoning_tokens', 'cost_usd', 'standard_cost_usd', 'saving_usd', 'deadline_hit', 'warnings',
 ] as const satisfies ReadonlyArray<keyof RequestView>;
+
+/** One CSV line; warnings as the header writes them (`code:field;code:field`). */
+function csvRow(r: RequestView): string {
+  return CSV_COLUMNS.map((c) => csvCell(c === 'warnings' ? formatWarnings(r.warnings) : r[c])).join(',');
+}
 
 /** RFC 4180 quoting; a leading =+-@ is prefixed so a spreadsheet does not run it as a formula. */
 function csvCell(value: string | number | boolean | null): string {
@@ -249,6 +258,7 @@ function requestView(r: UsageRow): RequestView {
     saving_usd: r.savingUsd,
     deadline_hit: deadlineHit,
     route_explanation: explainRoute(r, windowMs),
+    warnings: r.warnings,
   };
 }
 
@@ -273,9 +283,13 @@ export function explainRoute(r: Pick<UsageRow, 'route' | 'startWithin' | 'admiss
     case 'flex_failed_after_admission':
       return `Flex started but failed before finishing; the answer was re-run on standard before anything was sent.`;
     case 'pending':
-    case 'flex_race':
       return r.status === 'in_progress' ? 'Still running.' : `The request ended (${r.status}) before the tier was decided.`;
-    default:
-      return `Route ${r.route}.`;
+    default: {
+      // A value no route of this version has: a row written by an older one, where a race that
+      // ended in an error before deciding recorded `flex_race`.
+      const legacy: string = r.route;
+      if (legacy === 'flex_race') return `The request ended (${r.status}) before the tier was decided.`;
+      return `Route ${legacy}.`;
+    }
   }
 }

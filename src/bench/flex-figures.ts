@@ -25,8 +25,11 @@ export interface PassFigures {
 }
 
 const completed = (o: Outcome | undefined): boolean => o?.status === 200 && o.row?.status === 'completed';
-/** The first byte of a successful answer reached the client within the window. */
-const inTime = (o: Outcome | undefined): boolean => o !== undefined && o.status === 200 && o.firstByteMs <= o.job.windowMs;
+/**
+ * The first byte of a successful answer reached the client within the window: a deadline hit (a
+ * stream that failed after it started in time is an error, not a miss).
+ */
+export const inTime = (o: Outcome | undefined): boolean => o !== undefined && o.status === 200 && o.firstByteMs <= o.job.windowMs;
 
 /**
  * Start = admission of the serving attempt, measured on the gateway clock from request start.

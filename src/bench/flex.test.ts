@@ -16,7 +16,7 @@ function outcome(id: number, tier: 'flex' | 'default', admissionMs: number, firs
     provider: 'openai',
     model: 'gpt-5-mini',
     startWithin: '00h-00m-05s',
-    servedTier: tier,
+    servedTier: tier === 'flex' ? 'flex' : 'standard',
     route: tier === 'flex' ? 'flex_admitted' : 'flex_timeout',
     status: status === 200 ? 'completed' : 'failed',
     errorCode: null,
@@ -31,6 +31,7 @@ function outcome(id: number, tier: 'flex' | 'default', admissionMs: number, firs
     standardCostUsd,
     savingUsd: tier === 'flex' ? 0.5 : 0,
     createdAt: '2026-01-01T00:00:00.000Z',
+    warnings: [],
   };
   return { job: job(id), row, status, firstByteMs };
 }

@@ -19,7 +19,7 @@ import { parseProfileName, startEmulator } from '../emulator/index.js';
 import type { Clock } from '../clock.js';
 import type { RoutingPolicy } from '../routing/tier-plan.js';
 import { startGateway } from '../server/bootstrap.js';
-import { byWindow, figures, oracleFigures, spread } from './flex-figures.js';
+import { byWindow, figures, inTime, oracleFigures, spread } from './flex-figures.js';
 import type { Outcome, PassFigures } from './flex-figures.js';
 import { createWorkload } from './workload.js';
 import type { Job } from './workload.js';
@@ -231,7 +231,7 @@ function printConditions(runs: readonly SeedRun[]): void {
 
 function printMisses(runs: readonly SeedRun[]): void {
   for (const o of pool(runs, (r) => r.ours)) {
-    if (o.firstByteMs <= o.job.windowMs && o.status === 200 && o.row?.status === 'completed') continue;
+    if (inTime(o)) continue;
     const start = o.row?.admissionMs ?? Infinity;
     process.stdout.write(
       `  miss: #${o.job.id} ${o.job.model} window ${o.job.startWithin} ${o.job.stream ? 'streamed' : 'non-streamed'} status ${o.status} ` +

@@ -114,6 +114,17 @@ describe('Anthropic Messages stream', () => {
     expect((delta?.usage as { output_tokens: number }).output_tokens).toBe(4);
   });
 
+  it('pauses a web search turn with stop_reason pause_turn, the search blocks and no text', async () => {
+    const { events } = await stream({
+      model: 'claude-sonnet-4-5',
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      messages: [{ role: 'user', content: 'Which harbor towns? [emulate:pause_turn]' }],
+    });
+    const blocks = events.filter((e) => e.type === 'content_block_start').map((e) => (e.content_block as { type: string }).type);
+    expect(blocks).toEqual(['server_tool_use', 'web_search_tool_result']);
+    expect((events.find((e) => e.type === 'message_delta')?.delta as { stop_reason: string }).stop_reason).toBe('pause_turn');
+  });
+
   it('fails mid-stream with an in-stream overloaded error event', async () => {
     const { raw } = await stream({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'story [emulate:fail_midstream]' }] });
     expect(raw.endsWith('event: error\ndata: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}\n\n')).toBe(true);

@@ -41,7 +41,7 @@ export interface PreparedCall {
    * flex sends response.created and response.in_progress, then fails); non-stream callers get it
    * as the HTTP answer.
    */
-  lateRejection?: HttpReply;
+  lateRefusal?: HttpReply;
   render(ctx: RenderContext): Renderer;
 }
 

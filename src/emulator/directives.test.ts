@@ -21,6 +21,7 @@ describe('directives', () => {
     expect(parseScript('just a question')).toEqual({
       reasoning: false,
       truncate: false,
+      pauseTurn: false,
       failMidstream: false,
       flexFailMidstream: false,
       silence: false,
@@ -36,6 +37,17 @@ describe('directives', () => {
   it('reads several directives and numeric values', () => {
     const s = parseScript('[emulate:reasoning] [emulate:error=503] [emulate:flex_delay=1500] [emulate:delay=20] [emulate:fail_midstream] [emulate:silence] [emulate:flex_refuse] [emulate:truncate]');
     expect(s).toMatchObject({ reasoning: true, errorStatus: 503, flexDelayMs: 1500, delayMs: 20, failMidstream: true, silence: true, flexRefuse: true, truncate: true });
+  });
+
+  it('pause_turn pauses after the search only where the API can pause and a search was offered', () => {
+    const script = parseScript('Which towns? [emulate:pause_turn]');
+    expect(script.pauseTurn).toBe(true);
+    const paused = buildReply({ ...ASK, lastUserText: 'Which towns? [emulate:pause_turn]', webSearch: true, pausesTurns: true }, script, 1);
+    expect(paused.finish).toBe('pause');
+    expect(paused.blocks.map((b) => b.kind)).toEqual(['search']);
+    // OpenAI and Gemini have no paused turn; without a search there is nothing to pause.
+    expect(buildReply({ ...ASK, lastUserText: 'Which towns? [emulate:pause_turn]', webSearch: true }, script, 1).finish).toBe('stop');
+    expect(buildReply({ ...ASK, lastUserText: 'Which towns? [emulate:pause_turn]', pausesTurns: true }, script, 1).finish).toBe('stop');
   });
 
   it('reads flex-only failures', () => {

@@ -8,6 +8,8 @@
 //   [emulate:json]                       JSON matching the requested schema, or {"answer": …}
 //   [emulate:truncate]                   stop at the output limit (incomplete / max_tokens)
 //   [emulate:refusal]                    refuse
+//   [emulate:pause_turn]                 with web search offered on Anthropic: search, then pause
+//                                        before the answer (stop_reason pause_turn)
 //   [emulate:error=<status>]             answer the provider's error body with this HTTP status
 //   [emulate:fail_midstream]             start the answer, then fail in-stream
 //   [emulate:silence]                    send headers, then nothing
@@ -27,6 +29,7 @@ export interface Script {
   toolArgs?: unknown;
   reasoning: boolean;
   truncate: boolean;
+  pauseTurn: boolean;
   errorStatus?: number;
   flexErrorStatus?: number;
   failMidstream: boolean;
@@ -49,6 +52,7 @@ export function parseScript(text: string): Script {
   const script: Script = {
     reasoning: false,
     truncate: false,
+    pauseTurn: false,
     failMidstream: false,
     flexFailMidstream: false,
     silence: false,
@@ -88,6 +92,9 @@ function applyDirective(script: Script, d: Directive): void {
       return;
     case 'truncate':
       script.truncate = true;
+      return;
+    case 'pause_turn':
+      script.pauseTurn = true;
       return;
     case 'fail_midstream':
       script.failMidstream = true;

@@ -251,3 +251,46 @@ describe('OpenAI Responses JSON', () => {
     expect(keys(jsonOf(res).error)).toEqual(keys(fixtureJson('openai-responses/openai-error.1.json').error));
   });
 });
+
+describe('OpenAI hosted code interpreter', () => {
+  const TOOL = { type: 'code_interpreter', container: { type: 'auto' } };
+
+  it('streams a code_interpreter_call with OpenAI\'s events before the message that uses its result', async () => {
+    const events = await stream({ model: 'gpt-5-mini', input: 'Add two numbers', tools: [TOOL], include: ['code_interpreter_call.outputs'] });
+    expect(collapseRuns(events.map((e) => String(e.type)))).toEqual([
+      'response.created', 'response.in_progress',
+      'response.output_item.added', 'response.code_interpreter_call.in_progress', 'response.code_interpreter_call_code.delta',
+      'response.code_interpreter_call_code.done', 'response.code_interpreter_call.interpreting', 'response.code_interpreter_call.completed', 'response.output_item.done',
+      'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done',
+      'response.completed',
+    ]);
+    const added = events.find((e) => e.type === 'response.output_item.added')?.item as Record<string, unknown>;
+    expect(Object.keys(added)).toEqual(['id', 'type', 'status', 'code', 'container_id', 'outputs']);
+    expect(added).toMatchObject({ type: 'code_interpreter_call', status: 'in_progress', code: '', outputs: [] });
+    expect(String(added.id)).toMatch(/^ci_[0-9a-f]{50}$/);
+    expect(String(added.container_id)).toMatch(/^cntr_/);
+    const delta = events.find((e) => e.type === 'response.code_interpreter_call_code.delta') ?? {};
+    expect(Object.keys(delta)).toEqual(['type', 'sequence_number', 'output_index', 'item_id', 'delta', 'obfuscation']);
+    const done = events.find((e) => e.type === 'response.output_item.done')?.item as { code: string; outputs: { type: string; logs: string }[] };
+    const code = events.filter((e) => e.type === 'response.code_interpreter_call_code.delta').map((e) => String(e.delta)).join('');
+    expect(done.code).toBe(code);
+    const [a, b] = (/print\((\d+) \+ (\d+)\)/.exec(code) ?? []).slice(1).map(Number);
+    expect(done.outputs).toEqual([{ type: 'logs', logs: `${(a ?? 0) + (b ?? 0)}\n` }]);
+    const text = events.find((e) => e.type === 'response.output_text.done')?.text;
+    expect(String(text)).toMatch(new RegExp(`^The code printed ${(a ?? 0) + (b ?? 0)}\\. `));
+  });
+
+  it('answers JSON with the item first, outputs null without the include', async () => {
+    const res = await post(`${emu.url}/v1/responses`, { model: 'gpt-5-mini', input: 'Add two numbers', tools: [TOOL] }, AUTH);
+    expect(res.status).toBe(200);
+    const output = jsonOf(res).output as Record<string, unknown>[];
+    expect(output.map((i) => i.type)).toEqual(['code_interpreter_call', 'message']);
+    expect(output[0]).toMatchObject({ status: 'completed', outputs: null });
+    expect(String(output[0]?.code)).toMatch(/^print\(\d+ \+ \d+\)\n$/);
+  });
+
+  it('runs no code when the answer is a tool call or follows a tool result', async () => {
+    const res = await post(`${emu.url}/v1/responses`, { model: 'gpt-5-mini', input: 'Compute [emulate:tool_call]', tools: [TOOL, CALCULATOR] }, AUTH);
+    expect((jsonOf(res).output as Record<string, unknown>[]).map((i) => i.type)).toEqual(['function_call']);
+  });
+});

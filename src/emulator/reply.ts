@@ -23,6 +23,14 @@ export interface Ask {
   /** Characters of all input text (instructions, messages, tool results, tool schemas). */
   inputChars: number;
   hasImage: boolean;
+  /** The last user turn carries a document (a PDF). */
+  hasDocument?: boolean;
+  /** A hosted web search tool was offered: a text answer searches first and cites what it found. */
+  webSearch?: boolean;
+  /** The API can pause a server-side tool loop before the answer (Anthropic `pause_turn`). */
+  pausesTurns?: boolean;
+  /** OpenAI's hosted code interpreter was offered: a text answer runs a line of code first. */
+  codeInterpreter?: boolean;
   /** The conversation ends with a tool result: the model answers instead of calling again. */
   endsWithToolResult: boolean;
   tools: AskTool[];
@@ -36,11 +44,25 @@ export interface Ask {
 
 export type ReplyBlock =
   | { kind: 'reasoning'; text: string; chunks: string[]; tokens: number }
-  | { kind: 'text'; text: string; chunks: string[] }
+  | { kind: 'search'; query: string; results: SearchResult[] }
+  | { kind: 'code'; code: string; chunks: string[]; logs: string }
+  | { kind: 'text'; text: string; chunks: string[]; citations?: Citation[] }
   | { kind: 'refusal'; text: string; chunks: string[] }
   | { kind: 'tool_call'; name: string; arguments: string; chunks: string[] };
 
-export type Finish = 'stop' | 'tool_calls' | 'length' | 'refusal';
+export interface SearchResult {
+  url: string;
+  title: string;
+}
+
+/** `text.slice(start, end)` is supported by the result at `url`. */
+export interface Citation extends SearchResult {
+  start: number;
+  end: number;
+}
+
+/** `pause`: a server-side tool loop stopped before the answer (only where `Ask.pausesTurns`). */
+export type Finish = 'stop' | 'tool_calls' | 'length' | 'refusal' | 'pause';
 
 export interface ReplyUsage {
   /** All input tokens (cached included). */
@@ -81,7 +103,10 @@ function sentence(rng: Rng, min: number, max: number): string {
 
 /** Word-sized deltas (" word"), like a tokenizer's pieces. */
 export function wordChunks(text: string): string[] {
-  return text.match(/\s*\S+\s*?/g) ?? (text === '' ? [] : [text]);
+  const chunks = text.match(/\s*\S+\s*?/g) ?? [];
+  // Trailing whitespace (a text cut before a cited span) is kept: deltas always join to the text.
+  const rest = text.slice(chunks.join('').length);
+  return rest === '' ? chunks : [...chunks, rest];
 }
 
 /** JSON text cut into 1–8 character pieces, like the real argument deltas. */
@@ -97,7 +122,40 @@ export function jsonChunks(text: string, rng: Rng): string[] {
 
 interface Draft {
   reasoning?: string;
+  search?: ReplyBlock & { kind: 'search' };
+  code?: ReplyBlock & { kind: 'code' };
   block: ReplyBlock;
+}
+
+/**
+ * A deterministic web search: two results on example.com named after the question's first long
+ * word, and an answer whose sentence after the lead cites the first of them.
+ */
+function searched(ask: Ask, block: ReplyBlock & { kind: 'text' }, rng: Rng): Pick<Draft, 'search' | 'block'> {
+  const query = stripDirectives(ask.lastUserText).slice(0, 80) || 'search';
+  const topic = (/[A-Za-z]{4,}/.exec(query)?.[0] ?? 'topic').toLowerCase();
+  const results = [1, 2].map((n) => ({ url: `https://example.com/${topic}/${n}`, title: `${topic} source ${n}` }));
+  const lead = 'From the web: ';
+  const cited = sentence(rng, 6, 14);
+  const text = `${block.text} ${lead}${cited}`;
+  const first = results[0] ?? { url: 'https://example.com/', title: 'source' };
+  const start = text.length - cited.length;
+  return {
+    search: { kind: 'search', query, results },
+    block: { kind: 'text', text, chunks: wordChunks(text), citations: [{ ...first, start, end: text.length }] },
+  };
+}
+
+/** A deterministic code run: one line adding two numbers, and an answer that starts with the sum. */
+function coded(block: ReplyBlock & { kind: 'text' }, rng: Rng): Pick<Draft, 'code' | 'block'> {
+  const a = 2 + rng.int(90);
+  const b = 2 + rng.int(90);
+  const code = `print(${a} + ${b})\n`;
+  const text = `The code printed ${a + b}. ${block.text}`;
+  return {
+    code: { kind: 'code', code, chunks: wordChunks(code), logs: `${a + b}\n` },
+    block: { kind: 'text', text, chunks: wordChunks(text) },
+  };
 }
 
 function draftAnswer(ask: Ask, script: Script, rng: Rng): ReplyBlock {
@@ -118,7 +176,7 @@ function draftAnswer(ask: Ask, script: Script, rng: Rng): ReplyBlock {
     const text = JSON.stringify(value);
     return { kind: 'text', text, chunks: jsonChunks(text, rng) };
   }
-  const lead = `${ask.hasImage ? 'I see an image. ' : ''}${ask.endsWithToolResult ? 'Using the tool result: ' : ''}`;
+  const lead = `${ask.hasImage ? 'I see an image. ' : ''}${ask.hasDocument ? 'I read a document. ' : ''}${ask.endsWithToolResult ? 'Using the tool result: ' : ''}`;
   const text = `${lead}${sentence(rng, 6, 20)}`;
   return { kind: 'text', text, chunks: wordChunks(text) };
 }
@@ -126,14 +184,22 @@ function draftAnswer(ask: Ask, script: Script, rng: Rng): ReplyBlock {
 function draft(ask: Ask, script: Script, seed: number): Draft {
   const rng = createRng(hashParts(seed, ask.model, ask.lastUserText));
   const reasoning = script.reasoning || ask.wantsReasoning ? `**Considering the request**\n\n${sentence(rng, 10, 24)}` : undefined;
-  const block = draftAnswer(ask, script, rng);
-  return reasoning === undefined ? { block } : { reasoning, block };
+  const answer = draftAnswer(ask, script, rng);
+  const plainText = answer.kind === 'text' && script.answer !== 'json' && !ask.json && !ask.endsWithToolResult;
+  let drafted: Omit<Draft, 'reasoning'> = { block: answer };
+  if (plainText && ask.webSearch === true && answer.kind === 'text') drafted = searched(ask, answer, rng);
+  else if (plainText && ask.codeInterpreter === true && answer.kind === 'text') drafted = coded(answer, rng);
+  return reasoning === undefined ? drafted : { reasoning, ...drafted };
 }
 
 function blockTokens(block: ReplyBlock): number {
   switch (block.kind) {
     case 'reasoning':
       return block.tokens;
+    case 'search':
+      return 0;
+    case 'code':
+      return estimateTokens(block.code);
     case 'text':
     case 'refusal':
       return estimateTokens(block.text);
@@ -149,6 +215,8 @@ function finishFor(block: ReplyBlock): Finish {
     case 'refusal':
       return 'refusal';
     case 'reasoning':
+    case 'search':
+    case 'code':
     case 'text':
       return 'stop';
   }
@@ -161,10 +229,14 @@ function cutBlock(block: ReplyBlock, tokens: number, rng: Rng): ReplyBlock | und
   switch (block.kind) {
     case 'reasoning':
       return { ...block, tokens };
+    case 'search':
+    case 'code':
+      return block;
     case 'text':
     case 'refusal': {
       const text = block.text.slice(0, chars);
-      return { ...block, text, chunks: wordChunks(text) };
+      const citations = block.kind === 'text' ? (block.citations ?? []).filter((c) => c.end <= text.length) : [];
+      return { kind: block.kind, text, chunks: wordChunks(text), ...(citations.length > 0 ? { citations } : {}) };
     }
     case 'tool_call': {
       const args = block.arguments.slice(0, chars);
@@ -187,14 +259,20 @@ export function buildReply(ask: Ask, script: Script, seed: number): Reply {
   const full = (reasoning ? blockTokens(reasoning) : 0) + blockTokens(d.block);
   const limit = script.truncate ? (ask.maxOutputTokens ?? Math.max(1, Math.floor(full / 2))) : ask.maxOutputTokens;
   const inputTokens = Math.max(1, Math.ceil(ask.inputChars / 4));
+  const lead: ReplyBlock[] = [...(reasoning ? [reasoning] : []), ...(d.search ? [d.search] : []), ...(d.code ? [d.code] : [])];
+  if (script.pauseTurn && ask.pausesTurns === true && d.search) {
+    return { blocks: lead, finish: 'pause', usage: usage(inputTokens, lead) };
+  }
   if (limit === undefined || (full <= limit && !script.truncate)) {
-    const blocks = reasoning ? [reasoning, d.block] : [d.block];
+    const blocks = [...lead, d.block];
     return { blocks, finish: finishFor(d.block), usage: usage(inputTokens, blocks) };
   }
   const blocks: ReplyBlock[] = [];
   const reasoningCut = reasoning ? cutBlock(reasoning, Math.min(blockTokens(reasoning), limit), rng) : undefined;
   if (reasoningCut) blocks.push(reasoningCut);
-  const left = limit - (reasoningCut ? blockTokens(reasoningCut) : 0);
+  if (d.search) blocks.push(d.search);
+  if (d.code) blocks.push(d.code);
+  const left = limit - (reasoningCut ? blockTokens(reasoningCut) : 0) - (d.code ? blockTokens(d.code) : 0);
   const answerCut = cutBlock(d.block, Math.min(left, Math.max(0, blockTokens(d.block) - 1)), rng);
   if (answerCut) blocks.push(answerCut);
   const u = usage(inputTokens, blocks);

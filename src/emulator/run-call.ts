@@ -100,8 +100,8 @@ async function streamCall(c: CallArgs, renderer: Renderer, reply: Reply, plan: P
   const preamble = renderer.preamble();
   if (preamble.length > 0) res.write(preamble.map((f) => f.text).join(''));
   else res.flushHeaders();
-  if (c.prepared.lateRejection) {
-    res.end(renderer.failure(c.prepared.lateRejection).map((f) => f.text).join(''));
+  if (c.prepared.lateRefusal) {
+    res.end(renderer.failure(c.prepared.lateRefusal).map((f) => f.text).join(''));
     return 'error';
   }
   if (dialect.headersBeforeAdmission && !(await sleep(plan.delayMs, signal))) return 'aborted';
@@ -126,8 +126,8 @@ function generationMs(tokens: number, plan: Plan): number {
 
 async function jsonCall(c: CallArgs, renderer: Renderer, reply: Reply, plan: Plan): Promise<RequestOutcome> {
   const { res, signal } = c;
-  if (c.prepared.lateRejection) {
-    sendJson(res, c.prepared.lateRejection, c.baseHeaders, c.dialect);
+  if (c.prepared.lateRefusal) {
+    sendJson(res, c.prepared.lateRefusal, c.baseHeaders, c.dialect);
     return 'error';
   }
   if (plan.silence) {

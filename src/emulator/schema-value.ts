@@ -1,17 +1,14 @@
 // Builds a small value that satisfies a JSON Schema's top-level shape: used for default tool-call
 // arguments and for `[emulate:json]` answers. Deterministic: the same schema gives the same value.
+import { isObject } from './json.js';
 
 type Schema = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function firstType(schema: Schema): string | undefined {
   const t = schema.type;
   if (typeof t === 'string') return t;
   if (Array.isArray(t)) return t.find((x): x is string => typeof x === 'string' && x !== 'null');
-  if (isRecord(schema.properties)) return 'object';
+  if (isObject(schema.properties)) return 'object';
   return undefined;
 }
 
@@ -19,7 +16,7 @@ function variant(schema: Schema): Schema | undefined {
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[key];
     if (Array.isArray(list)) {
-      const first = list.find((s): s is Schema => isRecord(s) && s.type !== 'null');
+      const first = list.find((s): s is Schema => isObject(s) && s.type !== 'null');
       if (first) return first;
     }
   }
@@ -27,7 +24,7 @@ function variant(schema: Schema): Schema | undefined {
 }
 
 export function valueForSchema(schema: unknown, seedText = 'example', depth = 0): unknown {
-  if (!isRecord(schema) || depth > 6) return {};
+  if (!isObject(schema) || depth > 6) return {};
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('default' in schema) return schema.default;
@@ -45,7 +42,7 @@ export function valueForSchema(schema: unknown, seedText = 'example', depth = 0)
     case 'null':
       return null;
     case 'array':
-      return isRecord(schema.items) ? [valueForSchema(schema.items, seedText, depth + 1)] : [];
+      return isObject(schema.items) ? [valueForSchema(schema.items, seedText, depth + 1)] : [];
     case 'object':
       return objectForSchema(schema, seedText, depth);
     default:
@@ -54,7 +51,7 @@ export function valueForSchema(schema: unknown, seedText = 'example', depth = 0)
 }
 
 function objectForSchema(schema: Schema, seedText: string, depth: number): Record<string, unknown> {
-  const properties = isRecord(schema.properties) ? schema.properties : {};
+  const properties = isObject(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required)
     ? schema.required.filter((k): k is string => typeof k === 'string')
     : Object.keys(properties);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureJson, fixtureText } from '../test-support/fixtures.js';
 import { retryAfterFromGoogleBody, retryAfterFromHeaders } from './retry-after.js';
 
 describe('Retry-After', () => {
@@ -20,7 +20,7 @@ describe('Retry-After', () => {
   });
 
   it("reads google.rpc.RetryInfo from a recorded Gemini 429 body", () => {
-    const body = JSON.parse(readFileSync(new URL('../../test/fixtures/gemini/google-429-retry-info.json', import.meta.url), 'utf8')) as unknown;
+    const body = fixtureJson('gemini/google-429-retry-info.json');
     expect(retryAfterFromGoogleBody(body)).toBe(34_400);
     expect(retryAfterFromGoogleBody({ error: { code: 503, status: 'UNAVAILABLE', message: 'x' } })).toBeUndefined();
     expect(retryAfterFromGoogleBody('not json')).toBeUndefined();
@@ -29,11 +29,11 @@ describe('Retry-After', () => {
 
 describe('provider errors carry the wait', () => {
   it('OpenAI keeps the header wait; Gemini falls back to the body RetryInfo', async () => {
-    const { httpError: openai } = await import('./openai/map-error.js');
-    const { httpError: gemini } = await import('./gemini/map-error.js');
+    const { openaiHttpError: openai } = await import('./openai/map-error.js');
+    const { geminiHttpError: gemini } = await import('./gemini/map-error.js');
     expect(openai(429, '{"error":{"message":"busy","code":"resource_unavailable"}}', 1_500).upstream?.retryAfterMs).toBe(1_500);
     expect(openai(429, '{}').upstream?.retryAfterMs).toBeUndefined();
-    const body = readFileSync(new URL('../../test/fixtures/gemini/google-429-retry-info.json', import.meta.url), 'utf8');
+    const body = fixtureText('gemini/google-429-retry-info.json');
     expect(gemini(429, body).upstream?.retryAfterMs).toBe(34_400);
     expect(gemini(429, body, 2_000).upstream?.retryAfterMs).toBe(2_000);
   });

@@ -4,7 +4,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../canonical/types.js';
 import { FlexError, upstreamError } from '../errors/catalog.js';
-import { createSseDecoder, createUpstreamTransport, type SseItem, type UpstreamCall, type UpstreamParser, type UpstreamTransport } from './upstream-stream.js';
+import {
+  createSseDecoder,
+  createUpstreamProvider,
+  createUpstreamTransport,
+  type SseItem,
+  type UpstreamCall,
+  type UpstreamParser,
+  type UpstreamTransport,
+} from './upstream-stream.js';
 
 function decode(chunks: (string | Uint8Array)[], end = true): SseItem[] {
   const items: SseItem[] = [];
@@ -95,7 +103,7 @@ function testParser(): UpstreamParser {
       if (data.type === 'fail') throw upstreamError({ provider: 'openai', status: 500, message: 'in-stream failure' });
       if (data.type === 'end') {
         done = true;
-        return [{ type: 'response.completed', response: { id: 'r', model: 'm', createdAt: 0, status: 'completed', stopReason: { type: 'stop' }, output: [], usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 }, servedTier: 'standard', provider: 'openai' } }];
+        return [{ type: 'response.completed', response: { id: 'r', model: 'm', createdAt: 0, status: 'completed', finishReason: { type: 'stop' }, output: [], usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 }, servedTier: 'standard', provider: 'openai' } }];
       }
       return [{ type: 'text.delta', outputIndex: 0, contentIndex: 0, delta: String(data.n) }];
     },
@@ -110,7 +118,7 @@ function call(overrides: Partial<UpstreamCall> = {}): UpstreamCall {
     provider: 'openai',
     url,
     headers: { 'content-type': 'application/json' },
-    body: () => '{}',
+    body: '{}',
     signal: new AbortController().signal,
     parser: testParser(),
     httpError: (status, text) => upstreamError({ provider: 'openai', status, message: `http ${status}: ${text}` }),
@@ -208,16 +216,23 @@ describe('createUpstreamTransport', () => {
     expect(waits).toEqual([2_000]);
   });
 
-  it('converts the body on the first next(), so a refused request fails the iterator, not stream()', async () => {
+  it("a provider over it converts when the call is made: the stream carries the conversion's warnings, and a refused request fails the iterator, not stream()", async () => {
+    answerWith('data: {"type":"end"}\n\n');
+    const warning = { code: 'sampling_dropped', field: 'temperature', message: 'not sent' } as const;
+    const { provider: _name, signal: _signal, ...request } = call();
+    const provider = createUpstreamProvider('openai', transport, () => ({ ...request, warnings: [warning] }));
+    const signal = new AbortController().signal;
+    const served = provider.stream({ request: { model: 'm', input: [] }, tier: 'flex', apiKey: 'k', signal });
+    expect(served.warnings).toEqual([warning]);
+    expect((await collect(served)).map((e) => e.type)).toEqual(['response.completed']);
+
     const refusal = new FlexError('invalid_parameter', { detail: 'refused' });
-    const stream = transport.stream(
-      call({
-        body: () => {
-          throw refusal;
-        },
-      }),
-    );
-    await expect(stream.next()).rejects.toBe(refusal);
+    const refusing = createUpstreamProvider('openai', transport, () => {
+      throw refusal;
+    });
+    const refused = refusing.stream({ request: { model: 'm', input: [] }, tier: 'flex', apiKey: 'k', signal });
+    expect(refused.warnings).toEqual([]);
+    await expect(refused[Symbol.asyncIterator]().next()).rejects.toBe(refusal);
   });
 
   it('hands a complete answer back to the pool even after more than 64 KiB, when a terminator follows', async () => {
@@ -335,6 +350,54 @@ describe('createUpstreamTransport', () => {
       }
       expect(events.map((e) => e.type)).toEqual(['text.delta', 'text.delta', 'response.completed']);
     } finally {
+      server.closeAllConnections();
+      await quick.close();
+    }
+  });
+
+  it('reads a whole answer as the one event the parser ends with, and keeps the connection', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"done"}');
+    };
+    const wholeAnswer = (answer: Record<string, unknown>) => ({ data: { type: 'end', answer }, event: undefined });
+    expect((await collect(transport.stream(call({ wholeAnswer })))).map((e) => e.type)).toEqual(['response.completed']);
+    await delay(60);
+    const before = { connections, closedConnections };
+    expect((await collect(transport.stream(call({ wholeAnswer })))).map((e) => e.type)).toEqual(['response.completed']);
+    await delay(60);
+    expect((await collect(transport.stream(call({ wholeAnswer })))).map((e) => e.type)).toEqual(['response.completed']);
+    await delay(60);
+    expect({ connections, closedConnections }).toEqual(before);
+
+    handler = (_req, res) => res.end('{"status":');
+    expect((await failure(transport.stream(call({ wholeAnswer })))).message).toContain('sent a malformed answer');
+    handler = (_req, res) => res.end('{"status":"partial"}');
+    const early = await failure(transport.stream(call({ wholeAnswer: (answer) => ({ data: { n: 1, answer }, event: undefined }) })));
+    expect(early.message).toContain('ended early');
+  });
+
+  it('gives a whole answer the headers timeout for its generation and the idle time for its body', async () => {
+    const quick = createUpstreamTransport({ timeouts: { headersMs: 1_000, idleMs: 200 } });
+    const wholeAnswer = (answer: Record<string, unknown>) => ({ data: { type: 'end', answer }, event: undefined });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      expect(quick.takesWhole(250)).toBe(true);
+      expect(quick.takesWhole(251)).toBe(false);
+      handler = (_req, res) => {
+        // A body that never completes, one byte at a time: silence, as in a stream.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"n":');
+        timer = setInterval(() => res.write(' '), 20);
+        res.on('close', () => clearInterval(timer));
+      };
+      const started = performance.now();
+      const error = await failure(quick.stream(call({ wholeAnswer })));
+      expect(error).toMatchObject({ code: 'upstream_timeout', status: 504 });
+      expect(error.message).toContain('sent no event for 200 ms');
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      clearInterval(timer);
       server.closeAllConnections();
       await quick.close();
     }

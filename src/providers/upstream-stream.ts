@@ -5,12 +5,11 @@
 // SSE framing: https://html.spec.whatwg.org/multipage/server-sent-events.html (eventsource-parser).
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { Agent, errors, request, type Dispatcher } from 'undici';
-import type { CanonicalStreamEvent, ProviderName } from '../canonical/types.js';
+import type { CanonicalStreamEvent, ProviderName, Warning } from '../canonical/types.js';
 import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
-import type { Provider, ProviderCall } from './provider.js';
+import type { JsonObject } from './json.js';
+import type { Provider, ProviderCall, ProviderStream } from './provider.js';
 import { retryAfterFromHeaders } from './retry-after.js';
-
-export type JsonObject = Record<string, unknown>;
 
 export interface UpstreamTimeouts {
   /** Longest wait for the response headers once the request is sent (FLEX_UPSTREAM_HEADERS_TIMEOUT_MS). */
@@ -33,6 +32,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /** After the final event only a terminator may follow: read this much more to keep the connection. */
 const RELEASE_LIMIT_BYTES = 64 * 1024;
 const RELEASE_TIMEOUT_MS = 5_000;
+/**
+ * A whole answer is asked for only when its learned finish time (a p99.9) fits this many times in
+ * the headers timeout, so the tail of slow answers stays far from failing on that timeout.
+ */
+const WHOLE_ANSWER_MARGIN = 4;
 
 const LABELS: Readonly<Record<ProviderName, string>> = { openai: 'OpenAI', gemini: 'Gemini', anthropic: 'Anthropic' };
 
@@ -58,11 +62,8 @@ export interface UpstreamCall {
   provider: ProviderName;
   url: string;
   headers: Record<string, string>;
-  /**
-   * The converted request body. Called on the first `next()`, so a request the provider refuses
-   * fails the iterator like any upstream error (the provider contract), never `stream()` itself.
-   */
-  body: () => string;
+  /** The converted request body (JSON text). */
+  body: string;
   /** Aborts the attempt (client disconnect, race deadline, lost race); its reason is rethrown. */
   signal: AbortSignal;
   parser: UpstreamParser;
@@ -71,11 +72,24 @@ export interface UpstreamCall {
    * the wait its headers asked for before a retry (`retry-after-ms` / `Retry-After`), if any.
    */
   httpError(status: number, bodyText: string, retryAfterMs: number | undefined): FlexError;
+  /**
+   * Set when the body asks for the whole answer at once (not streamed): turns that answer (a JSON
+   * object) into the one upstream event the parser ends with.
+   */
+  wholeAnswer?: (answer: JsonObject) => UpstreamEvent;
 }
 
 export interface UpstreamTransport {
-  /** POSTs the call, always streamed, and yields the parser's canonical events in order. */
+  /**
+   * POSTs the call and yields the parser's canonical events in order: as they stream in, or, for a
+   * call that asks for the whole answer, all once it has arrived.
+   */
   stream(call: UpstreamCall): AsyncGenerator<CanonicalStreamEvent, void, undefined>;
+  /**
+   * Whether a whole answer expected within `withinMs` fits this transport's timeouts: it sends
+   * nothing before it is complete, so its time to finish is a wait for headers.
+   */
+  takesWhole(withinMs: number): boolean;
   /** Closes the transport's own connection pool (not a dispatcher passed in). */
   close(): Promise<void>;
 }
@@ -94,7 +108,8 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
       : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? ownAgent ?? new Agent();
   return {
-    stream: (call) => streamCall(dispatcher, timeouts, call),
+    stream: (call) => (call.wholeAnswer === undefined ? streamCall(dispatcher, timeouts, call) : wholeCall(dispatcher, timeouts, call, call.wholeAnswer)),
+    takesWhole: (withinMs) => timeouts.headersMs <= 0 || withinMs * WHOLE_ANSWER_MARGIN <= timeouts.headersMs,
     close: async () => {
       await ownAgent?.close();
     },
@@ -107,28 +122,56 @@ export interface UpstreamProvider extends Provider {
   close(): Promise<void>;
 }
 
-/** What a provider makes of one call: everything but the name and the signal, which the call brings. */
-export type UpstreamRequest = Omit<UpstreamCall, 'provider' | 'signal'>;
+/**
+ * What a provider makes of one call: everything the transport needs but the name and the signal,
+ * which the call brings, and what the conversion changed to fit.
+ */
+export interface UpstreamRequest extends Omit<UpstreamCall, 'provider' | 'signal'> {
+  warnings: readonly Warning[];
+}
 
 /**
  * A provider as the three are built: its name and its translation of a call into an upstream
- * request, over the given transport or one of its own.
+ * request, over the given transport or one of its own. The request is converted when the call is
+ * made, so its warnings are known before the first event; a conversion that refuses the request
+ * fails the iterator like any upstream error (the provider contract), never `stream()` itself.
+ * `whole` tells the translation that the call may ask for the whole answer at once (the call
+ * allows it and the transport's timeouts fit it); a provider that cannot streams anyway.
  */
 export function createUpstreamProvider(
   name: ProviderName,
   given: UpstreamTransport | undefined,
-  toRequest: (call: ProviderCall) => UpstreamRequest,
+  toRequest: (call: ProviderCall, whole: boolean) => UpstreamRequest,
 ): UpstreamProvider {
   const transport = given ?? createUpstreamTransport();
   return {
     name,
     stream: (call) => {
-      const request = toRequest(call);
+      let request: UpstreamRequest;
+      try {
+        request = toRequest(call, call.wholeWithinMs !== undefined && transport.takesWhole(call.wholeWithinMs));
+      } catch (err) {
+        return refusedStream(err);
+      }
+      const { warnings, ...upstream } = request;
       // Extra headers (W3C trace context) never override the provider's own.
-      const headers = call.headers ? { ...call.headers, ...request.headers } : request.headers;
-      return transport.stream({ ...request, headers, provider: name, signal: call.signal });
+      const headers = call.headers ? { ...call.headers, ...upstream.headers } : upstream.headers;
+      const events = transport.stream({ ...upstream, headers, provider: name, signal: call.signal });
+      return { warnings, [Symbol.asyncIterator]: () => events };
     },
     close: () => (given === undefined ? transport.close() : Promise.resolve()),
+  };
+}
+
+/** The stream of a call whose conversion failed: the first `next()` rejects with the failure. */
+function refusedStream(err: unknown): ProviderStream {
+  return {
+    warnings: [],
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        throw err;
+      },
+    }),
   };
 }
 
@@ -180,6 +223,42 @@ async function* streamCall(
   }
 }
 
+/**
+ * A call that asked for the whole answer: the headers arrive when it is complete (their timeout is
+ * the wait), then the body is one event, which must be read whole within the idle timeout — bytes
+ * that do not complete it are silence, as in a stream.
+ */
+async function* wholeCall(
+  dispatcher: Dispatcher,
+  timeouts: UpstreamTimeouts,
+  call: UpstreamCall,
+  toEvent: (answer: JsonObject) => UpstreamEvent,
+): AsyncGenerator<CanonicalStreamEvent, void, undefined> {
+  const response = await send(dispatcher, timeouts, call);
+  const body = response.body;
+  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call, timeouts.idleMs)));
+  let events: CanonicalStreamEvent[];
+  try {
+    const text = await body.text();
+    idle.stop();
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      answer = undefined;
+    }
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw malformedAnswerError(call.provider, text);
+    events = call.parser.push(toEvent(answer as JsonObject));
+  } catch (err) {
+    throw readFailure(err, call);
+  } finally {
+    idle.stop();
+    if (!body.readableEnded) discard(body);
+  }
+  if (!call.parser.done) throw endedEarlyError(call.provider, 'the answer was not complete');
+  yield* events;
+}
+
 /** A watch on one attempt's silence. */
 export interface IdleWatch {
   /** A sign of life from the upstream. */
@@ -225,7 +304,7 @@ export function watchIdle(idleMs: number, onIdle: () => void): IdleWatch {
 async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
   const { signal } = call;
   if (signal.aborted) throw signal.reason;
-  const body = call.body();
+  const body = call.body;
   let response: Dispatcher.ResponseData;
   try {
     response = await request(call.url, {
@@ -421,6 +500,11 @@ function readFailure(err: unknown, call: UpstreamCall): unknown {
 export function endedEarlyError(provider: ProviderName, reason?: string): FlexError {
   const why = reason === undefined ? '' : ` (${reason})`;
   return upstreamError({ provider, status: 502, message: `The ${LABELS[provider]} stream ended early, before the response completed${why}.` });
+}
+
+/** A whole answer that is not a JSON object. */
+function malformedAnswerError(provider: ProviderName, raw: string): FlexError {
+  return upstreamError({ provider, status: 502, message: `${LABELS[provider]} sent a malformed answer: ${raw.slice(0, 120)}` });
 }
 
 /** A payload that is not a JSON object: the stream can no longer be trusted to be complete. */

@@ -7,7 +7,7 @@ import { FlexError } from '../errors/catalog.js';
 /**
  * How an attempt ended: `completed` (its stream ended normally), `timeout` (the flex budget ran
  * out before admission), `refused` (capacity 429/503), `caller_error` (a 4xx that fails on every
- * tier), `error` (anything else upstream: HTTP, stream, early end, silence), `cancelled` (the
+ * tier), `error` (anything else upstream: HTTP, stream, ended early, silence), `cancelled` (the
  * gateway stopped it: a lost race, an answer ended on our side), `client_disconnected`.
  */
 export type AttemptOutcome = 'completed' | 'timeout' | 'refused' | 'caller_error' | 'error' | 'cancelled' | 'client_disconnected';

@@ -1,15 +1,15 @@
 // The flex race (docs/product.md §4): fire flex, wait for the provider's admission marker against
 // the budget, retry capacity refusals while the budget still has room, commit or fall back up to
 // standard. Provider-agnostic: it only sees canonical events.
-import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier } from '../canonical/types.js';
+import type { CanonicalRequest, CanonicalStreamEvent, RequestedTier, Route, Warning } from '../canonical/types.js';
 import type { Clock } from '../clock.js';
-import type { Provider } from '../providers/provider.js';
+import type { Provider, ProviderCall } from '../providers/provider.js';
 import { FlexError } from '../errors/catalog.js';
 import type { AttemptObserver, TrackedAttempt } from './attempts.js';
 import { failedAttempt, trackAttempt } from './attempts.js';
 import { retryWaitMs } from './flex-retry.js';
 import type { FlexStats, StatsKey } from './stats.js';
-import type { Route, TierPlan } from './tier-plan.js';
+import type { TierPlan } from './tier-plan.js';
 
 /** The attempt whose output reaches the caller. */
 export interface Committed {
@@ -17,6 +17,11 @@ export interface Committed {
   route: Route;
   /** Replays the events read while deciding, then continues the upstream stream. */
   events: AsyncIterator<CanonicalStreamEvent>;
+  /**
+   * What converting the request for this attempt's provider and tier changed. Each attempt converts
+   * on its own, so these are the serving attempt's, never a lost attempt's as well.
+   */
+  warnings: readonly Warning[];
   /** Milliseconds from the start of the race to flex admission, when flex was admitted. */
   flexAdmittedAfterMs?: number;
   /** Milliseconds from the start of this attempt to its first event. */
@@ -113,21 +118,29 @@ function linkedController(parent: AbortSignal): { ctl: AbortController; unlink: 
   return { ctl, unlink: () => parent.removeEventListener('abort', onAbort) };
 }
 
-function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal, tracked: TrackedAttempt): AsyncIterator<CanonicalStreamEvent> {
-  const call = { request: options.request, tier, apiKey: options.apiKey, signal };
+interface AttemptStream {
+  it: AsyncIterator<CanonicalStreamEvent>;
+  warnings: readonly Warning[];
+}
+
+function iterate(options: OpenOptions, tier: RequestedTier, signal: AbortSignal, tracked: TrackedAttempt, wholeWithinMs?: number): AttemptStream {
+  const call: ProviderCall = { request: options.request, tier, apiKey: options.apiKey, signal };
+  if (wholeWithinMs !== undefined) call.wholeWithinMs = wholeWithinMs;
   const stream = options.provider.stream(tracked.headers ? { ...call, headers: tracked.headers } : call);
-  return stream[Symbol.asyncIterator]();
+  return { it: stream[Symbol.asyncIterator](), warnings: stream.warnings };
 }
 
 /**
  * Opens an attempt on one tier and reads its first event, so HTTP errors surface before anything is
- * written to the caller.
+ * written to the caller. With `wholeWithinMs` (a direct plan's, see TierPlan) the provider may ask
+ * for the whole answer at once; its start is then not seen, and the plan allows that only where the
+ * start teaches nothing, so none is recorded.
  */
-export async function openDirect(options: OpenOptions, tier: RequestedTier, route: Route): Promise<Committed> {
+export async function openDirect(options: OpenOptions, tier: RequestedTier, route: Route, wholeWithinMs?: number): Promise<Committed> {
   const started = options.clock.now();
   const { ctl, unlink } = linkedController(options.clientSignal);
   const tracked = trackAttempt(options.observer, tier);
-  const it = iterate(options, tier, ctl.signal, tracked);
+  const { it, warnings } = iterate(options, tier, ctl.signal, tracked, wholeWithinMs);
   let first: IteratorResult<CanonicalStreamEvent>;
   try {
     first = await it.next();
@@ -140,12 +153,13 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
   const onAdmitted = (): void => {
     committed.admittedAt = options.clock.now();
     tracked.admitted();
-    if (tier === 'standard') options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
+    if (tier === 'standard' && wholeWithinMs === undefined) options.stats.recordStandardStart(options.statsKey, committed.admittedAt - started);
   };
   const committed: Committed = {
     tier,
     route,
     events: replay(buffered, it, tracked, options.clientSignal, onAdmitted),
+    warnings,
     startedAfterMs,
     openedAt: started,
     admittedAt: undefined,
@@ -160,7 +174,7 @@ export async function openDirect(options: OpenOptions, tier: RequestedTier, rout
 /** Runs the plan: a direct attempt, or the flex race with fallback to standard. */
 export async function openCommitted(options: OpenOptions): Promise<Committed> {
   const { plan, clock } = options;
-  if (plan.kind === 'direct') return openDirect(options, plan.tier, plan.route);
+  if (plan.kind === 'direct') return openDirect(options, plan.tier, plan.route, plan.wholeWithinMs);
   const deadline = clock.now() + plan.flexBudgetMs;
   for (let retry = 0; ; retry++) {
     const outcome = await raceFlex(options, deadline - clock.now());
@@ -226,7 +240,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
     ctl.abort(new FlexDeadline());
   });
   const tracked = trackAttempt(options.observer, 'flex');
-  const it = iterate(options, 'flex', ctl.signal, tracked);
+  const { it, warnings } = iterate(options, 'flex', ctl.signal, tracked);
   const buffered: CanonicalStreamEvent[] = [];
   try {
     for (;;) {
@@ -243,6 +257,7 @@ async function raceFlex(options: OpenOptions, budgetMs: number): Promise<RaceOut
         tier: 'flex',
         route: 'flex_admitted',
         events: replay(buffered, it, tracked, options.clientSignal),
+        warnings,
         flexAdmittedAfterMs: afterMs,
         startedAfterMs: afterMs,
         openedAt: started,

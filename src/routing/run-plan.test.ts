@@ -10,8 +10,8 @@ import type { TierPlan } from './tier-plan.js';
 const race: TierPlan = { kind: 'race', windowMs: 30_000, flexBudgetMs: 28_000, reserveMs: 2_000, probe: false, retry: 'while-likely' };
 const boom = upstreamError({ provider: 'openai', status: 500, message: 'boom' });
 
-function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race) {
-  const bench = raceSetup(scripts, plan);
+function setup(scripts: Parameters<typeof raceSetup>[0], plan: TierPlan = race, warnings: Parameters<typeof raceSetup>[2] = {}) {
+  const bench = raceSetup(scripts, plan, warnings);
   const finishes: FinishSample[] = [];
   const reruns: unknown[] = [];
   const stats: FlexStats = { ...bench.stats, recordFinish: (_key, sample) => finishes.push(sample) };
@@ -147,5 +147,43 @@ describe('runPlan: routes and cancellation', () => {
     run.cancel();
     expect(await reading).toBe('aborted');
     expect(provider.calls[0]!.signal.aborted).toBe(true);
+  });
+});
+
+describe('runPlan: warnings come from the attempt that served', () => {
+  // Each attempt converts on its own; a fake conversion that differs by tier shows whose are kept.
+  const flexWarning = { code: 'translated', field: 'flex', message: 'the flex conversion' } as const;
+  const standardWarning = { code: 'translated', field: 'standard', message: 'the standard conversion' } as const;
+  const byTier = { flex: [flexWarning], standard: [standardWarning] };
+
+  it('a flex attempt admitted in time: its own warnings', async () => {
+    const { options } = setup({ flex: happyScript('flex'), standard: happyScript('standard') }, race, byTier);
+    const run = runPlan(options);
+    const committed = await run.open();
+    expect([committed.tier, committed.warnings]).toEqual(['flex', [flexWarning]]);
+  });
+
+  it('a flex attempt that fails before admission: only the standard attempt that served', async () => {
+    const { provider, options } = setup({ flex: [{ kind: 'throw', error: boom }], standard: happyScript('standard') }, race, byTier);
+    const run = runPlan(options);
+    const committed = await run.open();
+    expect(provider.calls.map((c) => c.tier)).toEqual(['flex', 'standard']);
+    expect([committed.route, committed.warnings]).toEqual(['flex_error', [standardWarning]]);
+    expect(run.attempt?.warnings).toEqual([standardWarning]);
+  });
+
+  it('a flex answer re-run on standard after admission: only the re-run', async () => {
+    const admit = gate();
+    const generating = gate();
+    const { clock, options } = setup(failsAfterAdmission(admit.promise, generating.promise), race, byTier);
+    const run = runPlan(options);
+    const answer = run.assemble();
+    admit.open();
+    await clock.advance(1_000);
+    expect(run.attempt?.warnings).toEqual([flexWarning]);
+    generating.open();
+    const { served } = await answer;
+    expect(served.warnings).toEqual([standardWarning]);
+    expect(run.attempt?.warnings).toEqual([standardWarning]);
   });
 });

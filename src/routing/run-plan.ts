@@ -2,10 +2,9 @@
 // (a direct attempt, or the flex race with its fallbacks), re-runs a non-streamed answer whose flex
 // run failed after admission on standard, and teaches the statistics how long answers take to
 // finish. The server shell keeps the bytes, headers and sockets; this keeps the decisions.
-import type { CanonicalResponse, ServedTier } from '../canonical/types.js';
+import type { CanonicalResponse, Route, ServedTier } from '../canonical/types.js';
 import { assembleResponse } from './assemble.js';
 import { openCommitted, openDirect, type Committed, type OpenOptions } from './flex-race.js';
-import type { Route } from './tier-plan.js';
 
 export interface PlanRun {
   /**
@@ -14,7 +13,10 @@ export interface PlanRun {
    * error before deciding (a caller error returned from flex, a client gone) keeps `flex_error`.
    */
   readonly route: Route;
-  /** The attempt whose output reaches the caller (the re-run replaces a failed flex attempt). */
+  /**
+   * The attempt whose output reaches the caller (the re-run replaces a failed flex attempt); its
+   * `warnings` are the ones the answer reports.
+   */
   readonly attempt: Committed | undefined;
   /** Opens the plan; resolves with the committed attempt, its first event already read. */
   open(): Promise<Committed>;

@@ -7,6 +7,21 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank] ?? 0;
 }
 
+/** Mean and standard deviation of the logarithms of samples (each taken as at least 1). */
+export interface LogNormalFit {
+  mean: number;
+  sd: number;
+}
+
+export function fitLogNormal(samples: readonly number[]): LogNormalFit {
+  let sum = 0;
+  for (const x of samples) sum += Math.log(Math.max(x, 1));
+  const mean = sum / samples.length;
+  let squares = 0;
+  for (const x of samples) squares += (Math.log(Math.max(x, 1)) - mean) ** 2;
+  return { mean, sd: samples.length < 2 ? 0 : Math.sqrt(squares / (samples.length - 1)) };
+}
+
 /**
  * A reserve from recent samples (sorted ascending): the log-normal tail at `z` (3.09: p99.9)
  * fitted to them, and never less than their empirical p99.5. A few hundred samples cannot show
@@ -14,14 +29,29 @@ export function percentile(sorted: readonly number[], p: number): number {
  * right-skewed, so the tail is extrapolated on the log scale; the empirical floor covers a tail the
  * fit misses (a cluster of stalls one sample in a hundred).
  */
-export function highQuantile(sorted: readonly number[], z: number): number {
+export function highQuantile(sorted: readonly number[], z: number, fit = fitLogNormal(sorted)): number {
   const empirical = percentile(sorted, 0.995);
   if (sorted.length < 2) return empirical;
-  let sum = 0;
-  for (const x of sorted) sum += Math.log(Math.max(x, 1));
-  const mean = sum / sorted.length;
-  let squares = 0;
-  for (const x of sorted) squares += (Math.log(Math.max(x, 1)) - mean) ** 2;
-  const sd = Math.sqrt(squares / (sorted.length - 1));
-  return Math.max(empirical, Math.round(Math.exp(mean + z * sd)));
+  return Math.max(empirical, Math.round(Math.exp(fit.mean + z * fit.sd)));
+}
+
+/**
+ * Chance that the next value exceeds `x`, by the same reading as `highQuantile`: the fitted
+ * log-normal tail, and never less than the share of recent samples above `x`.
+ */
+export function chanceAbove(sorted: readonly number[], x: number, fit = fitLogNormal(sorted)): number {
+  if (sorted.length === 0) return 0;
+  let below = sorted.length;
+  while (below > 0 && (sorted[below - 1] ?? 0) > x) below--;
+  const empirical = (sorted.length - below) / sorted.length;
+  const fitted = fit.sd === 0 ? (x < Math.exp(fit.mean) ? 1 : 0) : upperNormalTail((Math.log(Math.max(x, 1)) - fit.mean) / fit.sd);
+  return Math.max(empirical, fitted);
+}
+
+/** P(Z > z) for a standard normal Z (Abramowitz & Stegun 7.1.26; absolute error below 1.5e-7). */
+export function upperNormalTail(z: number): number {
+  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erfc = poly * Math.exp(-(z * z) / 2);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }

@@ -54,12 +54,31 @@ describe('finish reserves per output limit', () => {
       stats.recordFinish(key, { tier: 'standard', afterOpenMs: 30_000, outputLimit: 8_000 });
       stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: 45_000, outputLimit: 8_000 });
     }
-    expect(stats.finishReserveMs(key, 100)).toEqual({ standardMs: 800, flexGenerationMs: 45_000 }); // no short flex data yet: borrows a longer bucket
+    expect(stats.finishReserveMs(key, 100)).toMatchObject({ standardMs: 800, flexGenerationMs: 45_000 }); // no short flex data yet: borrows a longer bucket
     expect(stats.finishReserveMs(key, 200).standardMs).toBe(800); // same bucket (≤ 256)
     expect(stats.finishReserveMs(key, 8_000).standardMs).toBe(30_000);
     // A limit with no data of its own borrows from longer limits, never shorter ones.
     expect(stats.finishReserveMs(key, 2_000).standardMs).toBe(30_000);
-    expect(stats.finishReserveMs(key).standardMs).toBe(3_000); // unlimited: nothing learned, the default
+    expect(stats.finishReserveMs(key).standardMs).toBe(6_000); // unlimited: nothing learned, the finish default
+  });
+
+  it('tells the chance of a standard answer outlasting a time: the fitted tail, never below the share of samples past it', () => {
+    const stats = createInProcessStats({ now: () => 0 });
+    // Nothing learned: the default's own tail, median 3 s and p99.9 at the 6 s finish default.
+    expect(stats.finishReserveMs(key).standardLongerThan(3_000)).toBeCloseTo(0.5);
+    expect(stats.finishReserveMs(key).standardLongerThan(6_000)).toBeCloseTo(0.001, 4);
+    // Log-normal around 2 s: the logs of the samples spread evenly over ±1 (sd ≈ 0.59).
+    for (let i = 0; i < 21; i++) stats.recordFinish(key, { tier: 'standard', afterOpenMs: Math.round(2_000 * Math.exp(-1 + i / 10)) });
+    const longerThan = stats.finishReserveMs(key).standardLongerThan;
+    expect(longerThan(2_000)).toBeCloseTo(0.5, 1);
+    expect(longerThan(1)).toBe(1);
+    // Beyond every sample the fit still sees a tail: 2 s · e^(0.59 · 3.09) is about p99.9.
+    const p999 = stats.finishReserveMs(key).standardMs;
+    expect(p999).toBeGreaterThan(5_437); // the largest sample (2 s · e)
+    expect(longerThan(p999)).toBeCloseTo(0.001, 3);
+    // A cluster of stalls the fit misses still counts: 3 of 24 samples at 60 s.
+    for (let i = 0; i < 3; i++) stats.recordFinish(key, { tier: 'standard', afterOpenMs: 60_000 });
+    expect(stats.finishReserveMs(key).standardLongerThan(30_000)).toBeCloseTo(3 / 24);
   });
 
   it('buckets limits by powers of four from 256 tokens; no limit is its own bucket', () => {

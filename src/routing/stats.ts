@@ -3,7 +3,7 @@
 // carries them across a restart.
 import type { ProviderName } from '../canonical/types.js';
 import { readSnapshot, type FlexStatsSnapshot, type SnapshotSeries } from './stats-snapshot.js';
-import { highQuantile } from './stats-tail.js';
+import { chanceAbove, fitLogNormal, highQuantile, upperNormalTail } from './stats-tail.js';
 
 export { percentile } from './stats-tail.js';
 export type { FlexStatsSnapshot } from './stats-snapshot.js';
@@ -29,8 +29,23 @@ export type FinishSample = ({ tier: 'standard'; afterOpenMs: number } | { tier: 
   outputLimit?: number;
 };
 
+/** Finish times of non-streamed answers with a similar output limit (see `finishReserveMs`). */
+export interface FinishReserve {
+  standardMs: number;
+  flexGenerationMs: number;
+  /**
+   * Chance that a standard answer takes longer than `ms` from its opening, read from the same
+   * samples as `standardMs`. Before there are enough: a log-normal whose median is half the finish
+   * default and whose p99.9 is the default, so a window shorter than the default is not taken as
+   * safe for a fallback before anything is known.
+   */
+  standardLongerThan: (ms: number) => number;
+}
+
 /** What recent flex attempts of one model say about the next attempt. */
 export interface FlexOutlook {
+  /** How many recent attempts the outlook is read from. */
+  attempts: number;
   /** Share of attempts refused for capacity (429/503). */
   refused: number;
   /**
@@ -49,7 +64,12 @@ export interface FlexStats {
    * similar output limit: on standard from the attempt's opening (the start default before there is
    * data), and on flex from admission (0 before there is data).
    */
-  finishReserveMs(key: StatsKey, outputLimit?: number): { standardMs: number; flexGenerationMs: number };
+  finishReserveMs(key: StatsKey, outputLimit?: number): FinishReserve;
+  /**
+   * The same high percentile of standard finish times, only when learned from enough answers (with
+   * this output limit or a longer one); undefined before there is data, never the default.
+   */
+  learnedStandardFinishMs(key: StatsKey, outputLimit?: number): number | undefined;
   /** Recent flex attempts of this model; undefined without enough of them. */
   flexOutlook(key: StatsKey): FlexOutlook | undefined;
   recordFlex(key: StatsKey, outcome: FlexOutcome): void;
@@ -71,6 +91,11 @@ export interface InProcessStatsOptions {
   horizonMs?: number;
   /** Reserve before enough standard samples exist. */
   defaultReserveMs?: number;
+  /**
+   * A non-streamed fallback's reserve (open to the whole answer) before enough samples exist:
+   * twice the start reserve, since it covers a start and a generation.
+   */
+  defaultFinishReserveMs?: number;
   /** Samples needed before the statistics are trusted. */
   minSamples?: number;
   /** Standard normal quantile of the log-normal tail the reserves extrapolate to (3.09: p99.9). */
@@ -125,10 +150,18 @@ class Ring<T> {
 
 type SeriesKind = SnapshotSeries['kind'];
 
+/** A finish-time series read as a high quantile and a tail; `learned` is false for the default. */
+interface FinishTail {
+  high: number;
+  longerThan: (ms: number) => number;
+  learned: boolean;
+}
+
 export function createInProcessStats(options: InProcessStatsOptions): FlexStats {
   const capacity = options.capacity ?? 200;
   const horizonMs = options.horizonMs ?? 10 * 60_000;
   const defaultReserveMs = options.defaultReserveMs ?? 3_000;
+  const defaultFinishReserveMs = options.defaultFinishReserveMs ?? 2 * defaultReserveMs;
   const minSamples = options.minSamples ?? 8;
   const tailZ = options.reserveTailZ ?? 3.09;
   const wallNow = options.wallNow ?? Date.now;
@@ -146,11 +179,15 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     return r;
   };
 
+  /** Recent samples sorted ascending, or undefined with too few of them. */
+  const recent = (seriesKey: string, now: number): number[] | undefined => {
+    const samples = numeric.get(seriesKey)?.since(now - horizonMs) ?? [];
+    return samples.length < minSamples ? undefined : samples.sort((a, b) => a - b);
+  };
   /** The high reserve quantile of recent samples, or undefined with too few of them. */
   const high = (seriesKey: string, now: number): number | undefined => {
-    const samples = numeric.get(seriesKey)?.since(now - horizonMs) ?? [];
-    if (samples.length < minSamples) return undefined;
-    return highQuantile(samples.sort((a, b) => a - b), tailZ);
+    const sorted = recent(seriesKey, now);
+    return sorted && highQuantile(sorted, tailZ);
   };
 
   // Reserves and outlooks are read on every flex request but change only with new samples (or as
@@ -173,17 +210,27 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     };
   };
   const startReserve = cached((key, now) => high(seriesId(key, 'standard-start'), now) ?? defaultReserveMs);
-  /** A bucket with too few samples borrows from the longer limits (never shorter ones), then defaults. */
-  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: number) =>
-    cached((key, now, bucket) => {
+  /**
+   * The high quantile of one output-limit bucket, and the chance of exceeding a given time. A bucket
+   * with too few samples borrows from the longer limits (never shorter ones), then defaults.
+   */
+  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: FinishTail) =>
+    cached((key, now, bucket): FinishTail => {
       for (let b = bucket; b <= OUTPUT_LIMIT_BUCKETS.length; b++) {
-        const value = high(seriesId(key, kind, b), now);
-        if (value !== undefined) return value;
+        const sorted = recent(seriesId(key, kind, b), now);
+        if (!sorted) continue;
+        const fit = fitLogNormal(sorted);
+        return { high: highQuantile(sorted, tailZ, fit), longerThan: (ms) => chanceAbove(sorted, ms, fit), learned: true };
       }
       return fallback;
     });
-  const standardFinish = bucketed('standard-finish', defaultReserveMs);
-  const flexFinish = bucketed('flex-generation', 0);
+  const defaultSd = Math.LN2 / tailZ;
+  const standardFinish = bucketed('standard-finish', {
+    high: defaultFinishReserveMs,
+    longerThan: (ms) => upperNormalTail(Math.log(Math.max(ms, 1) / (defaultFinishReserveMs / 2)) / defaultSd),
+    learned: false,
+  });
+  const flexFinish = bucketed('flex-generation', { high: 0, longerThan: (ms) => (ms < 0 ? 1 : 0), learned: false });
   const outlook = cached((key, now) => computeOutlook(flex.get(id(key))?.since(now - horizonMs) ?? [], minSamples));
 
   const add = (key: StatsKey, kind: SeriesKind, at: number, value: unknown, bucket = 0): boolean => {
@@ -203,7 +250,12 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     standardReserveMs: (key) => startReserve.get(key),
     finishReserveMs: (key, outputLimit) => {
       const bucket = outputLimitBucket(outputLimit);
-      return { standardMs: standardFinish.get(key, bucket), flexGenerationMs: flexFinish.get(key, bucket) };
+      const standard = standardFinish.get(key, bucket);
+      return { standardMs: standard.high, flexGenerationMs: flexFinish.get(key, bucket).high, standardLongerThan: standard.longerThan };
+    },
+    learnedStandardFinishMs: (key, outputLimit) => {
+      const standard = standardFinish.get(key, outputLimitBucket(outputLimit));
+      return standard.learned ? standard.high : undefined;
     },
     flexOutlook: (key) => outlook.get(key),
     recordFlex: (key, outcome) => void add(key, 'flex', options.now(), outcome),
@@ -286,6 +338,7 @@ function computeOutlook(samples: readonly FlexOutcome[], minSamples: number): Fl
   timeouts.sort((a, b) => a - b);
   const started = (samples.length - refused - failed) / samples.length;
   return {
+    attempts: samples.length,
     refused: refused / samples.length,
     admittedWithin(budgetMs) {
       // Attempts that answered within this budget, and those whose budget was (about) this long

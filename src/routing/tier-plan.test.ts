@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import { parseStartWithin } from './start-within.js';
 import { createInProcessStats } from './stats.js';
-import { planTier } from './tier-plan.js';
-import type { PlanDeps } from './tier-plan.js';
+import { MIN_RESERVE_MS, planTier } from './tier-plan.js';
+import type { PlanDeps, TierPlan } from './tier-plan.js';
 
 const catalog = loadCatalog();
 
@@ -18,6 +18,22 @@ describe('tier plan', () => {
   it('runs words directly on their tier, for any model', () => {
     expect(plan('some-uncatalogued-model', 'default', 'openai')).toEqual({ kind: 'direct', tier: 'standard', route: 'direct' });
     expect(plan('claude-sonnet-4-5', 'auto', 'anthropic')).toMatchObject({ tier: 'auto' });
+  });
+
+  it('lets a non-streamed standard caller of a model without flex take a whole answer once its finish times are learned', () => {
+    const d = deps();
+    const whole = (model: string, sw = 'default', stream = false) =>
+      planTier({ model, provider: 'openai', startWithin: parseStartWithin(sw), stream }, d);
+    expect(whole('gpt-4o')).toEqual({ kind: 'direct', tier: 'standard', route: 'direct' });
+    for (let i = 0; i < 10; i++) {
+      d.stats.recordFinish({ provider: 'openai', model: 'gpt-4o' }, { tier: 'standard', afterOpenMs: 900 });
+      d.stats.recordFinish({ provider: 'openai', model: 'gpt-5-mini' }, { tier: 'standard', afterOpenMs: 900 });
+    }
+    expect(whole('gpt-4o')).toEqual({ kind: 'direct', tier: 'standard', route: 'direct', wholeWithinMs: 900 });
+    // A streamed caller, another tier, or a flex model (whose standard start the race reserves) streams.
+    expect(whole('gpt-4o', 'default', true)).not.toHaveProperty('wholeWithinMs');
+    expect(whole('gpt-4o', 'priority')).not.toHaveProperty('wholeWithinMs');
+    expect(whole('gpt-5-mini')).not.toHaveProperty('wholeWithinMs');
   });
 
   it('refuses the documented combinations', () => {
@@ -41,6 +57,18 @@ describe('tier plan', () => {
     const expected = Math.round(Math.exp(mean + 3.09 * sd));
     expect(expected).toBeGreaterThan(490);
     expect(plan('gpt-5-mini', '00h-00m-10s', 'openai', d)).toMatchObject({ kind: 'race', reserveMs: expected, flexBudgetMs: 10_000 - expected });
+  });
+
+  it('keeps at least MIN_RESERVE_MS back, however fast standard has been', () => {
+    const d = deps();
+    const key = { provider: 'openai' as const, model: 'gpt-5-mini' };
+    for (let i = 0; i < 20; i++) {
+      d.stats.recordStandardStart(key, 3 + (i % 3));
+      d.stats.recordFinish(key, { tier: 'standard', afterOpenMs: 5 + (i % 4) });
+    }
+    expect(plan('gpt-5-mini', '00h-00m-05s', 'openai', d)).toMatchObject({ kind: 'race', reserveMs: MIN_RESERVE_MS, flexBudgetMs: 5_000 - MIN_RESERVE_MS });
+    const whole = planTier({ model: 'gpt-5-mini', provider: 'openai', startWithin: parseStartWithin('00h-00m-05s'), stream: false }, d);
+    expect(whole).toMatchObject({ kind: 'race', reserveMs: MIN_RESERVE_MS });
   });
 
   it('covers a cluster of stalls the log-normal fit misses (empirical p99.5 floor)', () => {
@@ -80,8 +108,8 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
     return d;
   };
 
-  it('uses the conservative default before there is data, like a streamed caller', () => {
-    expect(nonStreamed('00h-00m-30s', deps())).toMatchObject({ kind: 'race', reserveMs: 3_000, flexBudgetMs: 27_000 });
+  it('uses a default covering a start and a generation before there is data (twice the start default)', () => {
+    expect(nonStreamed('00h-00m-30s', deps())).toMatchObject({ kind: 'race', reserveMs: 6_000, flexBudgetMs: 24_000 });
   });
 
   it('reserves the time standard takes to finish, while a streamed caller reserves only its start', () => {
@@ -104,6 +132,65 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
 
   it('skips flex when finishing on standard leaves flex no useful budget', () => {
     expect(nonStreamed('00h-00m-05s', learned(4_900))).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+  });
+
+  describe('a window that fits a typical standard answer but not its tail', () => {
+    // Standard finishes in ~2.6 s (log-normal, σ ≈ 0.23): the p99.9 (~5.3 s) outlasts a 5 s window.
+    const finishes = Array.from({ length: 40 }, (_, i) => Math.round(2_600 * Math.exp(0.2 * (-2 + (4 * i) / 39))));
+    const tailOf = (admittedMs: number | undefined, d = deps()) => {
+      for (const ms of finishes) {
+        d.stats.recordStandardStart(key, 400);
+        d.stats.recordFinish(key, { tier: 'standard', afterOpenMs: ms });
+        d.stats.recordFlex(key, admittedMs === undefined ? { kind: 'timeout', budgetMs: 1_000 } : { kind: 'admitted', afterMs: admittedMs });
+      }
+      return d;
+    };
+    const lateShare = (d: PlanDeps, p: TierPlan) => {
+      const longerThan = d.stats.finishReserveMs(key).standardLongerThan;
+      return longerThan(p.kind === 'race' ? p.reserveMs : 0);
+    };
+
+    it('races flex where it is usually admitted, reserving a finish quantile that keeps late fallbacks rare', () => {
+      const d = tailOf(300);
+      expect(d.stats.finishReserveMs(key).standardMs).toBeGreaterThan(5_000);
+      const p = nonStreamed('00h-00m-05s', d);
+      expect(p).toMatchObject({ kind: 'race', probe: false });
+      if (p.kind !== 'race') return;
+      // Flex is admitted in all 40 recent attempts, which shows no miss rate below 3/40: the
+      // fallbacks that do happen may be late at most 0.1 % / 7.5 % of the time.
+      expect(p.reserveMs).toBeGreaterThan(400);
+      expect(p.flexBudgetMs).toBeGreaterThanOrEqual(250);
+      expect((3 / 40) * lateShare(d, p)).toBeLessThanOrEqual(0.001);
+    });
+
+    it('skips flex where flex keeps timing out (a congested queue), probing with a p99 reserve', () => {
+      expect(nonStreamed('00h-00m-05s', tailOf(undefined))).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+      const probing = tailOf(undefined, deps({ random: () => 0.01 }));
+      const p = nonStreamed('00h-00m-05s', probing);
+      expect(p).toMatchObject({ kind: 'race', probe: true });
+      expect(lateShare(probing, p)).toBeLessThanOrEqual(0.01);
+      expect(lateShare(probing, p)).toBeGreaterThan(0.001);
+    });
+
+    it('before any standard finish is known, reads the default as a tail too: 5 s windows race only where flex reliably starts', () => {
+      const congested = deps();
+      for (let i = 0; i < 40; i++) congested.stats.recordFlex(key, { kind: 'timeout', budgetMs: 2_000 });
+      expect(nonStreamed('00h-00m-05s', congested)).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+      const reliable = deps();
+      for (let i = 0; i < 200; i++) reliable.stats.recordFlex(key, { kind: 'admitted', afterMs: 300 });
+      const p = nonStreamed('00h-00m-05s', reliable);
+      expect(p).toMatchObject({ kind: 'race', probe: false });
+      expect((3 / 200) * lateShare(reliable, p)).toBeLessThanOrEqual(0.001);
+    });
+
+    it('skips flex before any flex attempt is known, when the fallback alone would too often be late', () => {
+      const d = deps();
+      for (const ms of finishes) {
+        d.stats.recordStandardStart(key, 400);
+        d.stats.recordFinish(key, { tier: 'standard', afterOpenMs: ms });
+      }
+      expect(nonStreamed('00h-00m-05s', d)).toMatchObject({ kind: 'direct', route: 'flex_skipped_predicted_miss' });
+    });
   });
 });
 

@@ -5,19 +5,21 @@ import { FlexError } from '../errors/catalog.js';
 import type { StartWithin } from './start-within.js';
 import { MAX_WINDOW_MS } from './start-within.js';
 import { MIN_ADMIT_CHANCE, MIN_ATTEMPT_MS, raceAdmitChance } from './flex-retry.js';
-import type { FlexStats } from './stats.js';
-
-export type Route =
-  | 'direct'
-  | 'flex_admitted'
-  | 'flex_timeout'
-  | 'flex_unavailable'
-  | 'flex_error'
-  | 'flex_skipped_predicted_miss'
-  | 'flex_failed_after_admission';
+import type { FlexOutlook, FlexStats } from './stats.js';
 
 export type TierPlan =
-  | { kind: 'direct'; tier: RequestedTier; route: 'direct' | 'flex_skipped_predicted_miss'; windowMs?: number }
+  | {
+      kind: 'direct';
+      tier: RequestedTier;
+      route: 'direct' | 'flex_skipped_predicted_miss';
+      windowMs?: number;
+      /**
+       * Set when one whole (non-streamed) upstream answer serves as well as a stream: the caller
+       * wants one answer, and the attempt's start teaches nothing (a standard attempt of a model
+       * without flex). The learned high percentile of its standard finish times (see wholeAnswer).
+       */
+      wholeWithinMs?: number;
+    }
   | {
       kind: 'race';
       windowMs: number;
@@ -90,7 +92,7 @@ export function checkTierChoice(input: Pick<PlanInput, 'model' | 'provider' | 's
 export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   checkTierChoice(input, deps.catalog);
   const { startWithin, provider, model } = input;
-  if (startWithin.kind === 'tier') return { kind: 'direct', tier: startWithin.tier, route: 'direct' };
+  if (startWithin.kind === 'tier') return { kind: 'direct', tier: startWithin.tier, route: 'direct', ...wholeAnswer(input, deps) };
   const key = { provider, model };
   const windowMs = startWithin.windowMs;
   if (deps.policy === 'wait-full-window') {
@@ -99,9 +101,9 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
   if (deps.policy === 'flex-unbounded') {
     return { kind: 'race', windowMs, flexBudgetMs: MAX_WINDOW_MS, reserveMs: 0, probe: false, retry: 'until-deadline' };
   }
-  const { reserveMs, probeReserveMs } = reserves(input, windowMs, deps.stats);
-  const flexBudgetMs = windowMs - reserveMs;
   const outlook = deps.stats.flexOutlook(key);
+  const { reserveMs, probeReserveMs } = reserves(input, windowMs, deps.stats, outlook);
+  const flexBudgetMs = windowMs - reserveMs;
   const chance = outlook && raceAdmitChance(outlook, flexBudgetMs);
   const predictedMiss = flexBudgetMs < MIN_ATTEMPT_MS || (chance !== undefined && chance < (deps.skipBelowProbability ?? MIN_ADMIT_CHANCE));
   if (!predictedMiss) return { kind: 'race', windowMs, flexBudgetMs, reserveMs, probe: false, retry: 'while-likely' };
@@ -115,22 +117,73 @@ export function planTier(input: PlanInput, deps: PlanDeps): TierPlan {
 }
 
 /**
+ * Share of races allowed to miss the deadline because flex was not admitted and the standard
+ * fallback then finished after the window: the one in a thousand the deadline promise allows.
+ */
+export const LATE_FALLBACK_SHARE = 0.001;
+/** The same allowance for a probe (a small share of predicted misses), so probes stay rare misses. */
+const LATE_PROBE_FALLBACK_SHARE = 0.01;
+/**
+ * The least a race keeps back, however fast standard has been: the gateway's own scheduling and
+ * the fallback's connection, so an upstream that always answered in milliseconds (a nearby one, or
+ * a cache) does not leave the deadline to event-loop jitter.
+ */
+export const MIN_RESERVE_MS = 250;
+
+/**
+ * Whether a direct attempt may ask for the whole answer at once. Only for a non-streamed caller on
+ * standard, only for a model without flex (a standard start of a flex model is the race's reserve,
+ * and only a stream shows it), and only once its finish times are learned: a whole answer sends
+ * nothing before it is complete, so the provider weighs that time against its timeouts.
+ */
+function wholeAnswer(input: PlanInput, deps: PlanDeps): { wholeWithinMs?: number } {
+  if (input.stream || input.startWithin.kind !== 'tier' || input.startWithin.tier !== 'standard') return {};
+  if (deps.catalog.get(input.model)?.flex_capable === true) return {};
+  const finishMs = deps.stats.learnedStandardFinishMs({ provider: input.provider, model: input.model }, input.outputLimit);
+  return finishMs === undefined ? {} : { wholeWithinMs: finishMs };
+}
+
+/**
  * What the race keeps back from the window. A streamed caller: standard's start. A non-streamed
  * caller's first byte is the whole answer: a fallback must have time to finish on standard, and a
- * late flex admission time to finish on flex (the probe reserve leaves that last part out). When
- * even standard usually finishes after the window, no tier can keep that deadline, and the start
- * is the promise kept.
+ * late flex admission time to finish on flex (the probe reserve leaves that last part out).
+ *
+ * When standard's high finish quantile does not fit the window but its typical answer does, the
+ * reserve is the shortest one whose late fallbacks stay within LATE_FALLBACK_SHARE of races: a
+ * fallback happens only when flex is not admitted, so where flex is usually admitted a fallback
+ * may take a lower quantile of the finish time, and where it rarely is (a congested queue) the
+ * reserve grows to the whole window and flex is skipped. When even standard usually finishes after
+ * the window, no tier can keep that deadline, and the start is the promise kept.
  */
-function reserves(input: PlanInput, windowMs: number, stats: FlexStats): { reserveMs: number; probeReserveMs: number } {
+function reserves(input: PlanInput, windowMs: number, stats: FlexStats, outlook: FlexOutlook | undefined): { reserveMs: number; probeReserveMs: number } {
   const key = { provider: input.provider, model: input.model };
   let reserveMs = stats.standardReserveMs(key);
   let probeReserveMs = reserveMs;
   if (!input.stream) {
     const finish = stats.finishReserveMs(key, input.outputLimit);
+    const longerThan = finish.standardLongerThan;
     if (finish.standardMs <= windowMs) {
       probeReserveMs = Math.max(reserveMs, finish.standardMs);
       reserveMs = Math.max(probeReserveMs, finish.flexGenerationMs);
+    } else if (longerThan(windowMs) <= 0.5) {
+      const startMs = reserveMs;
+      const shortest = (share: number, admitted: (budgetMs: number) => number): number => {
+        const budgetMs = longestBudgetMs(windowMs - startMs, (b) => (1 - admitted(b)) * longerThan(windowMs - b) <= share);
+        return budgetMs === undefined ? windowMs : windowMs - budgetMs;
+      };
+      probeReserveMs = shortest(LATE_PROBE_FALLBACK_SHARE, () => 0);
+      // n attempts all admitted do not show a miss rate below about 3/n (the rule of three).
+      const admitted = (budgetMs: number) => (outlook ? Math.min(raceAdmitChance(outlook, budgetMs), 1 - 3 / outlook.attempts) : 0);
+      reserveMs = Math.max(shortest(LATE_FALLBACK_SHARE, admitted), finish.flexGenerationMs);
     }
   }
-  return { reserveMs: Math.min(reserveMs, windowMs), probeReserveMs: Math.min(probeReserveMs, windowMs) };
+  const kept = (ms: number): number => Math.min(Math.max(ms, MIN_RESERVE_MS), windowMs);
+  return { reserveMs: kept(reserveMs), probeReserveMs: kept(probeReserveMs) };
+}
+
+/** The longest flex budget up to `maxMs`, in steps of 1/50 of it (at least 50 ms), that `fits`. */
+function longestBudgetMs(maxMs: number, fits: (budgetMs: number) => boolean): number | undefined {
+  const step = Math.max(50, maxMs / 50);
+  for (let b = maxMs; b >= MIN_ATTEMPT_MS; b -= step) if (fits(b)) return Math.floor(b);
+  return undefined;
 }

@@ -108,6 +108,7 @@ export function sharedStats(local: FlexStats, link: ClusterLink): FlexStats {
   return {
     standardReserveMs: (key) => local.standardReserveMs(key),
     finishReserveMs: (key, outputLimit) => local.finishReserveMs(key, outputLimit),
+    learnedStandardFinishMs: (key, outputLimit) => local.learnedStandardFinishMs(key, outputLimit),
     flexOutlook: (key) => local.flexOutlook(key),
     snapshot: () => local.snapshot(),
     restore: (snapshot) => local.restore(snapshot),

@@ -113,7 +113,8 @@ async function handleSession(deps: GatewayDeps, req: IncomingMessage, res: Serve
 
 export async function handleDashboard(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   if (path === '/dashboard/session') return handleSession(deps, req, res);
-  const asset = ASSETS[path === '/dashboard/' ? '/dashboard' : path];
+  const name = path === '/dashboard/' ? '/dashboard' : path;
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!asset) throw new FlexError('not_found', { detail: `No dashboard file ${path.slice(0, 200)}.` });
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new FlexError('method_not_allowed');
   const { body, etag } = load(asset);

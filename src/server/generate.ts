@@ -1,7 +1,7 @@
 // One generation request, end to end: checks in the documented order, the tier plan, the race,
 // then the answer (assembled or streamed) in the caller's dialect, and its ledger row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CanonicalStreamEvent, OutputItem, ProviderName, ServedTier } from '../canonical/types.js';
+import type { CanonicalStreamEvent, OutputItem, ProviderName, Route, ServedTier, Warning } from '../canonical/types.js';
 import { providerForModel } from '../catalog/catalog.js';
 import { FlexError, toFlexError } from '../errors/catalog.js';
 import { withoutSecrets } from '../errors/redact.js';
@@ -17,6 +17,7 @@ import type { ApiKeyRecord, KeySettings } from '../store/store.js';
 import type { RequestRecord } from '../telemetry/record.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { LedgerEntryEnd } from '../usage/ledger.js';
+import { warningsHeader } from '../usage/warnings.js';
 import type { GatewayDeps } from './deps.js';
 import { startHeartbeat } from './heartbeat.js';
 import { readBody } from './http.js';
@@ -94,6 +95,8 @@ interface CheckedRequest {
   startWithin: StartWithin;
   plan: TierPlan;
   decoded: DecodedRequest;
+  /** What decoding and resolving item references changed, before any provider saw the request. */
+  warnings: Warning[];
   apiKey: string;
   upstream: Provider;
 }
@@ -111,7 +114,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   checkTierChoice({ model, provider, startWithin }, deps.catalog);
   const decoded = surface.decode(body);
   refuseForeignNative(decoded.request, provider);
-  await resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
+  const dropped = await resolveItemReferences({ store: deps.store, orgId: ctx.key.orgId, request: decoded.request, provider, now: Date.now() });
   const outputLimit = decoded.request.maxOutputTokens;
   const plan = planTier({ model, provider, startWithin, stream: body.stream === true, ...(outputLimit === undefined ? {} : { outputLimit }) }, deps);
   if (provider === 'anthropic' && decoded.request.maxOutputTokens === undefined) {
@@ -124,7 +127,7 @@ async function checkRequest(deps: GatewayDeps, surface: Surface, req: IncomingMe
   const key = await deps.providerKeys.resolve(ctx.key.orgId, provider);
   const upstream = key?.emulated ? deps.emulatorProviders[provider] : deps.providers[provider];
   if (key === undefined || upstream === undefined) throw new FlexError(NO_KEY_CODE[provider]);
-  return { model, provider, startWithin, plan, decoded, apiKey: key.apiKey, upstream };
+  return { model, provider, startWithin, plan, decoded, warnings: [...decoded.warnings, ...dropped], apiKey: key.apiKey, upstream };
 }
 
 /** The client went away (as opposed to the server ending the request, e.g. at shutdown). */
@@ -139,7 +142,7 @@ export async function handleGeneration(
   res: ServerResponse,
   ctx: RequestContext,
 ): Promise<void> {
-  const { model, provider, startWithin, plan, decoded, apiKey, upstream } = await checkRequest(deps, surface, req, ctx);
+  const { model, provider, startWithin, plan, decoded, warnings, apiKey, upstream } = await checkRequest(deps, surface, req, ctx);
   const closeLedger = deps.ledger.open({
     requestId: ctx.requestId,
     orgId: ctx.key.orgId,
@@ -168,7 +171,7 @@ export async function handleGeneration(
     },
   });
   try {
-    const args: AnswerArgs = { res, decoded, run, ctx, end, deps, scrub };
+    const args: AnswerArgs = { res, decoded, warnings, run, ctx, end, deps, scrub };
     if (decoded.stream) await streamAnswer(args, await run.open());
     else await jsonAnswer(args);
   } catch (err) {
@@ -180,12 +183,13 @@ export async function handleGeneration(
     // An answer that ended on our side before its upstream completed must not leave it running.
     if (end.status !== 'completed') run.cancel();
     else run.completed({ streamed: decoded.stream });
-    // Surfaces and providers both add warnings (providers while converting upstream): the access
-    // log line carries them all.
-    ctx.record.warnings = decoded.request.warnings;
+    // The access log line and the ledger row carry what the answer's header said.
+    const changed = answerWarnings(warnings, run.attempt);
+    ctx.record.warnings = changed;
     const admittedAt = run.attempt?.admittedAt;
     ctx.record.row = closeLedger({
       ...end,
+      warnings: changed,
       route: run.route,
       admissionMs: admittedAt === undefined ? null : admittedAt - ctx.startedAt,
       durationMs: deps.clock.now() - ctx.startedAt,
@@ -193,12 +197,33 @@ export async function handleGeneration(
   }
 }
 
-/** What the answer learns as it goes; the route and admission come from the plan run. */
-type LedgerProgress = Omit<LedgerEntryEnd, 'durationMs' | 'route' | 'admissionMs'>;
+/** What the answer learns as it goes; the route, admission and warnings come from the plan run. */
+type LedgerProgress = Omit<LedgerEntryEnd, 'durationMs' | 'route' | 'admissionMs' | 'warnings'>;
+
+/**
+ * What was changed to fit the request: while decoding it, then while converting it for the
+ * attempt that served (each attempt converts on its own, so a lost flex attempt adds nothing).
+ */
+function answerWarnings(decoding: readonly Warning[], served: Committed | undefined): Warning[] {
+  return served === undefined ? [...decoding] : [...decoding, ...served.warnings];
+}
+
+/** The headers that explain the answer (docs/product.md §4 and §7). */
+function decisionHeaders(servedTier: ServedTier, route: Route, warnings: readonly Warning[]): Record<string, string> {
+  const changed = warningsHeader(warnings);
+  return {
+    // What the provider says it served, as the body says.
+    'x-flexinference-tier': servedTier,
+    'x-flexinference-route': route,
+    ...(changed === undefined ? {} : { 'x-flexinference-warnings': changed }),
+  };
+}
 
 interface AnswerArgs {
   res: ServerResponse;
   decoded: DecodedRequest;
+  /** Decoding's warnings; the serving attempt's are added to them. */
+  warnings: readonly Warning[];
   run: PlanRun;
   ctx: RequestContext;
   end: LedgerProgress;
@@ -207,7 +232,7 @@ interface AnswerArgs {
 }
 
 /** A non-streaming caller: assemble (routing re-runs a failed flex answer), then answer once. */
-async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Promise<void> {
+async function jsonAnswer({ res, decoded, warnings, run, ctx, end, deps }: AnswerArgs): Promise<void> {
   const { response, served } = await run.assemble();
   const servedTier = response.servedTier;
   if (decoded.keepOutput) await keepItems(deps, ctx, response.output);
@@ -215,9 +240,7 @@ async function jsonAnswer({ res, decoded, run, ctx, end, deps }: AnswerArgs): Pr
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
-    // What the provider says it served, as the body says (docs/product.md §4).
-    'x-flexinference-tier': servedTier,
-    'x-flexinference-route': served.route,
+    ...decisionHeaders(servedTier, served.route, answerWarnings(warnings, served)),
   });
   end.firstByteMs = deps.clock.now() - ctx.startedAt;
   res.end(payload);
@@ -239,15 +262,17 @@ async function readHead(events: AsyncIterator<CanonicalStreamEvent>): Promise<{ 
   }
 }
 
-async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: AnswerArgs, committed: Committed): Promise<void> {
+async function streamAnswer({ res, decoded, warnings, run, ctx, end, deps, scrub }: AnswerArgs, committed: Committed): Promise<void> {
   const { head, servedTier: saidServed } = await readHead(committed.events);
   const servedTier = saidServed ?? run.servedTier();
   const encoder = decoded.createStreamEncoder({ servedTier, requestId: ctx.requestId, docsBaseUrl: deps.config.publicUrl });
+  // The head's events are written in this same tick: corked, the headers go out with them in one
+  // socket write instead of one of their own (alone at the next tick when the head wrote nothing).
+  corkUntilNextTick(res);
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    'x-flexinference-tier': servedTier,
-    'x-flexinference-route': committed.route,
+    ...decisionHeaders(servedTier, committed.route, answerWarnings(warnings, committed)),
   });
   res.flushHeaders();
   end.servedTier = servedTier;
@@ -297,11 +322,14 @@ async function streamAnswer({ res, decoded, run, ctx, end, deps, scrub }: Answer
  * next tick sends them in one socket write instead of one system call per event.
  */
 function writeBatched(res: ServerResponse, chunk: string): boolean {
-  if (res.writableCorked === 0) {
-    res.cork();
-    process.nextTick(() => res.uncork());
-  }
+  corkUntilNextTick(res);
   return res.write(chunk);
+}
+
+function corkUntilNextTick(res: ServerResponse): void {
+  if (res.writableCorked > 0) return;
+  res.cork();
+  process.nextTick(() => res.uncork());
 }
 
 /** Keeps the answer's output items for `item_reference`; a store failure costs the caller only that. */

@@ -8,6 +8,7 @@ const output: OutputItem[] = [
   { type: 'reasoning', id: 'rs_1', summary: ['s'], opaque: { provider: 'openai', data: 'gAAAA' } },
   { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hi' }], phase: 'final_answer' },
   { type: 'function_call', id: 'fc_1', callId: 'call_1', name: 'f', arguments: '{}' },
+  { type: 'provider_item', id: 'ci_1', provider: 'openai', itemType: 'code_interpreter_call', raw: { id: 'ci_1', type: 'code_interpreter_call', status: 'completed', code: 'print(2)', container_id: 'cntr_1', outputs: null } },
 ];
 
 function request(...ids: string[]): CanonicalRequest {
@@ -26,22 +27,33 @@ describe('kept output items', () => {
 
   it('replaces references with the kept items, assistant text as input text', async () => {
     const req = request('rs_1', 'msg_1', 'fc_1');
-    await resolveItemReferences({ store, orgId: 'org_a', request: req, provider: 'anthropic', now: now + 1 });
+    const warnings = await resolveItemReferences({ store, orgId: 'org_a', request: req, provider: 'anthropic', now: now + 1 });
     expect(req.input.slice(1)).toEqual([
       output[0],
       { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'text', text: 'Hi' }], phase: 'final_answer' },
       output[2],
     ]);
-    expect(req.warnings).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it('resolves a kept hosted tool call to the item as OpenAI sent it, whichever provider receives it', async () => {
+    for (const provider of ['openai', 'anthropic'] as const) {
+      const req = request('ci_1');
+      const warnings = await resolveItemReferences({ store, orgId: 'org_a', request: req, provider, now: now + 1 });
+      expect(req.input[1]).toEqual(output[3]);
+      expect(warnings).toEqual([]);
+    }
   });
 
   it('keeps items per organization and for a bounded time', async () => {
     const other = request('msg_1');
     await expect(resolveItemReferences({ store, orgId: 'org_b', request: other, provider: 'gemini', now })).rejects.toThrow(FlexError);
     const late = request('rs_1');
-    await resolveItemReferences({ store, orgId: 'org_a', request: late, provider: 'openai', now: now + KEEP_OUTPUT_MS });
+    const warnings = await resolveItemReferences({ store, orgId: 'org_a', request: late, provider: 'openai', now: now + KEEP_OUTPUT_MS });
     expect(late.input).toHaveLength(1);
-    expect(late.warnings).toEqual(['input[1]: the reasoning item rs_1 is not kept (or has expired) and was dropped']);
+    expect(warnings).toEqual([
+      { code: 'reasoning_item_dropped', field: 'input[1]', message: 'The reasoning item rs_1 is not kept (or has expired) and was dropped.' },
+    ]);
   });
 
   it('passes an unknown non-reasoning reference to OpenAI only', async () => {

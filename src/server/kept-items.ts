@@ -2,7 +2,7 @@
 // later request can name them with `item_reference` — the Vercel AI SDK's tool loop sends earlier
 // reasoning items and assistant messages that way. References are resolved here, before any
 // provider sees the request, so they work whichever provider made or receives the items.
-import type { CanonicalRequest, InputItem, OutputItem, ProviderName } from '../canonical/types.js';
+import type { CanonicalRequest, InputItem, OutputItem, ProviderName, Warning } from '../canonical/types.js';
 import { FlexError } from '../errors/catalog.js';
 import type { Store } from '../store/store.js';
 
@@ -25,11 +25,12 @@ export interface ResolveArgs {
 /**
  * Replaces each `item_reference` with the kept item. One that is not kept: a reasoning item (`rs_…`)
  * is dropped with a warning (reasoning context is optional); anything else passes to OpenAI, where
- * the caller may have stored it, and is refused for the other providers.
+ * the caller may have stored it, and is refused for the other providers. Returns the warnings.
  */
-export async function resolveItemReferences({ store, orgId, request, provider, now }: ResolveArgs): Promise<void> {
+export async function resolveItemReferences({ store, orgId, request, provider, now }: ResolveArgs): Promise<Warning[]> {
+  const warnings: Warning[] = [];
   const ids = request.input.flatMap((item) => (item.type === 'item_reference' ? [item.id] : []));
-  if (ids.length === 0) return;
+  if (ids.length === 0) return warnings;
   const found = await store.findItems(orgId, ids, now);
   const kept = new Map(found.map((item) => [item.id, JSON.parse(item.json) as OutputItem]));
   request.input = request.input.flatMap((item, index): InputItem[] => {
@@ -37,7 +38,8 @@ export async function resolveItemReferences({ store, orgId, request, provider, n
     const found = kept.get(item.id);
     if (found) return [asInput(found)];
     if (item.id.startsWith('rs_')) {
-      (request.warnings ??= []).push(`input[${index}]: the reasoning item ${item.id} is not kept (or has expired) and was dropped`);
+      const message = `The reasoning item ${item.id} is not kept (or has expired) and was dropped.`;
+      warnings.push({ code: 'reasoning_item_dropped', field: `input[${index}]`, message });
       return [];
     }
     if (provider === 'openai') return [item];
@@ -49,6 +51,7 @@ export async function resolveItemReferences({ store, orgId, request, provider, n
         'item instead, e.g. {"type":"message","role":"assistant","content":"…"}.',
     });
   });
+  return warnings;
 }
 
 /** A kept output item as it is replayed: assistant message text becomes input text. */

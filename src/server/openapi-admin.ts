@@ -1,6 +1,8 @@
 // The admin API in /openapi.json: operators' routes under /admin/v1/ (the admin token; an
 // organization's own key for a read-only view; the dashboard's session cookie with its
 // anti-forgery header). Errors take the OpenAI envelope.
+import { WARNING_CODES } from '../usage/warnings.js';
+
 type Json = Record<string, unknown>;
 
 const str = { type: 'string' };
@@ -203,21 +205,29 @@ export const adminSchemas: Record<string, Json> = {
     has_more: { type: 'boolean' },
     next_cursor: nullableStr,
   }),
+  Warning: object(['code', 'field', 'message'], {
+    code: { enum: WARNING_CODES },
+    field: { type: 'string', description: 'The field that changed (see the `x-flexinference-warnings` header).' },
+    message: { type: 'string', description: 'The change in one sentence.' },
+  }),
   UsageRequest: {
     type: 'object',
-    required: ['request_id', 'created_at', 'organization_id', 'key_id', 'surface', 'provider', 'model', 'start_within', 'served_tier', 'route', 'status'],
+    required: ['request_id', 'created_at', 'organization_id', 'key_id', 'surface', 'provider', 'model', 'start_within', 'served_tier', 'route', 'status', 'warnings'],
     properties: {
       request_id: str,
       created_at: str,
       organization_id: str,
       key_id: str,
-      surface: str,
-      provider: str,
+      surface: { enum: ['responses', 'chat', 'messages', 'interactions'] },
+      provider: { enum: ['openai', 'gemini', 'anthropic'] },
       model: str,
       start_within: str,
-      served_tier: nullableStr,
-      route: str,
-      status: str,
+      served_tier: { enum: ['flex', 'standard', 'priority', null] },
+      route: {
+        type: 'string',
+        description: 'The routing decision (`x-flexinference-route`), or `pending` while the request runs. Rows written by older versions may hold other values.',
+      },
+      status: { enum: ['in_progress', 'completed', 'failed', 'disconnected', 'interrupted'] },
       error_code: nullableStr,
       admission_ms: { type: ['number', 'null'] },
       first_byte_ms: { type: ['number', 'null'] },
@@ -231,6 +241,7 @@ export const adminSchemas: Record<string, Json> = {
       saving_usd: num,
       deadline_hit: { type: ['boolean', 'null'] },
       route_explanation: str,
+      warnings: { type: 'array', items: ref('Warning'), description: 'What was changed to fit the request; the CSV export writes them as the header does (`code:field;…`).' },
     },
   },
 };

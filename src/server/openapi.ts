@@ -3,6 +3,7 @@
 // its headers and error envelopes); the rest of each body is the provider API's own, passed
 // through (additional properties allowed), as documented by that provider.
 import { ERROR_CATALOG } from '../errors/catalog.js';
+import { WARNING_CODES } from '../usage/warnings.js';
 import { VERSION } from '../version.js';
 import { adminPaths, adminSchemas } from './openapi-admin.js';
 import { schemas } from './openapi-schemas.js';
@@ -56,7 +57,15 @@ const GENERATION_HEADERS = {
     description: 'The routing decision.',
     schema: { enum: ['direct', 'flex_admitted', 'flex_timeout', 'flex_unavailable', 'flex_error', 'flex_skipped_predicted_miss', 'flex_failed_after_admission'] },
   },
-  'x-flexinference-warnings': { description: 'Lossy-translation warnings, `;`-separated, when the request had to be changed to fit the provider.', schema: { type: 'string' } },
+  'x-flexinference-warnings': {
+    description:
+      'Present only when the request was changed to fit its provider or model: `code:field` entries separated by `;`, ' +
+      'e.g. `sampling_dropped:temperature;output_limit_raised:max_output_tokens`. `code` is one of ' +
+      `${WARNING_CODES.map((c) => `\`${c}\``).join(', ')}; \`field\` is the path in the caller's body when decoding changed it, ` +
+      'otherwise the canonical field in the Responses API spelling (`temperature`, `reasoning.effort`, `input[2]`). ' +
+      'Each entry appears once; the same warnings, with a sentence each, are in the usage ledger row.',
+    schema: { type: 'string', pattern: '^[a-z_]+:[^;]+(;[a-z_]+:[^;]+)*$' },
+  },
 };
 
 interface Generation {

@@ -17,7 +17,7 @@ import type {
   UsageQuery,
   UsageRow,
 } from './store.js';
-import { DEADLINE_MS, IS_DEADLINE, USAGE_COLUMNS, fromUsageRow, usageFilter } from './usage-columns.js';
+import { DEADLINE_MS, IS_DEADLINE, USAGE_COLUMNS, fromUsageRow, usageFilter, usageParams } from './usage-columns.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS usage (
   route TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, admission_ms REAL, first_byte_ms REAL,
   duration_ms REAL, input_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
-  standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL);
+  standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL,
+  warnings TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS usage_org_created ON usage (org_id, created_at);
 CREATE TABLE IF NOT EXISTS kept_items (
   org_id TEXT NOT NULL, id TEXT NOT NULL, item TEXT NOT NULL, expires_at INTEGER NOT NULL,
@@ -47,6 +48,22 @@ CREATE TABLE IF NOT EXISTS api_key_settings (
   requests_per_minute INTEGER, monthly_budget_usd REAL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
+
+/**
+ * Columns added after the first release: a file created before has its table without them, and
+ * `CREATE TABLE IF NOT EXISTS` leaves it so. Each is added on open when missing (SQLite adds a
+ * column with a constant default in place, without rewriting the table).
+ */
+const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; definition: string }> = [
+  { table: 'usage', column: 'warnings', definition: "TEXT NOT NULL DEFAULT '[]'" },
+];
+
+function addMissingColumns(db: Database.Database): void {
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const present = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+    if (!present.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+}
 
 /** The UsageTotals columns of a grouped usage query (portable SQL). */
 export const USAGE_TOTALS_SQL = `COUNT(*) AS requests,
@@ -99,6 +116,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
 
   const keySelect = `SELECT k.*, o.name AS org_name FROM api_keys k JOIN organizations o ON o.id = k.org_id`;
   const q = {
@@ -188,16 +206,49 @@ export function openSqliteStore(path: string): Store {
   });
 
   const upsertUsage = db.transaction((rows: readonly UsageRow[]) => {
-    for (const row of rows) q.upsertUsage.run(row);
+    for (const row of rows) q.upsertUsage.run(usageParams(row));
   });
   const recoverUsage = db.transaction((rows: readonly UsageRow[]) => {
-    for (const row of rows) q.recoverUsage.run(row);
+    for (const row of rows) q.recoverUsage.run(usageParams(row));
   });
 
-  const keepItems = db.transaction((orgId: string, items: readonly KeptItem[], expiresAt: number, at: number) => {
-    q.dropExpiredItems.run(at);
-    for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
+  // The output items kept by the answers of one event-loop turn go in one transaction (one WAL
+  // commit instead of one per answer); each answer still waits for it before it is sent. Expired
+  // items are dropped at most once a second: lookups skip them anyway.
+  let keeping: { orgId: string; items: readonly KeptItem[]; expiresAt: number }[] = [];
+  let kept: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let keepingAt = -Infinity;
+  let droppedAt = -Infinity;
+  const keepBatch = db.transaction((batch: typeof keeping, at: number) => {
+    if (Math.abs(at - droppedAt) >= 1_000) {
+      q.dropExpiredItems.run(at);
+      droppedAt = at;
+    }
+    for (const { orgId, items, expiresAt } of batch) for (const item of items) q.keepItem.run(orgId, item.id, item.json, expiresAt);
   });
+  const flushKept = (): void => {
+    const batch = keeping;
+    const waiting = kept;
+    const at = keepingAt;
+    keeping = [];
+    kept = [];
+    keepingAt = -Infinity;
+    if (batch.length === 0) return;
+    try {
+      keepBatch(batch, at);
+    } catch (err) {
+      for (const w of waiting) w.reject(err);
+      return;
+    }
+    for (const w of waiting) w.resolve();
+  };
+  const keepItems = (orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (keeping.length === 0) setImmediate(flushKept);
+      keeping.push({ orgId, items, expiresAt });
+      keepingAt = Math.max(keepingAt, now);
+      kept.push({ resolve, reject });
+    });
 
   // better-sqlite3 is synchronous: each call has finished when its promise is handed back.
   return {
@@ -272,12 +323,13 @@ export function openSqliteStore(path: string): Store {
       const sql = `SELECT * FROM usage ${clause} ORDER BY created_at DESC, request_id DESC LIMIT ${Math.max(1, Math.floor(query.limit))}`;
       return cached<Record<string, unknown>>(sql).all(...params).map(fromUsageRow);
     },
-    keepItems: async (orgId, items, expiresAt, now) => keepItems(orgId, items, expiresAt, now),
+    keepItems: (orgId, items, expiresAt, now) => keepItems(orgId, items, expiresAt, now),
     findItems: async (orgId, ids, now) => ids.flatMap((id) => q.findItem.get(orgId, id, now) ?? []),
     closeInterruptedUsage: async () => q.closeInterrupted.run().changes,
     getMeta: async (name) => q.getMeta.get(name)?.value,
     setMeta: async (name, value, options) => (options?.onlyIfAbsent ? q.insertMeta : q.replaceMeta).run(name, value).changes > 0,
     close: async () => {
+      flushKept();
       db.close();
     },
   };

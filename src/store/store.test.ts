@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-keys.js';
 import { deriveKey, seal, unseal } from './secrets.js';
 import { openSqliteStore } from './sqlite.js';
 import { openPostgresStore } from './postgres/index.js';
-import { storeContract } from './test-support/contract.js';
+import { storeContract, usageRow } from './test-support/contract.js';
 import type { TestDatabase } from '../test-support/services.js';
 import { createTestDatabase, postgresAbsent } from '../test-support/services.js';
 
@@ -41,6 +42,32 @@ describe('sqlite store', () => {
     expect(await again.revokeApiKey(rec.prefix)).toBe(1);
     expect((await again.findApiKeyByHash(hashApiKey(key)))?.revokedAt).not.toBeNull();
     await again.close();
+  });
+
+  it('adds the warnings column to a file whose usage table predates it; its old rows read as without warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flexinf-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'old.sqlite');
+    const old = new Database(path);
+    // The usage table as the first release created it.
+    old.exec(`CREATE TABLE usage (
+      request_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, key_id TEXT NOT NULL, surface TEXT NOT NULL,
+      provider TEXT NOT NULL, model TEXT NOT NULL, start_within TEXT NOT NULL, served_tier TEXT,
+      route TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, admission_ms REAL, first_byte_ms REAL,
+      duration_ms REAL, input_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      standard_cost_usd REAL NOT NULL, saving_usd REAL NOT NULL, created_at TEXT NOT NULL)`);
+    old.exec(`INSERT INTO usage VALUES ('old', 'o', 'k', 'responses', 'openai', 'gpt-5-mini', 'default', 'standard', 'direct',
+      'completed', NULL, 1, 2, 3, 10, 0, 5, 0, 0.1, 0.1, 0, '2026-11-01T00:00:00.000Z')`);
+    old.close();
+    for (let open = 0; open < 2; open++) {
+      const store = openSqliteStore(path);
+      const warnings = [{ code: 'output_limit_raised' as const, field: 'max_output_tokens', message: 'raised' }];
+      await store.upsertUsage([usageRow('new', { warnings })]);
+      const rows = new Map((await store.queryUsage({})).map((r) => [r.requestId, r.warnings]));
+      expect([rows.get('old'), rows.get('new')]).toEqual([[], warnings]);
+      await store.close();
+    }
   });
 
   it('seals provider keys so the stored value does not contain them', async () => {

@@ -1,7 +1,7 @@
 // The storage interface: organizations, API keys, provider keys, usage. SQLite by default
 // (sqlite.ts), Postgres when DATABASE_URL is set (postgres/). Every call is asynchronous so both
 // implementations fit; SQLite answers at once.
-import type { ProviderName } from '../canonical/types.js';
+import type { ProviderName, Route, ServedTier, SurfaceName, Warning } from '../canonical/types.js';
 
 export interface Organization {
   id: string;
@@ -43,18 +43,26 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+/** A ledger row's route: the request's, or `pending` while it has not been decided. */
+export type UsageRoute = Route | 'pending';
+
+/**
+ * Where a ledger row stands: `in_progress` while its request runs; `interrupted` when the gateway
+ * that ran it stopped before closing it (recorded at the next start).
+ */
+export type UsageStatus = 'in_progress' | 'completed' | 'failed' | 'disconnected' | 'interrupted';
+
 export interface UsageRow {
   requestId: string;
   orgId: string;
   keyId: string;
-  surface: string;
+  surface: SurfaceName;
   provider: ProviderName;
   model: string;
   startWithin: string;
-  servedTier: string | null;
-  route: string;
-  /** completed | failed | disconnected | in_progress */
-  status: string;
+  servedTier: ServedTier | null;
+  route: UsageRoute;
+  status: UsageStatus;
   errorCode: string | null;
   admissionMs: number | null;
   firstByteMs: number | null;
@@ -67,6 +75,8 @@ export interface UsageRow {
   standardCostUsd: number;
   savingUsd: number;
   createdAt: string;
+  /** What was changed to fit the request to its provider (`x-flexinference-warnings`), in order. */
+  warnings: Warning[];
 }
 
 /** Ledger totals for one group of rows. */
@@ -85,13 +95,13 @@ export interface UsageTotals {
 /** Ledger totals for one (model, route) pair. */
 export interface UsageAggregate extends UsageTotals {
   model: string;
-  route: string;
+  route: UsageRoute;
 }
 
 /** Ledger totals for one (time bucket, route) pair; `bucket` is the ISO start of the hour or day. */
 export interface UsageBucketAggregate extends UsageTotals {
   bucket: string;
-  route: string;
+  route: UsageRoute;
 }
 
 export interface UsageQuery {
@@ -143,7 +153,7 @@ export interface Store {
   queryUsage(query: UsageQuery): Promise<UsageRow[]>;
   /** Totals grouped by model and route, computed by the store (no row-by-row transfer). */
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
-  /** Keeps an organization's output items until `expiresAt` (ms since the epoch); drops expired ones. */
+  /** Keeps an organization's output items until `expiresAt` (ms since the epoch); expired ones are never found again, and a store reclaims their space in its own time (at `now`, or by a periodic sweep). */
   keepItems(orgId: string, items: readonly KeptItem[], expiresAt: number, now: number): Promise<void>;
   /** The organization's unexpired kept items among `ids`. */
   findItems(orgId: string, ids: readonly string[], now: number): Promise<KeptItem[]>;

@@ -1,4 +1,5 @@
 // The usage table's columns, shared by the SQLite and Postgres stores.
+import type { Warning } from '../canonical/types.js';
 import type { UsagePageQuery, UsageQuery, UsageRow } from './store.js';
 
 export const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
@@ -8,22 +9,42 @@ export const USAGE_COLUMNS: ReadonlyArray<[keyof UsageRow, string]> = [
   ['admissionMs', 'admission_ms'], ['firstByteMs', 'first_byte_ms'], ['durationMs', 'duration_ms'],
   ['inputTokens', 'input_tokens'], ['cachedTokens', 'cached_tokens'], ['outputTokens', 'output_tokens'],
   ['reasoningTokens', 'reasoning_tokens'], ['costUsd', 'cost_usd'], ['standardCostUsd', 'standard_cost_usd'],
-  ['savingUsd', 'saving_usd'], ['createdAt', 'created_at'],
+  ['savingUsd', 'saving_usd'], ['createdAt', 'created_at'], ['warnings', 'warnings'],
 ];
 
-/** A row as the database returns it (a Postgres timestamp arrives as a Date). */
+/** A row as the database returns it (a Postgres timestamp arrives as a Date; warnings as JSON text). */
 export function fromUsageRow(raw: Record<string, unknown>): UsageRow {
   const row: Record<string, unknown> = {};
   for (const [prop, column] of USAGE_COLUMNS) {
     const value = raw[column];
     row[prop] = value instanceof Date ? value.toISOString() : value;
   }
+  row.warnings = readWarnings(raw.warnings);
   return row as unknown as UsageRow;
 }
 
-/** The row's values in column order. */
+/**
+ * The warnings column: JSON text of the row's warnings. A row written before the column existed
+ * (or a file imported from such a deployment) reads as having none.
+ */
+function readWarnings(value: unknown): Warning[] {
+  if (typeof value !== 'string' || value === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? (parsed as Warning[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The row's values in column order, as the database takes them. */
 export function usageValues(row: UsageRow): unknown[] {
-  return USAGE_COLUMNS.map(([prop]) => row[prop]);
+  return USAGE_COLUMNS.map(([prop]) => (prop === 'warnings' ? JSON.stringify(row.warnings) : row[prop]));
+}
+
+/** The row's values by property name (SQLite's named parameters). */
+export function usageParams(row: UsageRow): Record<string, unknown> {
+  return { ...row, warnings: JSON.stringify(row.warnings) };
 }
 
 /** A duration `start_within` (HHh-MMm-SSs) in milliseconds, in SQL that SQLite and Postgres share. */

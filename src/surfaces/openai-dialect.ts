@@ -1,8 +1,8 @@
-// What the two OpenAI dialects (Responses and Chat Completions) share: their field readers and the
-// spelling of the served tier. The generic readers (objects, strings, numbers, ...) are in
+// What the two OpenAI dialects (Responses and Chat Completions) share: their field readers, the
+// OpenAI-native fields they pass through, and the spelling of the served tier. The generic readers (objects, strings, numbers, ...) are in
 // fields.ts; these build on them and throw the same `invalid_parameter` errors naming the exact
 // `param`. Neither OpenAI surface imports the other; both import this.
-import type { ImageSource, ReasoningEffort, ServedTier } from '../canonical/types.js';
+import type { CanonicalRequest, ImageSource, NativeFields, ReasoningEffort, ServedTier } from '../canonical/types.js';
 import { FlexError } from '../errors/catalog.js';
 import { expectObject, expectOneOf, expectString, invalid, isUnset, unknownKeyCheck } from './fields.js';
 import type { JsonObject } from './fields.js';
@@ -33,7 +33,7 @@ export function optMetadata(value: unknown, param: string): Record<string, strin
 }
 
 /** Refuses any key of `obj` not in `known` (FlexInference never drops a field silently). */
-export const rejectUnknownKeys = unknownKeyCheck('is not a field FlexInference supports here.');
+export const refuseUnknownOpenAIKeys = unknownKeyCheck('is not a field FlexInference supports here.');
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
@@ -59,6 +59,15 @@ export function parseImageUrl(value: unknown, param: string): ImageSource {
 
 export function optDetail(value: unknown, param: string): 'auto' | 'low' | 'high' | undefined {
   return isUnset(value) ? undefined : expectOneOf(value, param, ['auto', 'low', 'high'] as const);
+}
+
+/**
+ * `request.native` for OpenAI, created on first use: fields only OpenAI honours, passed through to
+ * OpenAI models and refused for the others (server/native-fields.ts, docs/product.md §6).
+ */
+export function nativeFields(request: CanonicalRequest): NativeFields {
+  request.native ??= { provider: 'openai', body: {}, tools: [], refusable: [] };
+  return request.native;
 }
 
 /** `service_tier` belongs to FlexInference (docs/product.md §6): any non-null value is refused. */

@@ -6,6 +6,7 @@ import type {
   CanonicalStreamEvent,
   ServedTier,
   SurfaceName,
+  Warning,
 } from '../canonical/types.js';
 import type { FlexError } from '../errors/catalog.js';
 import type { RenderedError } from '../errors/render.js';
@@ -31,6 +32,8 @@ export interface StreamEncoder {
 export interface DecodedRequest {
   request: CanonicalRequest;
   stream: boolean;
+  /** What decoding changed to fit the canonical form (the answer reports them with the provider's). */
+  warnings: readonly Warning[];
   /**
    * Keep the answer's output items for a while so later requests can name them by id (Responses
    * `store`, which defaults to true); the request may hold such references (`item_reference`).

@@ -1,6 +1,7 @@
 // The access log: one structured line per request at `info`, built once when the request ends.
 // Identifiers, routing and timings only: no key, no prompt, no answer text.
 import type { Logger } from 'pino';
+import type { Warning } from '../canonical/types.js';
 import type { RequestEnd, RequestRecord } from './record.js';
 
 export interface AccessLine {
@@ -25,7 +26,8 @@ export interface AccessLine {
   cachedTokens?: number;
   outputTokens?: number;
   reasoningTokens?: number;
-  warnings?: readonly string[];
+  /** What was changed to fit the request, with the sentence saying how. */
+  warnings?: readonly Warning[];
 }
 
 const round = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 10) / 10);

@@ -12,6 +12,7 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ProviderName } from '../canonical/types.js';
 import type { AttemptEnd } from '../routing/attempts.js';
+import { warningEntry } from '../usage/warnings.js';
 import type { RequestEnd, RequestRecord } from './record.js';
 import type { AttemptSpan, RequestSpan, Tracing } from './tracing.js';
 
@@ -152,6 +153,7 @@ function requestAttributes(record: RequestRecord, end: RequestEnd, responseModel
     attributes['gen_ai.usage.cache_read.input_tokens'] = row.cachedTokens;
     attributes['gen_ai.usage.reasoning.output_tokens'] = row.reasoningTokens;
   }
-  if (record.warnings?.length) attributes['flexinference.warnings'] = [...record.warnings];
+  // The header's `code:field` entries, one per array element.
+  if (record.warnings?.length) attributes['flexinference.warnings'] = record.warnings.map(warningEntry);
   return attributes;
 }

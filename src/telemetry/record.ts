@@ -1,7 +1,7 @@
 // What one request leaves behind, filled in as it runs: the server shell sets who and what, the
 // generation handler adds its closed ledger row. The access log line, the request's span and the
 // metrics are all made from this one record when the request ends, so they never disagree.
-import type { ProviderName, SurfaceName } from '../canonical/types.js';
+import type { ProviderName, SurfaceName, Warning } from '../canonical/types.js';
 import type { UsageRow } from '../store/store.js';
 import type { RequestSpan } from './tracing.js';
 
@@ -20,8 +20,8 @@ export interface RequestRecord {
   startWithin: string | undefined;
   /** The code of the error answered, when the request failed before its ledger row closed. */
   errorCode: string | undefined;
-  /** Lossy-translation warnings of a generation request. */
-  warnings: readonly string[] | undefined;
+  /** What was changed to fit a generation request (its `x-flexinference-warnings`). */
+  warnings: readonly Warning[] | undefined;
   /** The closed ledger row of a generation request that passed its checks. */
   row: UsageRow | undefined;
   /** The request's server span; undefined when tracing is off. */

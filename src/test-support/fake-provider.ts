@@ -1,6 +1,6 @@
 // A scripted provider for routing tests: each call's script says what happens when.
-import type { CanonicalResponse, CanonicalStreamEvent, ProviderName, RequestedTier } from '../canonical/types.js';
-import type { Provider, ProviderCall } from '../providers/provider.js';
+import type { CanonicalResponse, CanonicalStreamEvent, ProviderName, RequestedTier, Warning } from '../canonical/types.js';
+import type { Provider, ProviderCall, ProviderStream } from '../providers/provider.js';
 
 export type Step =
   | { kind: 'event'; event: CanonicalStreamEvent }
@@ -20,7 +20,7 @@ export function completedResponse(tier: CanonicalResponse['servedTier'], text = 
     model: 'gpt-5-mini',
     createdAt: 1,
     status: 'completed',
-    stopReason: { type: 'stop' },
+    finishReason: { type: 'stop' },
     output: [
       { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] },
     ],
@@ -43,20 +43,25 @@ export function happyScript(tier: CanonicalResponse['servedTier']): Step[] {
 /** One script for every call on a tier, or one per call in order (the last one repeats). */
 export type TierScripts = Partial<Record<RequestedTier, Step[] | { calls: Step[][] }>>;
 
+/** What the conversion for each tier "changed" (a real provider's depend on the tier only through its rules). */
+export type TierWarnings = Partial<Record<RequestedTier, Warning[]>>;
+
 export class FakeProvider implements Provider {
   readonly calls: RecordedCall[] = [];
   constructor(
     private readonly scripts: TierScripts,
     readonly name: ProviderName = 'openai',
+    private readonly warnings: TierWarnings = {},
   ) {}
 
-  stream(call: ProviderCall): AsyncIterable<CanonicalStreamEvent> {
+  stream(call: ProviderCall): ProviderStream {
     const record: RecordedCall = { tier: call.tier, signal: call.signal, aborted: false };
     const nth = this.calls.filter((c) => c.tier === call.tier).length;
     this.calls.push(record);
     const entry = this.scripts[call.tier] ?? [];
     const script = Array.isArray(entry) ? entry : (entry.calls[Math.min(nth, entry.calls.length - 1)] ?? []);
-    return run(script, call.signal, record);
+    const events = run(script, call.signal, record);
+    return { warnings: this.warnings[call.tier] ?? [], [Symbol.asyncIterator]: () => events };
   }
 }
 

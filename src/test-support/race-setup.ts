@@ -4,11 +4,11 @@ import type { OpenOptions } from '../routing/flex-race.js';
 import { createInProcessStats } from '../routing/stats.js';
 import type { TierPlan } from '../routing/tier-plan.js';
 import { FakeClock } from './fake-clock.js';
-import { FakeProvider } from './fake-provider.js';
+import { FakeProvider, type TierScripts, type TierWarnings } from './fake-provider.js';
 
-export function raceSetup(scripts: ConstructorParameters<typeof FakeProvider>[0], plan: TierPlan) {
+export function raceSetup(scripts: TierScripts, plan: TierPlan, warnings: TierWarnings = {}) {
   const clock = new FakeClock();
-  const provider = new FakeProvider(scripts);
+  const provider = new FakeProvider(scripts, 'openai', warnings);
   const client = new AbortController();
   const stats = createInProcessStats({ now: () => clock.now() });
   const options: OpenOptions = {

@@ -22,11 +22,12 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = (requestId: string, status: string, outputTokens = 0): UsageRow => ({
+const row = (requestId: string, status: UsageRow['status'], outputTokens = 0): UsageRow => ({
   requestId, orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai', model: 'gpt-5-mini',
   startWithin: '00h-00m-30s', servedTier: status === 'completed' ? 'flex' : null, route: 'flex_admitted', status,
   errorCode: null, admissionMs: null, firstByteMs: null, durationMs: null, inputTokens: 0, cachedTokens: 0,
   outputTokens, reasoningTokens: 0, costUsd: 0, standardCostUsd: 0, savingUsd: 0, createdAt: '2026-11-26T12:00:00.000Z',
+  warnings: [],
 });
 
 /** A gateway on this host whose process is gone: its id is well above the kernel's pid limit. */
@@ -83,6 +84,17 @@ describe('ledger crash journal', () => {
     expect((await replayJournals(dbPath, store, { warn: (fields) => warnings.push(fields) })).replayed).toBe(1);
     expect(await statuses()).toEqual([['a', 'completed']]);
     expect(warnings).toEqual([{ journal: path, lines: 2 }]);
+  });
+
+  it('replays rows journaled before rows had warnings, as rows without any; keeps the warnings of newer ones', async () => {
+    const header = deadHere();
+    const { warnings: _none, ...old } = row('a', 'completed', 1);
+    const warned = { ...row('b', 'completed', 2), warnings: [{ code: 'sampling_dropped', field: 'temperature', message: 'not sent' }] };
+    writeFileSync(journalPath(dbPath, header), `${JSON.stringify(header)}\n${JSON.stringify(old)}\n${JSON.stringify(warned)}\n`);
+    expect((await replayJournals(dbPath, store)).replayed).toBe(2);
+    const rows = new Map((await store.queryUsage({})).map((r) => [r.requestId, r.warnings]));
+    expect(rows.get('a')).toEqual([]);
+    expect(rows.get('b')).toEqual(warned.warnings);
   });
 
   it('leaves alone journals that may have a live writer (a running process here, a fresh one from another host) and those of this process', async () => {
@@ -155,8 +167,8 @@ describe('ledger crash journal', () => {
 });
 
 describe('ledger with its journal', () => {
-  const start = (requestId: string) => ({ requestId, orgId: 'org', keyId: 'key', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini', startWithin: '00h-00m-30s' });
-  const done = { status: 'completed' as const, servedTier: 'flex' as const, route: 'flex_admitted', errorCode: null, admissionMs: 700, firstByteMs: 710, durationMs: 900, usage: null };
+  const start = (requestId: string) => ({ requestId, orgId: 'org', keyId: 'key', surface: 'responses' as const, provider: 'openai' as const, model: 'gpt-5-mini', startWithin: '00h-00m-30s' });
+  const done = { status: 'completed' as const, servedTier: 'flex' as const, route: 'flex_admitted' as const, errorCode: null, admissionMs: 700, firstByteMs: 710, durationMs: 900, usage: null, warnings: [] };
 
   it('journals rows before the store; a commit empties the journal; a clean close removes it', async () => {
     const header = deadHere();

@@ -130,19 +130,21 @@ function writerState(header: JournalHeader, touchedMs: number, own: JournalHeade
   return openHere.has(header.id) ? 'ours' : processState(header, touchedMs, own);
 }
 
+/** `warnings` may be absent: journals written before the field existed are replayed too. */
 const ROW_FIELDS = {
   requestId: 'string', orgId: 'string', keyId: 'string', surface: 'string', provider: 'string', model: 'string',
   startWithin: 'string', servedTier: 'string?', route: 'string', status: 'string', errorCode: 'string?',
   admissionMs: 'number?', firstByteMs: 'number?', durationMs: 'number?', inputTokens: 'number', cachedTokens: 'number',
   outputTokens: 'number', reasoningTokens: 'number', costUsd: 'number', standardCostUsd: 'number', savingUsd: 'number',
-  createdAt: 'string',
-} as const satisfies Record<keyof UsageRow, 'string' | 'string?' | 'number' | 'number?'>;
+  createdAt: 'string', warnings: 'array?',
+} as const satisfies Record<keyof UsageRow, 'string' | 'string?' | 'number' | 'number?' | 'array?'>;
 
-function isUsageRow(value: unknown): value is UsageRow {
+function isUsageRow(value: unknown): value is Omit<UsageRow, 'warnings'> & { warnings?: UsageRow['warnings'] } {
   if (typeof value !== 'object' || value === null) return false;
   const row = value as Record<string, unknown>;
   return Object.entries(ROW_FIELDS).every(([field, type]) => {
     const v = row[field];
+    if (type === 'array?') return v === undefined || Array.isArray(v);
     if (type.endsWith('?') && v === null) return true;
     return typeof v === type.replace('?', '');
   });
@@ -210,7 +212,7 @@ export async function replayJournals(dbPath: string, store: Pick<Store, 'recover
         if (line === '') continue;
         try {
           const row: unknown = JSON.parse(line);
-          if (isUsageRow(row)) rows.set(row.requestId, asRecovered(row));
+          if (isUsageRow(row)) rows.set(row.requestId, asRecovered({ ...row, warnings: row.warnings ?? [] }));
           else torn++;
         } catch {
           torn++;

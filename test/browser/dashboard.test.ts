@@ -123,8 +123,11 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     await client.responses.create({ model: 'gpt-5-mini', input: 'standard one', start_within: 'default' } as OpenAI.Responses.ResponseCreateParamsNonStreaming);
     await h.gateway.deps.ledger.flush();
     await page.selectOption('#range-select', 'hour');
+    // Changing the range redraws only the chart; wait for the refresh to have loaded every panel.
+    const loadedBefore = await page.getAttribute('body', 'data-loaded');
     await page.click('#refresh');
-    await expect.poll(() => page.getAttribute('#savings-chart', 'data-points')).toBe('1');
+    await expect.poll(() => page.getAttribute('body', 'data-loaded')).not.toBe(loadedBefore);
+    expect(await page.getAttribute('#savings-chart', 'data-points')).toBe('1');
     expect(Number(await page.getAttribute('#savings-chart', 'data-total-saving'))).toBeGreaterThan(0);
     expect(await page.$('#savings-chart canvas')).not.toBeNull();
     expect(await page.textContent('#kpi-flex')).toBe('85.7 %');

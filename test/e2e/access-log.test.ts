@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import pino from 'pino';
 import type { UsageRow } from '../../src/store/store.js';
 import type { Harness } from './harness.js';
-import { post, startHarness } from './harness.js';
+import { learnStandardFinish, post, startHarness } from './harness.js';
 
 type Line = Record<string, unknown>;
 const lines: Line[] = [];
@@ -24,6 +24,8 @@ let h: Harness;
 let client: OpenAI;
 beforeAll(async () => {
   h = await startHarness({ gateway: { log } });
+  await learnStandardFinish(h, 'gpt-5-mini');
+  await learnStandardFinish(h, 'gpt-5-nano');
   client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {

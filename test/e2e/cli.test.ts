@@ -170,9 +170,10 @@ describe('flexinference usage', () => {
     const store = openSqliteStore(join(dir, 'cli.db'));
     const org = await store.ensureOrganization('acme');
     const row = {
-      orgId: org.id, keyId: 'k', surface: 'responses', provider: 'openai' as const, model: 'gpt-5-mini',
-      startWithin: '00h-00m-30s', status: 'completed', errorCode: null, admissionMs: 700, firstByteMs: 710,
+      orgId: org.id, keyId: 'k', surface: 'responses' as const, provider: 'openai' as const, model: 'gpt-5-mini',
+      startWithin: '00h-00m-30s', status: 'completed' as const, errorCode: null, admissionMs: 700, firstByteMs: 710,
       durationMs: 900, inputTokens: 1000, cachedTokens: 0, outputTokens: 500, reasoningTokens: 0, createdAt: new Date().toISOString(),
+      warnings: [],
     };
     await store.upsertUsage([
       { ...row, requestId: 'a', servedTier: 'flex', route: 'flex_admitted', costUsd: 0.001, standardCostUsd: 0.002, savingUsd: 0.001 },

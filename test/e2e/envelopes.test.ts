@@ -347,7 +347,7 @@ describe('/v1/messages field rules', () => {
       },
       /citations/,
     ],
-    ['a server tool', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, /server tools/],
+    ['a server tool', { tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }, /server tools/],
     ['an unknown content block type', { messages: [{ role: 'user', content: [{ type: 'hologram' }] }] }, /^`messages\.0\.content\.0\.type`: .*"hologram"/],
     ['an unknown top-level field', { container: 'abc' }, /`container`/],
   ])('unsupported_parameter: %s', async (_label, extra, message) => {
@@ -407,7 +407,7 @@ describe('/v1/interactions field rules', () => {
     ['generation_config.top_k', { generation_config: { top_k: 5 } }, /generation_config\.top_k/],
     ['previous_interaction_id (stateless)', { previous_interaction_id: 'v1_abc' }, /previous_interaction_id/],
     ['background: true', { background: true }, /background/],
-    ['a built-in Google tool', { tools: [{ type: 'google_search' }] }, /built-in Google tool/],
+    ['a built-in Google tool', { tools: [{ type: 'code_execution' }] }, /built-in Google tool/],
     ['audio output', { response_modalities: ['audio'] }, /"audio" output/],
     ['an unknown top-level field', { temperature: 0.5 }, /`temperature`/],
   ])('unsupported_parameter: %s', async (_label, extra, message) => {

@@ -2,12 +2,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { learnStandardFinish, startHarness } from './harness.js';
 
 let h: Harness;
 let client: OpenAI;
 beforeAll(async () => {
   h = await startHarness();
+  await learnStandardFinish(h, 'gpt-5-mini');
   client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -94,5 +95,28 @@ describe('flex race end to end', () => {
     await expect.poll(() => h.emulator.requests[n]?.outcome).toBe('aborted');
     await new Promise((r) => setTimeout(r, 3_500));
     expect(tiersSent(n)).toEqual(['flex']);
+  });
+});
+
+describe('before any standard finish time is known', () => {
+  it('a non-streamed 5 s window goes straight to standard until eight answers are learned; a stream races from the start', async () => {
+    const fresh = await startHarness({ gateway: { random: () => 0.99 } });
+    try {
+      const c = new OpenAI({ apiKey: fresh.key, baseURL: `${fresh.url}/v1`, maxRetries: 0 });
+      // The cautious default finish (p99.9 6 s) does not fit 5 s, and nothing says flex is admitted.
+      const first = await c.responses.create(body('first')).withResponse();
+      expect(first.response.headers.get('x-flexinference-route')).toBe('flex_skipped_predicted_miss');
+      expect(first.data.service_tier).toBe('default');
+      // A stream's reserve is standard's start (3 s before data), so it races.
+      const streamed = await c.responses.create({ ...body('streamed'), stream: true }).withResponse();
+      for await (const event of streamed.data) void event;
+      expect(streamed.response.headers.get('x-flexinference-route')).toBe('flex_admitted');
+      await learnStandardFinish(fresh, 'gpt-5-mini');
+      const learned = await c.responses.create(body('learned')).withResponse();
+      expect(learned.response.headers.get('x-flexinference-route')).toBe('flex_admitted');
+      expect(learned.data.service_tier).toBe('flex');
+    } finally {
+      await fresh.close();
+    }
   });
 });

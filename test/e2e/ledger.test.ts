@@ -5,12 +5,13 @@ import { costUsd } from '../../src/usage/ledger.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { UsageRow } from '../../src/store/store.js';
 import type { Harness } from './harness.js';
-import { post, startHarness } from './harness.js';
+import { learnStandardFinish, post, startHarness } from './harness.js';
 
 let h: Harness;
 let client: OpenAI;
 beforeAll(async () => {
   h = await startHarness();
+  await learnStandardFinish(h, 'gpt-5-mini');
   client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {

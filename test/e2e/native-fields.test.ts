@@ -79,3 +79,79 @@ describe('OpenAI-native Responses fields', () => {
     expect((res as unknown as { store: boolean }).store).toBe(true);
   });
 });
+
+describe('OpenAI-native Chat Completions fields', () => {
+  const chatNative = {
+    verbosity: 'low',
+    prompt_cache_key: 'tenant-42',
+    prompt_cache_retention: '24h',
+    moderation: { model: 'omni-moderation-latest' },
+    store: true,
+  } as const;
+
+  it('reach an OpenAI model in their Responses spelling, beside the translated fields', async () => {
+    const res = await client.chat.completions.create({
+      model: 'gpt-5-mini',
+      messages: [{ role: 'user', content: 'Hello' }],
+      response_format: { type: 'json_object' },
+      ...chatNative,
+      start_within: 'default',
+    } as never);
+    expect((res as OpenAI.Chat.ChatCompletion).choices[0]!.finish_reason).toBe('stop');
+    expect(lastUpstream()).toMatchObject({
+      text: { format: { type: 'json_object' }, verbosity: 'low' },
+      prompt_cache_key: 'tenant-42',
+      prompt_cache_retention: '24h',
+      moderation: { model: 'omni-moderation-latest' },
+      store: true,
+    });
+    expect(lastUpstream()).not.toHaveProperty('verbosity');
+  });
+
+  it('pass through on a streamed request too, and defaults send nothing extra', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gpt-5-mini',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: true,
+      verbosity: 'high',
+      prompt_cache_key: 'tenant-7',
+      start_within: 'default',
+    } as never);
+    let text = '';
+    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.Chat.ChatCompletionChunk>) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    expect(lastUpstream()).toMatchObject({ text: { verbosity: 'high' }, prompt_cache_key: 'tenant-7', store: false });
+
+    await client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], verbosity: 'medium', store: false, start_within: 'default' } as never);
+    expect(lastUpstream()).not.toHaveProperty('text');
+    expect(lastUpstream()).not.toHaveProperty('prompt_cache_key');
+    expect(lastUpstream().store).toBe(false);
+  });
+
+  it.each([
+    ['claude-haiku-4-5', 'Anthropic', { verbosity: 'low' }, 'verbosity'],
+    ['gemini-2.5-flash', 'Gemini', { prompt_cache_key: 'tenant-42' }, 'prompt_cache_key'],
+    ['claude-haiku-4-5', 'Anthropic', { store: true }, 'store'],
+  ])('are refused for %s, naming %s and the field, in the Chat error envelope', async (model, provider, extra, param) => {
+    const before = h.emulator.requests.length;
+    const err: unknown = await client.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 100, ...extra, start_within: 'default' } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const apiErr = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(apiErr.code).toBe('unsupported_parameter');
+    expect(apiErr.param).toBe(param);
+    expect(apiErr.message).toContain(`\`${param}\` is a feature of OpenAI`);
+    expect(apiErr.message).toContain(provider);
+    expect(h.emulator.requests.length).toBe(before);
+  });
+
+  it('fields the Responses API lacks stay refused for OpenAI models as well', async () => {
+    const err: unknown = await client.chat.completions
+      .create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], seed: 7, start_within: 'default' } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('seed');
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('Responses API');
+  });
+});

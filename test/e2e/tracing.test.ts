@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import OpenAI from 'openai';
 import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { learnStandardFinish, startHarness } from './harness.js';
 import type { CollectedSpan, Receiver } from './otlp-receiver.js';
 import { startReceiver } from './otlp-receiver.js';
 
@@ -26,6 +26,8 @@ describe.each(['http/json', 'http/protobuf'])('traces over OTLP %s', (protocol) 
     } finally {
       vi.unstubAllEnvs();
     }
+    await learnStandardFinish(h, 'gpt-5-mini');
+    await learnStandardFinish(h, 'gpt-5-nano');
     client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ interface Conversation {
   lastUserText: string;
   chars: number;
   hasImage: boolean;
+  hasDocument: boolean;
   endsWithToolResult: boolean;
 }
 
@@ -27,7 +28,7 @@ function blockChars(block: JsonObject): number {
 }
 
 function readMessages(messages: JsonObject[]): Conversation {
-  const conv: Conversation = { lastUserText: '', chars: 0, hasImage: false, endsWithToolResult: false };
+  const conv: Conversation = { lastUserText: '', chars: 0, hasImage: false, hasDocument: false, endsWithToolResult: false };
   for (const m of messages) {
     const blocks: JsonObject[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : objects(m.content);
     let text = '';
@@ -38,6 +39,7 @@ function readMessages(messages: JsonObject[]): Conversation {
     if (m.role === 'user' && text !== '') {
       conv.lastUserText = text;
       conv.hasImage = blocks.some((b) => b.type === 'image');
+      conv.hasDocument = blocks.some((b) => b.type === 'document');
     }
   }
   const last = messages.at(-1);
@@ -93,6 +95,9 @@ export function readAnthropicRequest(body: JsonObject): AnthropicRequest | HttpR
     lastUserText: conv.lastUserText,
     inputChars: systemChars(body.system) + conv.chars + jsonLength(body.tools),
     hasImage: conv.hasImage,
+    hasDocument: conv.hasDocument,
+    webSearch: objects(body.tools).some((t) => typeof t.type === 'string' && t.type.startsWith('web_search_')),
+    pausesTurns: true,
     endsWithToolResult: conv.endsWithToolResult,
     tools,
     ...forcedTool(body.tool_choice),

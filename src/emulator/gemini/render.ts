@@ -3,7 +3,7 @@
 // per step step.start / step.delta / step.stop, interaction.completed, then `data: [DONE]`.
 // https://ai.google.dev/gemini-api/docs/interactions#streaming
 import type { RenderContext, Renderer } from '../dialect.js';
-import type { Finish, Reply, ReplyBlock } from '../reply.js';
+import type { Citation, Finish, Reply, ReplyBlock } from '../reply.js';
 import { estimateTokens } from '../reply.js';
 import { ALPHABETS, type Rng } from '../rng.js';
 import { rawFrame, sseFrame, type Frame } from '../sse.js';
@@ -20,6 +20,7 @@ function status(finish: Finish): string {
       return 'incomplete';
     case 'stop':
     case 'refusal':
+    case 'pause': // never drawn for Gemini (Ask.pausesTurns is Anthropic's)
       return 'completed';
   }
 }
@@ -67,6 +68,23 @@ function parseArgs(args: string): unknown {
   }
 }
 
+/**
+ * Grounding with Google Search as Interactions steps: the call with its queries, then the result
+ * (Google's search suggestions widget). The sources come back as the answer's url_citation
+ * annotations, with offsets in UTF-8 bytes.
+ */
+function searchSteps(block: ReplyBlock & { kind: 'search' }, ids: StepIds): [Record<string, unknown>, Record<string, unknown>] {
+  return [
+    { type: 'google_search_call', id: ids.callId, arguments: { queries: [block.query] }, search_type: 'web_search' },
+    { type: 'google_search_result', call_id: ids.callId, result: [{ search_suggestions: `<div class="search-suggestions">${block.query}</div>` }] },
+  ];
+}
+
+function citations(text: string, cites: readonly Citation[] | undefined): Record<string, unknown>[] {
+  const bytes = (index: number): number => Buffer.byteLength(text.slice(0, index), 'utf8');
+  return (cites ?? []).map((c) => ({ type: 'url_citation', url: c.url, title: c.title, start_index: bytes(c.start), end_index: bytes(c.end) }));
+}
+
 export function createGeminiRenderer(request: GeminiRequest, ctx: RenderContext): Renderer {
   const { rng } = ctx;
   const { ask } = request;
@@ -83,13 +101,22 @@ export function createGeminiRenderer(request: GeminiRequest, ctx: RenderContext)
         frames.push(delta({ signature: ids.signature, type: 'thought_signature' }, block.tokens));
         return [...frames, event('step.stop', { index })];
       }
+      case 'search':
+        // Handled by searchFrames: a search is two steps.
+        return [];
+      // OpenAI's code interpreter; only the OpenAI request reader offers it (and `answer` skips it).
+      case 'code':
+        return [];
       case 'text':
-      case 'refusal':
+      case 'refusal': {
+        const annotations = block.kind === 'text' ? citations(block.text, block.citations) : [];
         return [
           start({ type: 'model_output' }),
           ...groupChunks(block.chunks).map((text) => delta({ text, type: 'text' }, estimateTokens(text))),
+          ...(annotations.length > 0 ? [delta({ annotations, type: 'text_annotation_delta' }, 0)] : []),
           event('step.stop', { index }),
         ];
+      }
       case 'tool_call':
         return [
           start({ id: ids.callId, signature: '', type: 'function_call', name: block.name, arguments: {} }),
@@ -105,9 +132,14 @@ export function createGeminiRenderer(request: GeminiRequest, ctx: RenderContext)
         return request.summaries
           ? { signature: ids.signature, summary: [{ type: 'text', text: block.text }], type: 'thought' }
           : { signature: ids.signature, type: 'thought' };
+      case 'search':
+      case 'code':
+        return {};
       case 'text':
-      case 'refusal':
-        return { content: [{ text: block.text, type: 'text' }], type: 'model_output' };
+      case 'refusal': {
+        const annotations = block.kind === 'text' ? citations(block.text, block.citations) : [];
+        return { content: [{ text: block.text, type: 'text', ...(annotations.length > 0 ? { annotations } : {}) }], type: 'model_output' };
+      }
       case 'tool_call':
         return { id: ids.callId, type: 'function_call', name: block.name, arguments: parseArgs(block.arguments) };
     }
@@ -134,12 +166,24 @@ export function createGeminiRenderer(request: GeminiRequest, ctx: RenderContext)
       event('interaction.status_update', { interaction_id: id, status: 'in_progress' }),
     ],
     answer(reply) {
-      const frames = reply.blocks.flatMap((b, i) => stepFrames(b, i, stepIds(rng)));
+      let index = 0;
+      const frames = reply.blocks.flatMap((b) => {
+        const ids = stepIds(rng);
+        if (b.kind === 'code') return [];
+        if (b.kind !== 'search') return stepFrames(b, index++, ids);
+        const [call, result] = searchSteps(b, ids);
+        const at = index;
+        index += 2;
+        return [
+          event('step.start', { index: at, step: call }), event('step.stop', { index: at }),
+          event('step.start', { index: at + 1, step: result }), event('step.stop', { index: at + 1 }),
+        ];
+      });
       frames.push(event('interaction.completed', { interaction: interaction(reply) }), DONE);
       return frames;
     },
     failurePoint: (frames) => Math.max(1, Math.floor(frames.length / 2)),
     failure: () => [sseFrame('error', GEMINI_STREAM_ERROR)],
-    body: (reply) => interaction(reply, reply.blocks.map((b) => step(b, stepIds(rng)))),
+    body: (reply) => interaction(reply, reply.blocks.flatMap((b) => (b.kind === 'search' ? searchSteps(b, stepIds(rng)) : b.kind === 'code' ? [] : [step(b, stepIds(rng))]))),
   };
 }

@@ -21,13 +21,14 @@ interface Conversation {
   lastUserText: string;
   chars: number;
   hasImage: boolean;
+  hasDocument: boolean;
   endsWithToolResult: boolean;
 }
 
-function readContents(contents: JsonObject[]): { text: string; image: boolean; chars: number } {
+function readContents(contents: JsonObject[]): { text: string; image: boolean; document: boolean; chars: number } {
   const texts = contents.map((c) => str(c.text) ?? '').filter((t) => t !== '');
   const text = texts.join('\n');
-  return { text, image: contents.some((c) => c.type === 'image'), chars: text.length };
+  return { text, image: contents.some((c) => c.type === 'image'), document: contents.some((c) => c.type === 'document'), chars: text.length };
 }
 
 function contentsOf(value: unknown): JsonObject[] {
@@ -41,11 +42,12 @@ function userTurn(conv: Conversation, contents: JsonObject[]): void {
   if (read.text !== '') {
     conv.lastUserText = read.text;
     conv.hasImage = read.image;
+    conv.hasDocument = read.document;
   }
 }
 
 function readInput(input: unknown): Conversation {
-  const conv: Conversation = { lastUserText: '', chars: 0, hasImage: false, endsWithToolResult: false };
+  const conv: Conversation = { lastUserText: '', chars: 0, hasImage: false, hasDocument: false, endsWithToolResult: false };
   const items = contentsOf(input);
   if (items.every((i) => CONTENT_TYPES.has(String(i.type)))) {
     userTurn(conv, items);
@@ -93,7 +95,7 @@ export function readGeminiRequest(body: JsonObject): GeminiRequest | HttpReply {
   if (model === undefined || model === '') return GEMINI_ERRORS.invalid('model is required.');
   if (body.input === undefined) return GEMINI_ERRORS.invalid('input is required.');
   const tier = str(body.service_tier) ?? 'standard';
-  const tierClass = TIERS[tier];
+  const tierClass = Object.hasOwn(TIERS, tier) ? TIERS[tier] : undefined;
   if (!tierClass) return GEMINI_ERRORS.invalid(`Invalid value at 'service_tier' ("${tier}"): expected one of flex, standard, priority.`);
   const config = isObject(body.generation_config) ? body.generation_config : {};
   const conv = readInput(body.input);
@@ -107,6 +109,8 @@ export function readGeminiRequest(body: JsonObject): GeminiRequest | HttpReply {
     lastUserText: conv.lastUserText,
     inputChars: (str(body.system_instruction) ?? '').length + conv.chars + jsonLength(list(body.tools).length > 0 ? body.tools : undefined),
     hasImage: conv.hasImage,
+    hasDocument: conv.hasDocument,
+    webSearch: objects(body.tools).some((t) => t.type === 'google_search'),
     endsWithToolResult: conv.endsWithToolResult,
     tools: readTools(body.tools),
     ...forcedTool(config.tool_choice),

@@ -22,7 +22,7 @@ export const openAIDialect: Dialect = {
     if (isHttpReply(request)) return request;
     return {
       ask: request.ask,
-      ...(request.lateRejection ? { lateRejection: request.lateRejection } : {}),
+      ...(request.lateRefusal ? { lateRefusal: request.lateRefusal } : {}),
       render: (ctx) => createOpenAIRenderer(request, ctx),
     };
   },

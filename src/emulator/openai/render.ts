@@ -10,6 +10,7 @@ import { sseFrame, type Frame } from '../sse.js';
 import { OPENAI_ERRORS, type OpenAIErrorFields } from './errors.js';
 import type { OpenAIRequest } from './request.js';
 import {
+  annotations,
   finalItem,
   finalStatus,
   incompleteDetails,
@@ -35,6 +36,8 @@ function itemIds(block: ReplyBlock, rng: Rng): ItemIds {
     itemId: hexId(itemPrefix(block), rng),
     callId: `call_${rng.chars(ALPHABETS.ALNUM, 24)}`,
     encryptedContent: `gAAAAAB${rng.chars(ALPHABETS.BASE64URL, 480)}=`,
+    // Drawn only for code items, so the ids of every other answer stay as they were for a seed.
+    containerId: block.kind === 'code' ? hexId('cntr', rng) : '',
   };
 }
 
@@ -43,7 +46,7 @@ export function createOpenAIRenderer(request: OpenAIRequest, ctx: RenderContext)
   const id = hexId('resp', rng);
   const createdAt = Math.floor(ctx.receivedAt / 1000);
   const state: StreamState = { seq: 0 };
-  const opts = { includeEncrypted: request.includeEncrypted, summaryRequested: request.summaryRequested };
+  const opts = { includeEncrypted: request.includeEncrypted, includeCodeOutputs: request.includeCodeOutputs, summaryRequested: request.summaryRequested };
 
   const response = (status: ResponseStatus, extra: { output?: unknown[]; usage?: unknown; error?: unknown; incomplete?: unknown; billing?: boolean } = {}): Record<string, unknown> =>
     responseObject({
@@ -75,6 +78,12 @@ export function createOpenAIRenderer(request: OpenAIRequest, ctx: RenderContext)
         if (opts.summaryRequested) frames.push(...summaryFrames(block, at));
         frames.push(event('response.output_item.done', { output_index: index, item: done }, block.tokens));
         return frames;
+      case 'search':
+        frames.push(event('response.web_search_call.in_progress', at), event('response.web_search_call.searching', at), event('response.web_search_call.completed', at));
+        break;
+      case 'code':
+        frames.push(...codeFrames(block, index, ids.itemId));
+        break;
       case 'text':
       case 'refusal':
         frames.push(...contentFrames(block, at));
@@ -101,6 +110,18 @@ export function createOpenAIRenderer(request: OpenAIRequest, ctx: RenderContext)
     return frames;
   }
 
+  /** As in OpenAI's recorded code interpreter streams, whose events put `output_index` before `item_id`. */
+  function codeFrames(block: ReplyBlock & { kind: 'code' }, index: number, itemId: string): Frame[] {
+    const at = { output_index: index, item_id: itemId };
+    return [
+      event('response.code_interpreter_call.in_progress', at),
+      ...block.chunks.map((delta) => event('response.code_interpreter_call_code.delta', { ...at, delta, ...obfuscation(delta) }, estimateTokens(delta))),
+      event('response.code_interpreter_call_code.done', { ...at, code: block.code }),
+      event('response.code_interpreter_call.interpreting', at),
+      event('response.code_interpreter_call.completed', at),
+    ];
+  }
+
   function contentFrames(block: ReplyBlock & { kind: 'text' | 'refusal' }, at: Record<string, unknown>): Frame[] {
     const part = { ...at, content_index: 0 };
     if (block.kind === 'refusal') {
@@ -114,8 +135,12 @@ export function createOpenAIRenderer(request: OpenAIRequest, ctx: RenderContext)
     for (const delta of block.chunks) {
       frames.push(event('response.output_text.delta', { ...part, delta, logprobs: [], ...obfuscation(delta) }, estimateTokens(delta)));
     }
+    const cited = annotations(block);
+    cited.forEach((annotation, annotationIndex) => {
+      frames.push(event('response.output_text.annotation.added', { ...part, annotation_index: annotationIndex, annotation }));
+    });
     frames.push(event('response.output_text.done', { ...part, text: block.text, logprobs: [] }));
-    frames.push(event('response.content_part.done', { ...part, part: { type: 'output_text', annotations: [], logprobs: [], text: block.text } }));
+    frames.push(event('response.content_part.done', { ...part, part: { type: 'output_text', annotations: cited, logprobs: [], text: block.text } }));
     return frames;
   }
 

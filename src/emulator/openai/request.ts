@@ -34,10 +34,12 @@ export interface OpenAIRequest {
   ask: Ask;
   echo: OpenAIEcho;
   includeEncrypted: boolean;
+  /** `include: ["code_interpreter_call.outputs"]`: code interpreter items list their logs. */
+  includeCodeOutputs: boolean;
   summaryRequested: boolean;
   obfuscate: boolean;
   /** A refusal that arrives after the lifecycle events (flex on a model without flex). */
-  lateRejection?: HttpReply;
+  lateRefusal?: HttpReply;
 }
 
 const TIERS: Record<string, { tier: string; tierClass: TierClass }> = {
@@ -101,6 +103,12 @@ function readInput(input: unknown): Conversation {
   }
   conv.endsWithToolResult = items.at(-1)?.type === 'function_call_output';
   return conv;
+}
+
+/** The last user message carries an `input_file` part. */
+function hasDocument(input: unknown): boolean {
+  const last = objects(input).findLast((item) => item.role === 'user');
+  return last !== undefined && objects(last.content).some((c) => c.type === 'input_file');
 }
 
 function readTools(tools: unknown): { ask: AskTool[]; echo: unknown[] } {
@@ -170,7 +178,7 @@ export function readOpenAIRequest(body: JsonObject): OpenAIRequest | HttpReply {
   if (model === undefined || model === '') return OPENAI_ERRORS.missingParam('model');
   if (body.input === undefined && body.previous_response_id === undefined) return OPENAI_ERRORS.missingParam('input');
   const rawTier = str(body.service_tier) ?? 'auto';
-  const tier = TIERS[rawTier];
+  const tier = Object.hasOwn(TIERS, rawTier) ? TIERS[rawTier] : undefined;
   if (!tier) {
     return OPENAI_ERRORS.invalidValue('service_tier', `Invalid value: '${rawTier}'. Supported values are: 'auto', 'default', 'flex', 'scale', and 'priority'.`);
   }
@@ -191,6 +199,9 @@ export function readOpenAIRequest(body: JsonObject): OpenAIRequest | HttpReply {
     lastUserText: conv.lastUserText,
     inputChars: instructions.length + conv.chars + jsonLength(body.tools === undefined ? undefined : tools.ask),
     hasImage: conv.hasImage,
+    hasDocument: hasDocument(body.input),
+    webSearch: objects(body.tools).some((t) => typeof t.type === 'string' && t.type.startsWith('web_search')),
+    codeInterpreter: objects(body.tools).some((t) => t.type === 'code_interpreter'),
     endsWithToolResult: conv.endsWithToolResult,
     tools: tools.ask,
     ...forcedTool(body.tool_choice),
@@ -203,8 +214,9 @@ export function readOpenAIRequest(body: JsonObject): OpenAIRequest | HttpReply {
     ask,
     echo: echoFor(body, tools.echo, wants),
     includeEncrypted: include.includes('reasoning.encrypted_content'),
+    includeCodeOutputs: include.includes('code_interpreter_call.outputs'),
     summaryRequested: summary !== undefined,
     obfuscate: streamOptions.include_obfuscation !== false,
   };
-  return tier.tierClass === 'flex' && hasNoFlex(model) ? { ...request, lateRejection: OPENAI_ERRORS.flexUnsupported(model) } : request;
+  return tier.tierClass === 'flex' && hasNoFlex(model) ? { ...request, lateRefusal: OPENAI_ERRORS.flexUnsupported(model) } : request;
 }

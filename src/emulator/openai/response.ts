@@ -81,10 +81,13 @@ export interface ItemIds {
   itemId: string;
   callId: string;
   encryptedContent: string;
+  /** The code interpreter's container (`cntr_…`). */
+  containerId: string;
 }
 
 export interface ItemOptions {
   includeEncrypted: boolean;
+  includeCodeOutputs: boolean;
   summaryRequested: boolean;
 }
 
@@ -93,8 +96,12 @@ export function finalItem(block: ReplyBlock, ids: ItemIds, status: 'completed' |
   switch (block.kind) {
     case 'reasoning':
       return reasoningItem(ids, opts, opts.summaryRequested ? [{ type: 'summary_text', text: block.text }] : []);
+    case 'search':
+      return searchItem(block, ids, 'completed');
+    case 'code':
+      return codeItem(ids, 'completed', block.code, opts.includeCodeOutputs ? [{ type: 'logs', logs: block.logs }] : null);
     case 'text':
-      return messageItem(ids, status, [{ type: 'output_text', annotations: [], logprobs: [], text: block.text }]);
+      return messageItem(ids, status, [{ type: 'output_text', annotations: annotations(block), logprobs: [], text: block.text }]);
     case 'refusal':
       return messageItem(ids, status, [{ type: 'refusal', refusal: block.text }]);
     case 'tool_call':
@@ -107,12 +114,35 @@ export function initialItem(block: ReplyBlock, ids: ItemIds, opts: ItemOptions):
   switch (block.kind) {
     case 'reasoning':
       return reasoningItem(ids, opts, []);
+    case 'search':
+      return { id: ids.itemId, type: 'web_search_call', status: 'in_progress' };
+    case 'code':
+      return codeItem(ids, 'in_progress', '', opts.includeCodeOutputs ? [] : null);
     case 'text':
     case 'refusal':
       return messageItem(ids, 'in_progress', []);
     case 'tool_call':
       return { id: ids.itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: ids.callId, name: block.name };
   }
+}
+
+/** https://platform.openai.com/docs/guides/tools-web-search (the web_search_call output item) */
+function searchItem(block: ReplyBlock & { kind: 'search' }, ids: ItemIds, status: string): Record<string, unknown> {
+  return { id: ids.itemId, type: 'web_search_call', status, action: { type: 'search', query: block.query, sources: block.results.map((r) => ({ type: 'url', url: r.url })) } };
+}
+
+/**
+ * https://platform.openai.com/docs/guides/tools-code-interpreter (ResponseCodeInterpreterToolCall),
+ * fields in the order of OpenAI's recorded streams; `outputs` is null unless the request includes
+ * `code_interpreter_call.outputs`.
+ */
+function codeItem(ids: ItemIds, status: string, code: string, outputs: unknown[] | null): Record<string, unknown> {
+  return { id: ids.itemId, type: 'code_interpreter_call', status, code, container_id: ids.containerId, outputs };
+}
+
+/** `url_citation` annotations, offsets in characters of the text. */
+export function annotations(block: ReplyBlock & { kind: 'text' }): Record<string, unknown>[] {
+  return (block.citations ?? []).map((c) => ({ type: 'url_citation', end_index: c.end, start_index: c.start, title: c.title, url: c.url }));
 }
 
 function reasoningItem(ids: ItemIds, opts: ItemOptions, summary: unknown[]): Record<string, unknown> {
@@ -129,6 +159,10 @@ export function itemPrefix(block: ReplyBlock): string {
   switch (block.kind) {
     case 'reasoning':
       return 'rs';
+    case 'search':
+      return 'ws';
+    case 'code':
+      return 'ci';
     case 'text':
     case 'refusal':
       return 'msg';

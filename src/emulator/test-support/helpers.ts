@@ -1,22 +1,14 @@
 // Shared by the emulator's tests: recorded fixtures, a minimal SSE reader and HTTP helpers.
-import { readFileSync } from 'node:fs';
+import * as recorded from '../../test-support/fixtures.js';
 import { isObject, type JsonObject } from '../json.js';
-
-export function fixtureText(relative: string): string {
-  return readFileSync(new URL(`../../../test/fixtures/${relative}`, import.meta.url), 'utf8');
-}
 
 /** A `*.chunks.txt` fixture: one parsed SSE data object per line. */
 export function fixtureChunks(relative: string): JsonObject[] {
-  return fixtureText(relative)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown)
-    .filter(isObject);
+  return recorded.fixtureChunks(relative).filter(isObject);
 }
 
 export function fixtureJson(relative: string): JsonObject {
-  const value = JSON.parse(fixtureText(relative)) as unknown;
+  const value = recorded.fixtureJson(relative);
   if (!isObject(value)) throw new Error(`${relative} is not a JSON object`);
   return value;
 }
@@ -87,7 +79,7 @@ export function jsonOf(posted: Posted): JsonObject {
 
 /** The raw SSE bytes of a VCR cassette's first streamed response (`body.string: |+` block). */
 export function cassetteSse(relative: string): string {
-  const text = fixtureText(relative);
+  const text = recorded.fixtureText(relative);
   const start = text.indexOf('string: |+\n');
   if (start === -1) throw new Error(`${relative} has no streamed body`);
   const lines: string[] = [];

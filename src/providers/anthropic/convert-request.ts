@@ -1,14 +1,11 @@
 // Canonical request + tier → Anthropic Messages request body (always streamed).
 // https://platform.claude.com/docs/en/api/messages
-import type {
-  CanonicalRequest,
-  FunctionTool,
-  OutputFormat,
-  RequestedTier,
-  ToolChoice,
-} from '../../canonical/types.js';
+import type { FunctionTool, OutputFormat, RequestedTier, ToolChoice } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
-import { convertInput } from './convert-messages.js';
+import type { ConvertInput, Converted } from '../provider.js';
+import { warningList, type Warn } from '../warnings.js';
+import { convertAnthropicInput } from './convert-input.js';
+import { convertWebSearch } from './convert-web-search.js';
 import { modelTraits, type ModelTraits } from './model-traits.js';
 import { applySampling } from './sampling.js';
 import { thinkingParams } from './thinking-budget.js';
@@ -19,62 +16,57 @@ import type {
   AnthropicServiceTier,
   AnthropicTool,
   AnthropicToolChoice,
-} from './wire-types.js';
+} from './wire.js';
 
-export interface ConvertedRequest {
-  body: AnthropicMessagesBody;
-  /** Lossy translations made here; the caller appends them to `request.warnings`. */
-  warnings: string[];
-}
-
-export function convertRequest(request: CanonicalRequest, tier: RequestedTier): ConvertedRequest {
+/** Builds the upstream body, with a warning for each change made to fit the model (pure). */
+export function convertAnthropicRequest({ request, tier }: ConvertInput): Converted<AnthropicMessagesBody> {
   const maxTokens = request.maxOutputTokens;
   if (maxTokens === undefined) throw new FlexError('missing_max_tokens');
   const traits = modelTraits(request.model);
-  const input = convertInput(request.input);
-  const warnings = [...input.warnings];
+  const { warn, warnings } = warningList();
+  const input = convertAnthropicInput(request.input, warn);
 
   const body: AnthropicMessagesBody = {
     model: request.model,
     max_tokens: maxTokens,
     messages: input.messages,
     stream: true,
-    service_tier: serviceTier(tier),
+    service_tier: anthropicServiceTierFor(tier),
   };
   const system = [request.instructions ?? '', ...input.system].filter((text) => text.trim() !== '').join('\n\n');
   if (system !== '') body.system = system;
 
   const tools = request.tools ?? [];
   if (tools.length > 0) {
-    body.tools = tools.map((tool) => convertTool(tool, traits, warnings));
+    body.tools = tools.map((tool, index) => convertTool(tool, `tools[${index}]`, traits, warn));
     const choice = convertToolChoice(request.toolChoice, request.parallelToolCalls);
     if (choice) body.tool_choice = choice;
   }
+  if (request.webSearch !== undefined) body.tools = [...(body.tools ?? []), convertWebSearch(request.webSearch, warn)];
 
-  const thinking = thinkingParams({ reasoning: request.reasoning, maxTokens, traits });
-  warnings.push(...thinking.warnings);
+  const thinking = thinkingParams({ reasoning: request.reasoning, maxTokens, traits, warn });
   let effort = thinking.effort;
   if (thinking.thinking) {
     const forced = forcedToolUse(body.tool_choice);
     const unsigned = unsignedToolTurn(input.messages);
     if (forced !== undefined) {
       effort = undefined;
-      warnings.push(forced);
+      warn('thinking_disabled', 'reasoning', forced);
     } else if (unsigned === undefined) body.thinking = thinking.thinking;
-    else warnings.push(unsigned);
+    else warn('thinking_disabled', 'reasoning', unsigned);
   }
   const outputConfig: AnthropicOutputConfig = {};
   if (effort) outputConfig.effort = effort;
-  const format = convertOutputFormat(request.output, traits, warnings);
+  const format = convertOutputFormat(request.output, traits, warn);
   if (format) outputConfig.format = format;
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
 
-  applySampling(body, request, warnings);
+  applySampling(body, request, warn);
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.metadata && Object.keys(request.metadata).length > 0) {
-    warnings.push('metadata: Anthropic accepts only metadata.user_id; the other metadata keys were not sent');
+    warn('translated', 'metadata', 'Anthropic accepts only metadata.user_id; the other metadata keys were not sent.');
   }
-  return { body, warnings: [...new Set(warnings)] };
+  return { body, warnings };
 }
 
 /**
@@ -84,7 +76,7 @@ export function convertRequest(request: CanonicalRequest, tier: RequestedTier): 
  */
 function forcedToolUse(choice: AnthropicToolChoice | undefined): string | undefined {
   if (choice?.type !== 'any' && choice?.type !== 'tool') return undefined;
-  return 'reasoning: thinking was not enabled because the tool choice forces a tool call, which Anthropic does not allow while thinking is on';
+  return 'Thinking was not enabled because the tool choice forces a tool call, which Anthropic does not allow while thinking is on.';
 }
 
 /**
@@ -100,7 +92,7 @@ function unsignedToolTurn(messages: readonly AnthropicMessage[]): string | undef
   if (!last?.content.some((block) => block.type === 'tool_use')) return undefined;
   const first = last.content[0]?.type;
   if (first === 'thinking' || first === 'redacted_thinking') return undefined;
-  return 'reasoning: thinking was not enabled because the last assistant turn replays tool calls without the Anthropic thinking block that preceded them, which Anthropic requires while thinking is on';
+  return 'Thinking was not enabled because the last assistant turn replays tool calls without the Anthropic thinking block that preceded them, which Anthropic requires while thinking is on.';
 }
 
 /**
@@ -108,7 +100,7 @@ function unsignedToolTurn(messages: readonly AnthropicMessage[]): string | undef
  * when the organization has it, `standard_only` never does.
  * https://platform.claude.com/docs/en/api/service-tiers
  */
-export function serviceTier(tier: RequestedTier): AnthropicServiceTier {
+export function anthropicServiceTierFor(tier: RequestedTier): AnthropicServiceTier {
   switch (tier) {
     case 'standard':
       return 'standard_only';
@@ -122,14 +114,14 @@ export function serviceTier(tier: RequestedTier): AnthropicServiceTier {
   }
 }
 
-function convertTool(tool: FunctionTool, traits: ModelTraits, warnings: string[]): AnthropicTool {
+function convertTool(tool: FunctionTool, field: string, traits: ModelTraits, warn: Warn): AnthropicTool {
   // Anthropic requires an object schema, even for a tool without parameters.
   const schema = 'type' in tool.parameters ? tool.parameters : { type: 'object', ...tool.parameters };
   const out: AnthropicTool = { name: tool.name, input_schema: schema };
   if (tool.description !== undefined) out.description = tool.description;
   if (tool.strict === true) {
     if (traits.structuredOutputs) out.strict = true;
-    else warnings.push(`tools: strict schema validation for "${tool.name}" is not available on this model; sent without it`);
+    else warn('translated', `${field}.strict`, `Strict schema validation for "${tool.name}" is not available on this model; the tool was sent without it.`);
   }
   if (tool.eagerInputStreaming !== undefined) out.eager_input_streaming = tool.eagerInputStreaming;
   return out;
@@ -155,18 +147,18 @@ function convertToolChoice(choice: ToolChoice | undefined, parallel: boolean | u
 function convertOutputFormat(
   output: OutputFormat | undefined,
   traits: ModelTraits,
-  warnings: string[],
+  warn: Warn,
 ): AnthropicOutputConfig['format'] {
   switch (output?.type) {
     case undefined:
     case 'text':
       return undefined;
     case 'json_object':
-      warnings.push('output: Anthropic has no JSON-object mode without a schema; the format was not enforced');
+      warn('translated', 'text.format', 'Anthropic has no JSON-object mode without a schema; the format was not enforced.');
       return undefined;
     case 'json_schema':
       if (traits.structuredOutputs) return { type: 'json_schema', schema: output.schema };
-      warnings.push(`output: structured outputs are not available on this model; the schema "${output.name}" was not enforced`);
+      warn('translated', 'text.format', `Structured outputs are not available on this model; the schema "${output.name}" was not enforced.`);
       return undefined;
   }
 }

@@ -97,21 +97,19 @@ describe('createAnthropicProvider: successful streams', () => {
     expect(done[0]?.item).toMatchObject({ opaque: { provider: 'anthropic' } });
   });
 
-  it('appends translation warnings to the request', async () => {
-    upstream = await startFakeUpstream((res) => sendSse(res, chunksAsSse('anthropic-text.chunks.txt')));
-    const provider = createAnthropicProvider({ baseUrl: upstream.baseUrl });
-    const c = call({}, { output: { type: 'json_object' }, warnings: ['earlier'] });
-    await collect(provider.stream(c));
-    expect(c.request.warnings).toEqual(['earlier', expect.stringContaining('JSON-object')]);
-  });
-
-  it('does not repeat a warning the request already carries (a retried call)', async () => {
+  it("reports its conversion's warnings on the call's stream, and leaves the request unchanged", async () => {
     upstream = await startFakeUpstream((res) => sendSse(res, chunksAsSse('anthropic-text.chunks.txt')));
     const provider = createAnthropicProvider({ baseUrl: upstream.baseUrl });
     const c = call({}, { output: { type: 'json_object' } });
-    await collect(provider.stream(c));
-    await collect(provider.stream(c));
-    expect(c.request.warnings).toEqual([expect.stringContaining('JSON-object')]);
+    const before = structuredClone(c.request);
+    const first = provider.stream(c);
+    expect(first.warnings).toEqual([expect.objectContaining({ code: 'translated', field: 'text.format' })]);
+    await collect(first);
+    // A second call (a retry) converts on its own: the same warnings, once.
+    const second = provider.stream(c);
+    expect(second.warnings).toEqual(first.warnings);
+    await collect(second);
+    expect(c.request).toEqual(before);
   });
 });
 
@@ -223,7 +221,9 @@ describe('createAnthropicProvider: failures', () => {
   it('refuses the flex tier on the first next() without calling upstream', async () => {
     upstream = await startFakeUpstream((res) => sendSse(res, ''));
     const provider = createAnthropicProvider({ baseUrl: upstream.baseUrl });
-    const error = await failure(collect(provider.stream(call({ tier: 'flex' }))));
+    const stream = provider.stream(call({ tier: 'flex' }));
+    expect(stream.warnings).toEqual([]);
+    const error = await failure(collect(stream));
     expect(error.code).toBe('internal_error');
     expect(upstream.requests).toHaveLength(0);
   });

@@ -2,6 +2,7 @@
 // Shape: {"type":"error","error":{"type","message"},"request_id"}; status per type from
 // https://platform.claude.com/docs/en/api/errors
 import { type FlexError, upstreamError } from '../../errors/catalog.js';
+import { isObject } from '../json.js';
 
 const STATUS_BY_TYPE: Record<string, number> = {
   invalid_request_error: 400,
@@ -23,7 +24,7 @@ interface ParsedError {
 }
 
 /** An HTTP error answer; tolerant of empty and non-JSON bodies (proxies, load balancers). */
-export function httpError(status: number, bodyText: string): FlexError {
+export function anthropicHttpError(status: number, bodyText: string): FlexError {
   const parsed = parseErrorBody(bodyText);
   const snippet = bodyText.trim().slice(0, 200);
   const message =
@@ -32,9 +33,10 @@ export function httpError(status: number, bodyText: string): FlexError {
 }
 
 /** An `error` event inside a 200 stream: the status comes from the error type. */
-export function streamError(error: ParsedError | undefined): FlexError {
+export function anthropicStreamError(error: ParsedError | undefined): FlexError {
   const type = error?.type;
-  const status = (type === undefined ? undefined : STATUS_BY_TYPE[type]) ?? 502;
+  // Own keys only: an error type the provider invents (`constructor`) must not find Object's.
+  const status = type !== undefined && Object.hasOwn(STATUS_BY_TYPE, type) ? (STATUS_BY_TYPE[type] ?? 502) : 502;
   return build(status, type, error?.message ?? 'Anthropic sent an error event without a message.');
 }
 
@@ -50,9 +52,9 @@ function build(status: number, type: string | undefined, message: string): FlexE
 function parseErrorBody(text: string): ParsedError {
   try {
     const body: unknown = JSON.parse(text);
-    if (!isRecord(body)) return {};
+    if (!isObject(body)) return {};
     // Anthropic nests the details under `error`; some proxies answer a flat {type?, message}.
-    const inner = isRecord(body.error) ? body.error : body;
+    const inner = isObject(body.error) ? body.error : body;
     return {
       ...(typeof inner.type === 'string' && inner.type !== 'error' ? { type: inner.type } : {}),
       ...(typeof inner.message === 'string' ? { message: inner.message } : {}),
@@ -60,8 +62,4 @@ function parseErrorBody(text: string): ParsedError {
   } catch {
     return {};
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,9 @@
-// Anthropic usage → canonical usage and served tier.
+// Anthropic usage → canonical usage.
 // Anthropic's `input_tokens` EXCLUDES cache reads and cache writes
 // (https://platform.claude.com/docs/en/build-with-claude/prompt-caching#tracking-cache-performance);
 // canonical `inputTokens` includes them, so the three are summed here.
-import type { ServedTier, Usage } from '../../canonical/types.js';
-import type { AnthropicUsage } from './wire-types.js';
+import type { Usage } from '../../canonical/types.js';
+import type { AnthropicUsage } from './wire.js';
 
 /**
  * `message_start` carries the input side and a provisional output count; `message_delta` carries
@@ -19,7 +19,7 @@ export function mergeUsage(earlier: AnthropicUsage, later: AnthropicUsage | unde
   return merged;
 }
 
-export function mapUsage(usage: AnthropicUsage): Usage {
+export function mapAnthropicUsage(usage: AnthropicUsage): Usage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   const cacheWrite = usage.cache_creation_input_tokens ?? 0;
   return {
@@ -30,9 +30,4 @@ export function mapUsage(usage: AnthropicUsage): Usage {
     // Reported only by newer API versions (`output_tokens_details.thinking_tokens`); else unknown → 0.
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
   };
-}
-
-/** `usage.service_tier` is standard | priority | batch; batch never happens on a streamed call. */
-export function mapServedTier(raw: string | null | undefined): ServedTier {
-  return raw === 'priority' ? 'priority' : 'standard';
 }

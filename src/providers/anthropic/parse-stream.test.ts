@@ -2,34 +2,34 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, CanonicalStreamEvent } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
 import { createSseDecoder } from '../upstream-stream.js';
-import { createAnthropicStreamTransform } from './parse-stream.js';
+import { createAnthropicStreamParser } from './parse-stream.js';
 import { cassetteStreamBody, chunksAsSse } from './test-support/fixtures.js';
-import type { AnthropicStreamEvent } from './wire-types.js';
+import type { AnthropicStreamEvent } from './wire.js';
 
 const NOW = 1_760_000_000_123;
 
-/** Feeds raw SSE text (in awkward 7-byte pieces) through the reader and the transform. */
+/** Feeds raw SSE text (in awkward 7-byte pieces) through the reader and the parser. */
 function run(sse: string): CanonicalStreamEvent[] {
   const bytes = new TextEncoder().encode(sse);
-  const transform = createAnthropicStreamTransform({ now: () => NOW });
+  const parser = createAnthropicStreamParser({ now: () => NOW });
   const out: CanonicalStreamEvent[] = [];
   const decoder = createSseDecoder((item) => {
     if (item.kind === 'malformed') throw new Error(`malformed: ${item.raw}`);
-    const step = transform.push(item.data as unknown as AnthropicStreamEvent);
+    const step = parser.push(item.data as unknown as AnthropicStreamEvent);
     if (step.type === 'error') throw step.error;
     out.push(...step.events);
   });
   for (let i = 0; i < bytes.length; i += 7) decoder.feed(bytes.slice(i, i + 7));
   decoder.end();
-  if (!transform.done) throw new Error('stream did not complete');
+  if (!parser.done) throw new Error('stream did not complete');
   return out;
 }
 
 function pushAll(events: unknown[]): { events: CanonicalStreamEvent[]; error?: FlexError } {
-  const transform = createAnthropicStreamTransform({ now: () => NOW });
+  const parser = createAnthropicStreamParser({ now: () => NOW });
   const out: CanonicalStreamEvent[] = [];
   for (const event of events) {
-    const step = transform.push(event as AnthropicStreamEvent);
+    const step = parser.push(event as AnthropicStreamEvent);
     if (step.type === 'error') return { events: out, error: step.error };
     out.push(...step.events);
   }
@@ -77,7 +77,7 @@ function expectWellFormed(events: CanonicalStreamEvent[]): void {
   expect(completed(events).output).toHaveLength(nextIndex);
 }
 
-describe('createAnthropicStreamTransform on recorded streams', () => {
+describe('createAnthropicStreamParser on recorded streams', () => {
   it('maps a text stream (anthropic-text) to one message item and usage', async () => {
     const events = run(chunksAsSse('anthropic-text.chunks.txt'));
     expectWellFormed(events);
@@ -106,7 +106,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
     expect(response).toMatchObject({
       id: 'msg_01QC4g3HwBThD4BaNtBckFDJ',
       status: 'completed',
-      stopReason: { type: 'stop' },
+      finishReason: { type: 'stop' },
       servedTier: 'standard',
       rawServiceTier: 'standard',
       provider: 'anthropic',
@@ -147,7 +147,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
     ]);
     const deltas = events.filter((e) => e.type === 'function_call_arguments.delta');
     expect(deltas.map((e) => (e.type === 'function_call_arguments.delta' ? e.delta : '')).join('')).toBe(args);
-    expect(response.stopReason).toEqual({ type: 'tool_calls' });
+    expect(response.finishReason).toEqual({ type: 'tool_calls' });
     expect(response.usage).toMatchObject({ inputTokens: 849, outputTokens: 47 });
   });
 
@@ -169,7 +169,7 @@ describe('createAnthropicStreamTransform on recorded streams', () => {
     expectWellFormed(events);
     const response = completed(events);
     expect(response.output).toEqual([]);
-    expect(response.stopReason).toEqual({ type: 'refusal' });
+    expect(response.finishReason).toEqual({ type: 'refusal' });
     expect(response.status).toBe('completed');
     expect(response.usage).toMatchObject({ inputTokens: 18, outputTokens: 5 });
   });
@@ -198,7 +198,7 @@ const START = {
   message: { id: 'msg_01Synthetic', model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 1, service_tier: 'standard' } },
 };
 
-describe('createAnthropicStreamTransform edge cases', () => {
+describe('createAnthropicStreamParser edge cases', () => {
   it.each([
     ['overloaded_error', 529],
     ['api_error', 500],
@@ -226,7 +226,7 @@ describe('createAnthropicStreamTransform edge cases', () => {
     ]);
     const response = completed(events);
     expect(response.status).toBe('incomplete');
-    expect(response.stopReason).toEqual({ type: 'max_output_tokens' });
+    expect(response.finishReason).toEqual({ type: 'max_output_tokens' });
     expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
   });
 
@@ -296,8 +296,24 @@ describe('createAnthropicStreamTransform edge cases', () => {
   });
 
   it('keeps an unknown stop reason raw', () => {
-    const { events } = pushAll([START, { type: 'message_delta', delta: { stop_reason: 'pause_turn' } }, { type: 'message_stop' }]);
-    expect(completed(events).stopReason).toEqual({ type: 'other', raw: 'pause_turn' });
+    const { events } = pushAll([START, { type: 'message_delta', delta: { stop_reason: 'some_future_reason' } }, { type: 'message_stop' }]);
+    expect(completed(events).finishReason).toEqual({ type: 'other', raw: 'some_future_reason' });
+    expect(completed(events).status).toBe('completed');
+  });
+
+  it('maps pause_turn to a paused, incomplete turn: the answer is still to come', () => {
+    const { events } = pushAll([
+      START,
+      { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"query":"harbor towns"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'pause_turn' }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ]);
+    const response = completed(events);
+    expect(response.finishReason).toEqual({ type: 'paused' });
+    expect(response.status).toBe('incomplete');
+    expect(response.output[0]).toMatchObject({ type: 'web_search_call', queries: ['harbor towns'] });
   });
 
   it('refuses content before message_start', () => {

@@ -6,47 +6,51 @@
 //
 // Mapping: consecutive text blocks form one message item (one content part each); a thinking block
 // is a reasoning item whose signature arrives in item.done; redacted_thinking is a reasoning item
-// carrying only opaque data; tool_use is a function_call item.
+// carrying only opaque data; tool_use is a function_call item; a web search (server_tool_use and
+// its web_search_tool_result) is a web_search_call item, and the web citations on a text block are
+// url_citation annotations spanning that block.
 import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
 import { endedEarlyError } from '../upstream-stream.js';
-import { streamError } from './map-error.js';
-import { mapStopReason, statusForStop } from './map-stop-reason.js';
-import { mapServedTier, mapUsage, mergeUsage } from './map-usage.js';
-import { closeMessage, onBlockDelta, onBlockStart, onBlockStop, type Meta, type State } from './stream-blocks.js';
-import type { AnthropicStreamEvent, MessageStartEvent } from './wire-types.js';
+import { anthropicStreamError } from './map-error.js';
+import { mapAnthropicFinishReason, statusForStop } from './map-finish-reason.js';
+import { mapAnthropicServedTier } from './map-tier.js';
+import { mapAnthropicUsage, mergeUsage } from './map-usage.js';
+import { closeMessage, closeSearches, onBlockDelta, onBlockStart, onBlockStop, type Meta, type State } from './stream-items.js';
+import type { AnthropicStreamEvent, MessageStartEvent } from './wire.js';
 
-export interface StreamTransformDeps {
+export interface AnthropicStreamDeps {
   /** Milliseconds since the epoch; Anthropic sends no creation time, so the local clock stamps it. */
   now: () => number;
 }
 
-export type TransformStep = { type: 'events'; events: CanonicalStreamEvent[] } | { type: 'error'; error: FlexError };
+export type AnthropicParseStep = { type: 'events'; events: CanonicalStreamEvent[] } | { type: 'error'; error: FlexError };
 
-export interface AnthropicStreamTransform {
-  push(event: AnthropicStreamEvent): TransformStep;
+export interface AnthropicStreamParser {
+  push(event: AnthropicStreamEvent): AnthropicParseStep;
   /** True once `message_stop` produced `response.completed`. */
   readonly done: boolean;
 }
 
-export function createAnthropicStreamTransform(deps: StreamTransformDeps): AnthropicStreamTransform {
+export function createAnthropicStreamParser(deps: AnthropicStreamDeps): AnthropicStreamParser {
   const state: State = {
     meta: null,
     usage: {},
     stopReason: null,
     blocks: new Map(),
+    searches: new Map(),
     message: null,
     output: [],
     nextOutputIndex: 0,
     done: false,
   };
-  const push = (event: AnthropicStreamEvent): TransformStep => {
+  const push = (event: AnthropicStreamEvent): AnthropicParseStep => {
     if (state.done) return events([]);
     switch (event.type) {
       case 'ping':
         return events([]);
       case 'error':
-        return { type: 'error', error: streamError(event.error) };
+        return { type: 'error', error: anthropicStreamError(event.error) };
       case 'message_start':
         return events(onMessageStart(state, event, deps));
       case 'content_block_start':
@@ -69,7 +73,7 @@ export function createAnthropicStreamTransform(deps: StreamTransformDeps): Anthr
   };
 }
 
-function events(list: CanonicalStreamEvent[]): TransformStep {
+function events(list: CanonicalStreamEvent[]): AnthropicParseStep {
   return { type: 'events', events: list };
 }
 
@@ -92,19 +96,19 @@ function onMessageEvent(state: State, meta: Meta, event: MessageEvent): Canonica
   }
 }
 
-function onMessageStart(state: State, event: MessageStartEvent, deps: StreamTransformDeps): CanonicalStreamEvent[] {
+function onMessageStart(state: State, event: MessageStartEvent, deps: AnthropicStreamDeps): CanonicalStreamEvent[] {
   if (state.meta) return [];
   const meta: Meta = { id: event.message.id, model: event.message.model, createdAt: Math.floor(deps.now() / 1000) };
   state.meta = meta;
   state.usage = mergeUsage(state.usage, event.message.usage);
   // message_start is Anthropic's proof that the request is running (no queueing tier exists).
   const rawTier = state.usage.service_tier;
-  const servedTier = rawTier ? { servedTier: mapServedTier(rawTier) } : {};
-  return [{ type: 'admitted' }, { type: 'response.created', ...meta, usage: mapUsage(state.usage), ...servedTier }];
+  const servedTier = rawTier ? { servedTier: mapAnthropicServedTier(rawTier) } : {};
+  return [{ type: 'admitted' }, { type: 'response.created', ...meta, usage: mapAnthropicUsage(state.usage), ...servedTier }];
 }
 
 function onMessageStop(state: State, meta: Meta): CanonicalStreamEvent[] {
-  const out = closeMessage(state);
+  const out = [...closeMessage(state), ...closeSearches(state)];
   state.done = true;
   const rawTier = state.usage.service_tier;
   out.push({
@@ -112,10 +116,10 @@ function onMessageStop(state: State, meta: Meta): CanonicalStreamEvent[] {
     response: {
       ...meta,
       status: statusForStop(state.stopReason),
-      stopReason: mapStopReason(state.stopReason),
+      finishReason: mapAnthropicFinishReason(state.stopReason),
       output: state.output.filter((item) => item !== undefined),
-      usage: mapUsage(state.usage),
-      servedTier: mapServedTier(rawTier),
+      usage: mapAnthropicUsage(state.usage),
+      servedTier: mapAnthropicServedTier(rawTier),
       ...(rawTier ? { rawServiceTier: rawTier } : {}),
       provider: 'anthropic',
     },

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ReasoningConfig } from '../../canonical/types.js';
+import type { ReasoningConfig, WarningCode } from '../../canonical/types.js';
+import { warningList } from '../warnings.js';
 import { modelTraits } from './model-traits.js';
 import { thinkingParams } from './thinking-budget.js';
 
 function params(model: string, reasoning: ReasoningConfig | undefined, maxTokens = 32000) {
-  return thinkingParams({ reasoning, maxTokens, traits: modelTraits(model) });
+  const { warn, warnings } = warningList();
+  return { ...thinkingParams({ reasoning, maxTokens, traits: modelTraits(model), warn }), warnings };
 }
+
+const warned = (code: WarningCode, text: string): unknown => expect.objectContaining({ code, message: expect.stringContaining(text) as unknown });
 
 describe('modelTraits', () => {
   it.each([
@@ -43,7 +47,7 @@ describe('thinkingParams', () => {
     expect(params('claude-sonnet-4-5', { effort: 'high' }, 2000).thinking).toEqual({ type: 'enabled', budget_tokens: 1999 });
     const tooSmall = params('claude-sonnet-4-5', { effort: 'low' }, 1000);
     expect(tooSmall.thinking).toBeUndefined();
-    expect(tooSmall.warnings).toEqual([expect.stringContaining('1024')]);
+    expect(tooSmall.warnings).toEqual([warned('thinking_disabled', '1024')]);
   });
 
   it('passes an explicit budget through', () => {
@@ -53,11 +57,11 @@ describe('thinkingParams', () => {
   it('clamps an explicit budget to max_tokens - 1 with a warning, or skips thinking when that is below 1024', () => {
     expect(params('claude-sonnet-4-0', { budgetTokens: 3000 }, 2000)).toEqual({
       thinking: { type: 'enabled', budget_tokens: 1999 },
-      warnings: [expect.stringContaining('3000 was sent as 1999')],
+      warnings: [warned('thinking_budget_changed', '3000 was sent as 1999')],
     });
     const tooSmall = params('claude-sonnet-4-0', { budgetTokens: 3000 }, 1024);
     expect(tooSmall.thinking).toBeUndefined();
-    expect(tooSmall.warnings).toEqual([expect.stringContaining('thinking was not enabled')]);
+    expect(tooSmall.warnings).toEqual([warned('thinking_disabled', 'Thinking was not enabled')]);
   });
 
   it('asks for summarized thinking only where the model omits it by default and a summary is wanted', () => {
@@ -66,12 +70,13 @@ describe('thinkingParams', () => {
     expect(params('claude-opus-4-7', { effort: 'high' }).thinking).toEqual({ type: 'adaptive' });
   });
 
-  it('adds output_config.effort on budget models that accept it (Opus 4.5)', () => {
+  it('adds output_config.effort on budget models that accept it (Opus 4.5), stepping xhigh down with a warning', () => {
     expect(params('claude-opus-4-5-20251101', { effort: 'xhigh' }, 64000)).toEqual({
       thinking: { type: 'enabled', budget_tokens: 32768 },
       effort: 'high',
-      warnings: [],
+      warnings: [{ code: 'reasoning_changed', field: 'reasoning.effort', message: expect.stringContaining('"xhigh" was sent as "high"') as unknown }],
     });
+    expect(params('claude-opus-4-5-20251101', { effort: 'high' }, 64000).warnings).toEqual([]);
   });
 
   it('uses adaptive thinking with effort on 4.6 models, budget only when one is given', () => {
@@ -82,7 +87,11 @@ describe('thinkingParams', () => {
 
   it('never sends budget thinking to adaptive-only models', () => {
     expect(params('claude-opus-4-7', { effort: 'xhigh' })).toEqual({ thinking: { type: 'adaptive' }, effort: 'xhigh', warnings: [] });
-    expect(params('claude-opus-4-7', { budgetTokens: 2000 })).toEqual({ thinking: { type: 'adaptive' }, effort: 'low', warnings: [] });
+    expect(params('claude-opus-4-7', { budgetTokens: 2000 })).toEqual({
+      thinking: { type: 'adaptive' },
+      effort: 'low',
+      warnings: [{ code: 'thinking_budget_changed', field: 'reasoning.budget_tokens', message: expect.stringContaining('2000 tokens was sent as effort "low"') as unknown }],
+    });
     expect(params('claude-mythos-preview', { effort: 'xhigh' }).effort).toBe('max');
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalRequest } from '../../canonical/types.js';
+import type { CanonicalRequest, RequestedTier } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
-import { convertRequest } from './convert-request.js';
+import { convertGeminiRequest } from './convert-request.js';
+
+const convert = (request: CanonicalRequest, tier: RequestedTier) => convertGeminiRequest({ request, tier });
+const entries = (request: CanonicalRequest): string[] => convert(request, 'standard').warnings.map((w) => `${w.code}:${w.field}`);
 
 const toolLoop: CanonicalRequest = {
   model: 'gemini-2.5-flash',
@@ -46,10 +49,9 @@ const toolLoop: CanonicalRequest = {
   topP: 0.9,
 };
 
-describe('convertRequest', () => {
+describe('convertGeminiRequest', () => {
   it('builds the Interactions body for a multi-turn tool loop', () => {
-    const request = structuredClone(toolLoop);
-    const body = convertRequest(request, 'flex');
+    const { body, warnings } = convert(toolLoop, 'flex');
     expect(body).toEqual({
       model: 'gemini-2.5-flash',
       system_instruction: 'Be brief.\n\nUse metric units.',
@@ -88,15 +90,19 @@ describe('convertRequest', () => {
       store: false,
       stream: true,
     });
-    expect(request.warnings).toEqual(['gemini: reasoning items from another provider cannot be replayed to Gemini and were dropped']);
+    expect(warnings).toEqual([
+      { code: 'reasoning_item_dropped', field: 'input[3]', message: 'The reasoning item rs_2 did not come from Gemini and cannot be replayed to it; it was dropped.' },
+    ]);
   });
 
-  it('does not repeat warnings when the same request is converted again for another tier', () => {
+  it('is pure: converting again (another tier) gives an equal result and leaves the request as it was', () => {
     const request = structuredClone(toolLoop);
-    convertRequest(request, 'flex');
-    const body = convertRequest(request, 'standard');
-    expect(body.service_tier).toBe('standard');
-    expect(request.warnings).toHaveLength(1);
+    const flex = convert(request, 'flex');
+    expect(convert(request, 'flex')).toEqual(flex);
+    const standard = convert(request, 'standard');
+    expect(standard.body).toEqual({ ...flex.body, service_tier: 'standard' });
+    expect(standard.warnings).toEqual(flex.warnings);
+    expect(request).toEqual(toolLoop);
   });
 
   it.each([
@@ -104,13 +110,13 @@ describe('convertRequest', () => {
     ['priority', 'priority'],
     ['flex', 'flex'],
   ] as const)('maps tier %s to service_tier %s', (tier, expected) => {
-    expect(convertRequest({ model: 'gemini-2.5-flash', input: [] }, tier).service_tier).toBe(expected);
+    expect(convert({ model: 'gemini-2.5-flash', input: [] }, tier).body.service_tier).toBe(expected);
   });
 
   it('refuses the auto tier as an internal error', () => {
-    expect(() => convertRequest({ model: 'gemini-2.5-flash', input: [] }, 'auto')).toThrow(FlexError);
+    expect(() => convert({ model: 'gemini-2.5-flash', input: [] }, 'auto')).toThrow(FlexError);
     try {
-      convertRequest({ model: 'gemini-2.5-flash', input: [] }, 'auto');
+      convert({ model: 'gemini-2.5-flash', input: [] }, 'auto');
     } catch (err) {
       expect(err).toMatchObject({ code: 'internal_error', status: 500 });
     }
@@ -124,8 +130,8 @@ describe('convertRequest', () => {
     ['xhigh', 'high', true],
   ] as const)('maps effort %s to thinking_level %s', (effort, level, warns) => {
     const request: CanonicalRequest = { model: 'gemini-3-flash-preview', input: [], reasoning: { effort } };
-    expect(convertRequest(request, 'standard').generation_config).toEqual({ thinking_level: level });
-    expect((request.warnings ?? []).length > 0).toBe(warns);
+    expect(convert(request, 'standard').body.generation_config).toEqual({ thinking_level: level });
+    expect(entries(request)).toEqual(warns ? ['reasoning_changed:reasoning.effort'] : []);
   });
 
   it.each([
@@ -135,13 +141,14 @@ describe('convertRequest', () => {
     ['gemini-3-flash-preview', 'minimal', 'minimal', 0],
   ] as const)('on %s sends effort %s as thinking_level %s', (model, effort, level, warningCount) => {
     const request: CanonicalRequest = { model, input: [], reasoning: { effort } };
-    expect(convertRequest(request, 'standard').generation_config).toEqual({ thinking_level: level });
-    expect(request.warnings ?? []).toHaveLength(warningCount);
-    if (warningCount > 0) expect(request.warnings?.at(-1)).toContain('Pro models');
+    const { body, warnings } = convert(request, 'standard');
+    expect(body.generation_config).toEqual({ thinking_level: level });
+    expect(warnings).toHaveLength(warningCount);
+    if (warningCount > 0) expect(warnings.at(-1)?.message).toContain('Pro models');
   });
 
   it('maps json_schema output to a JSON text response format', () => {
-    const body = convertRequest(
+    const { body } = convert(
       {
         model: 'gemini-2.5-flash',
         input: [{ type: 'message', role: 'user', content: [{ type: 'text', text: 'Person?' }] }],
@@ -158,8 +165,8 @@ describe('convertRequest', () => {
   it('maps tool choice modes and drops a choice given without tools', () => {
     const tools = toolLoop.tools ?? [];
     const choice = (toolChoice: CanonicalRequest['toolChoice'], withTools = true) =>
-      convertRequest({ model: 'm', input: [], ...(withTools ? { tools } : {}), ...(toolChoice ? { toolChoice } : {}) }, 'standard')
-        .generation_config?.tool_choice;
+      convert({ model: 'm', input: [], ...(withTools ? { tools } : {}), ...(toolChoice ? { toolChoice } : {}) }, 'standard')
+        .body.generation_config?.tool_choice;
     expect(choice({ type: 'auto' })).toBe('auto');
     expect(choice({ type: 'none' })).toBe('none');
     expect(choice({ type: 'required' })).toBe('any');
@@ -183,7 +190,7 @@ describe('convertRequest', () => {
         { type: 'function_call_output', callId: 'unknown', output: 'orphan' },
       ],
     };
-    const body = convertRequest(request, 'standard');
+    const { body, warnings } = convert(request, 'standard');
     expect(body.input).toEqual([
       { type: 'function_call', id: 'a', name: 'shot', arguments: { value: 'not json' } },
       {
@@ -198,12 +205,11 @@ describe('convertRequest', () => {
       },
       { type: 'function_result', call_id: 'unknown', result: 'orphan' },
     ]);
-    expect(request.warnings?.some((w) => w.includes('not valid JSON'))).toBe(true);
+    expect(warnings).toEqual([expect.objectContaining({ code: 'translated', field: 'input[0].arguments', message: expect.stringContaining('not valid JSON') as unknown })]);
   });
 
   it('reports fields with no Interactions counterpart', () => {
     const request: CanonicalRequest = { model: 'm', input: [], user: 'u1', metadata: { k: 'v' }, parallelToolCalls: false };
-    convertRequest(request, 'standard');
-    expect(request.warnings).toHaveLength(3);
+    expect(entries(request)).toEqual(['translated:parallel_tool_calls', 'translated:user', 'translated:metadata']);
   });
 });

@@ -9,7 +9,10 @@ import type {
   ToolChoice,
 } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
-import { convertInput, pushOnce } from './convert-input.js';
+import { convertWebSearch } from './convert-web-search.js';
+import type { ConvertInput, Converted } from '../provider.js';
+import { warningList, type Warn } from '../warnings.js';
+import { convertGeminiInput } from './convert-input.js';
 import type {
   WireCreateInteraction,
   WireFunctionTool,
@@ -18,39 +21,33 @@ import type {
   WireServiceTier,
   WireThinkingLevel,
   WireToolChoice,
-} from './wire-types.js';
+} from './wire.js';
 
-/**
- * Builds the upstream body. Lossy translations are added to `request.warnings` (once each, so a
- * request converted again for a fallback tier does not repeat them).
- */
-export function convertRequest(request: CanonicalRequest, tier: RequestedTier): WireCreateInteraction {
-  const warnings: string[] = [];
-  const input = convertInput(request.input);
-  warnings.push(...input.warnings);
+/** Builds the upstream body, with a warning for each change made to fit the model (pure). */
+export function convertGeminiRequest({ request, tier }: ConvertInput): Converted<WireCreateInteraction> {
+  const { warn, warnings } = warningList();
+  const input = convertGeminiInput(request.input, warn);
   const system = [request.instructions, ...input.systemTexts].filter((t): t is string => !!t);
-  const tools = request.tools?.map(convertTool);
+  const functions = request.tools?.map(convertTool) ?? [];
+  const tools = request.webSearch === undefined ? functions : [...functions, convertWebSearch(request.webSearch, warn)];
   const responseFormat = convertOutput(request.output);
-  const generationConfig = convertGenerationConfig(request, tools !== undefined && tools.length > 0, warnings);
-  noteDroppedFields(request, warnings);
-
-  const target = (request.warnings ??= []);
-  for (const w of warnings) pushOnce(target, w);
-
-  return {
+  const generationConfig = convertGenerationConfig(request, functions.length > 0, warn);
+  noteDroppedFields(request, warn);
+  const body: WireCreateInteraction = {
     model: request.model,
     input: input.steps,
     ...(system.length > 0 ? { system_instruction: system.join('\n\n') } : {}),
-    ...(tools && tools.length > 0 ? { tools } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
     ...(responseFormat ? { response_format: responseFormat } : {}),
     ...(generationConfig ? { generation_config: generationConfig } : {}),
-    service_tier: serviceTier(tier),
+    service_tier: geminiServiceTierFor(tier),
     store: false,
     stream: true,
   };
+  return { body, warnings };
 }
 
-export function serviceTier(tier: RequestedTier): WireServiceTier {
+export function geminiServiceTierFor(tier: RequestedTier): WireServiceTier {
   switch (tier) {
     case 'flex':
       return 'flex';
@@ -95,35 +92,35 @@ function convertOutput(output: OutputFormat | undefined): WireResponseFormat[] |
 function convertGenerationConfig(
   request: CanonicalRequest,
   hasTools: boolean,
-  warnings: string[],
+  warn: Warn,
 ): WireGenerationConfig | undefined {
   const config: WireGenerationConfig = {};
   if (request.maxOutputTokens !== undefined) config.max_output_tokens = request.maxOutputTokens;
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.top_p = request.topP;
-  const level = proLevel(request.model, thinkingLevel(request.reasoning, warnings), warnings);
+  const level = proLevel(request.model, thinkingLevel(request.reasoning, warn), warn);
   if (level) config.thinking_level = level;
   if (request.reasoning?.summary) config.thinking_summaries = 'auto';
-  const choice = toolChoice(request.toolChoice, hasTools, warnings);
+  const choice = toolChoice(request.toolChoice, hasTools, warn);
   if (choice) config.tool_choice = choice;
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
 /** Effort → `thinking_level` (minimal | low | medium | high). */
-function thinkingLevel(reasoning: ReasoningConfig | undefined, warnings: string[]): WireThinkingLevel | undefined {
+function thinkingLevel(reasoning: ReasoningConfig | undefined, warn: Warn): WireThinkingLevel | undefined {
   if (!reasoning) return undefined;
   if (reasoning.effort === undefined) {
     if (reasoning.budgetTokens !== undefined) {
-      pushOnce(warnings, 'gemini: a thinking token budget has no Interactions counterpart; the model default thinking level is used');
+      warn('thinking_budget_changed', 'reasoning.budget_tokens', 'A thinking token budget has no Gemini Interactions counterpart; the model default thinking level is used.');
     }
     return undefined;
   }
   switch (reasoning.effort) {
     case 'none':
-      pushOnce(warnings, 'gemini: reasoning effort "none" is not available; sent thinking_level "minimal"');
+      warn('reasoning_changed', 'reasoning.effort', 'Gemini has no reasoning effort "none"; thinking_level "minimal" was sent.');
       return 'minimal';
     case 'xhigh':
-      pushOnce(warnings, 'gemini: reasoning effort "xhigh" is not available; sent thinking_level "high"');
+      warn('reasoning_changed', 'reasoning.effort', 'Gemini has no reasoning effort "xhigh"; thinking_level "high" was sent.');
       return 'high';
     case 'minimal':
     case 'low':
@@ -138,18 +135,18 @@ function thinkingLevel(reasoning: ReasoningConfig | undefined, warnings: string[
 // Pro models (gemini-3-pro-preview, gemini-3.1-pro-…) refuse thinking_level "minimal".
 const PRO_MODEL = /^gemini-.*-pro/;
 
-function proLevel(model: string, level: WireThinkingLevel | undefined, warnings: string[]): WireThinkingLevel | undefined {
+function proLevel(model: string, level: WireThinkingLevel | undefined, warn: Warn): WireThinkingLevel | undefined {
   if (level !== 'minimal' || !PRO_MODEL.test(model)) return level;
-  pushOnce(warnings, 'gemini: thinking_level "minimal" is not available on Pro models; sent thinking_level "low"');
+  warn('reasoning_changed', 'reasoning.effort', 'Gemini Pro models have no thinking_level "minimal"; "low" was sent.');
   return 'low';
 }
 
-function toolChoice(choice: ToolChoice | undefined, hasTools: boolean, warnings: string[]): WireToolChoice | undefined {
+function toolChoice(choice: ToolChoice | undefined, hasTools: boolean, warn: Warn): WireToolChoice | undefined {
   if (!choice) return undefined;
   // The API rejects tool_choice without function declarations; with no tools it means nothing.
   if (!hasTools) {
     if (choice.type !== 'none' && choice.type !== 'auto') {
-      pushOnce(warnings, 'gemini: tool_choice was given without tools and was dropped');
+      warn('translated', 'tool_choice', 'tool_choice was given without tools and was not sent to Gemini.');
     }
     return undefined;
   }
@@ -168,15 +165,15 @@ function toolChoice(choice: ToolChoice | undefined, hasTools: boolean, warnings:
   }
 }
 
-function noteDroppedFields(request: CanonicalRequest, warnings: string[]): void {
+function noteDroppedFields(request: CanonicalRequest, warn: Warn): void {
   if (request.parallelToolCalls === false) {
-    pushOnce(warnings, 'gemini: parallel_tool_calls=false has no Interactions counterpart and was dropped');
+    warn('translated', 'parallel_tool_calls', 'parallel_tool_calls=false has no Gemini Interactions counterpart and was not sent.');
   }
   if (request.user !== undefined) {
-    pushOnce(warnings, 'gemini: the end-user id has no Interactions counterpart and was dropped');
+    warn('translated', 'user', 'The end-user id has no Gemini Interactions counterpart and was not sent.');
   }
   if (request.metadata !== undefined && Object.keys(request.metadata).length > 0) {
-    pushOnce(warnings, 'gemini: metadata has no Interactions counterpart and was dropped');
+    warn('translated', 'metadata', 'Metadata has no Gemini Interactions counterpart and was not sent.');
   }
 }
 

@@ -130,7 +130,7 @@ describe('Gemini provider over HTTP', () => {
     const done = events.find((e) => e.type === 'item.done' && e.item.type === 'function_call');
     expect(done).toMatchObject({ item: { callId: '61nzpsv4', name: 'getWeather', arguments: '{"location":"San Francisco"}' } });
     const last = events.at(-1);
-    expect(last?.type === 'response.completed' && last.response.stopReason).toEqual({ type: 'tool_calls' });
+    expect(last?.type === 'response.completed' && last.response.finishReason).toEqual({ type: 'tool_calls' });
   });
 
   it('keeps the recorded 429 RESOURCE_EXHAUSTED status, status name and message, and its RetryInfo wait', async () => {

@@ -5,8 +5,8 @@
 // timeout fails like any silent upstream.
 import type { ProviderCall } from '../provider.js';
 import { createUpstreamProvider, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
-import { convertRequest } from './convert-request.js';
-import { httpError } from './map-error.js';
+import { convertGeminiRequest } from './convert-request.js';
+import { geminiHttpError } from './map-error.js';
 import { createGeminiStreamParser } from './parse-stream.js';
 
 export interface GeminiProviderOptions {
@@ -18,17 +18,21 @@ export interface GeminiProviderOptions {
 
 export function createGeminiProvider(options: GeminiProviderOptions): UpstreamProvider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1beta/interactions`;
-  return createUpstreamProvider('gemini', options.transport, (call) => ({
-    url,
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      'x-goog-api-key': call.apiKey,
-    },
-    body: () => JSON.stringify(convertRequest(call.request, call.tier)),
-    parser: upstreamParser(call),
-    httpError,
-  }));
+  return createUpstreamProvider('gemini', options.transport, (call) => {
+    const { body, warnings } = convertGeminiRequest({ request: call.request, tier: call.tier });
+    return {
+      url,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'x-goog-api-key': call.apiKey,
+      },
+      body: JSON.stringify(body),
+      warnings,
+      parser: upstreamParser(call),
+      httpError: geminiHttpError,
+    };
+  });
 }
 
 function upstreamParser(call: ProviderCall): UpstreamParser {

@@ -3,7 +3,7 @@
 // empty or not JSON (proxies, load balancers), so every field is optional here.
 import { type FlexError, upstreamError } from '../../errors/catalog.js';
 import { retryAfterFromGoogleBody } from '../retry-after.js';
-import type { WireInteraction, WireStatus } from './wire-types.js';
+import type { WireInteraction, WireStatus } from './wire.js';
 
 const PROVIDER = 'gemini';
 const MAX_TEXT_MESSAGE = 500;
@@ -31,7 +31,7 @@ const HTTP_STATUS_BY_NAME: Readonly<Record<string, number>> = {
  * An HTTP error answer (status >= 400) with its raw body text; the wait before a retry comes from
  * the headers, else from the body's google.rpc.RetryInfo.
  */
-export function httpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
+export function geminiHttpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
   const parsed = parseEnvelope(bodyText);
   const wait = retryAfterMs ?? (status === 429 || status === 503 ? retryAfterFromGoogleBody(parseJson(bodyText)) : undefined);
   return upstreamError({
@@ -52,7 +52,7 @@ function parseJson(text: string): unknown {
 }
 
 /** An in-stream `error` event: `{"event_type":"error","error":{"code","message"}}`. */
-export function streamError(error: WireStatus | undefined): FlexError {
+export function geminiStreamError(error: WireStatus | undefined): FlexError {
   const name = statusName(error);
   return upstreamError({
     provider: PROVIDER,

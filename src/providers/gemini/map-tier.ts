@@ -2,7 +2,7 @@
 // https://ai.google.dev/gemini-api/docs/interactions/flex-inference
 import type { RequestedTier, ServedTier } from '../../canonical/types.js';
 
-export function mapServedTier(raw: string | undefined, requested: RequestedTier): ServedTier {
+export function mapGeminiServedTier(raw: string | undefined, requested: RequestedTier): ServedTier {
   switch (raw) {
     case 'flex':
       return 'flex';

@@ -4,9 +4,9 @@
 // `outputTokens` includes reasoning. `total_input_tokens` is the whole prompt, cached part
 // included (as `promptTokenCount` on generateContent), matching canonical `inputTokens`.
 import type { Usage } from '../../canonical/types.js';
-import type { WireUsage } from './wire-types.js';
+import type { WireUsage } from './wire.js';
 
-export function mapUsage(usage: WireUsage | undefined): Usage {
+export function mapGeminiUsage(usage: WireUsage | undefined): Usage {
   const output = count(usage?.total_output_tokens);
   const thought = count(usage?.total_thought_tokens);
   return {

@@ -73,7 +73,7 @@ describe('createGeminiStreamParser — recorded basic stream (thought + text)', 
   it('completes with usage counting thought tokens as output, and the served tier', () => {
     const response = completed(events);
     expect(response.status).toBe('completed');
-    expect(response.stopReason).toEqual({ type: 'stop' });
+    expect(response.finishReason).toEqual({ type: 'stop' });
     expect(response.usage).toEqual({ inputTokens: 7, cachedTokens: 0, outputTokens: 26 + 115, reasoningTokens: 115 });
     expect(response.servedTier).toBe('standard');
     expect(response.rawServiceTier).toBe('standard');
@@ -98,10 +98,10 @@ describe('createGeminiStreamParser — recorded tool-call step 1 (requires_actio
     expect(done?.type === 'item.done' && done.item.type === 'function_call' ? done.item.opaque : 'x').toBeUndefined();
   });
 
-  it('maps requires_action to completed with stop reason tool_calls', () => {
+  it('maps requires_action to completed with finish reason tool_calls', () => {
     const response = completed(events);
     expect(response.status).toBe('completed');
-    expect(response.stopReason).toEqual({ type: 'tool_calls' });
+    expect(response.finishReason).toEqual({ type: 'tool_calls' });
     expect(response.usage).toEqual({ inputTokens: 53, cachedTokens: 0, outputTokens: 15 + 65, reasoningTokens: 65 });
   });
 
@@ -117,7 +117,7 @@ describe('createGeminiStreamParser — recorded tool-call step 2', () => {
     const deltas = events.flatMap((e) => (e.type === 'text.delta' ? [e.delta] : []));
     expect(deltas.join('')).toBe('The weather in San Francisco right now is sunny with a temperature of 27 degrees Celsius.');
     const response = completed(events);
-    expect(response.stopReason).toEqual({ type: 'stop' });
+    expect(response.finishReason).toEqual({ type: 'stop' });
     expect(response.usage).toEqual({ inputTokens: 161, cachedTokens: 0, outputTokens: 19, reasoningTokens: 0 });
   });
 });
@@ -178,7 +178,7 @@ describe('createGeminiStreamParser — synthetic cases', () => {
     ]);
     // Deltas always add up to the final arguments.
     expect(events.filter((e) => e.type === 'function_call_arguments.delta').map((e) => e.type === 'function_call_arguments.delta' && e.delta)).toEqual(['{"a":1}', '{}']);
-    expect(completed(events).stopReason).toEqual({ type: 'tool_calls' });
+    expect(completed(events).finishReason).toEqual({ type: 'tool_calls' });
   });
 
   it('maps incomplete to max_output_tokens and closes steps left open', () => {
@@ -191,14 +191,14 @@ describe('createGeminiStreamParser — synthetic cases', () => {
     expect(events.slice(-3).map((e) => e.type)).toEqual(['content_part.done', 'item.done', 'response.completed']);
     const response = completed(events);
     expect(response.status).toBe('incomplete');
-    expect(response.stopReason).toEqual({ type: 'max_output_tokens' });
+    expect(response.finishReason).toEqual({ type: 'max_output_tokens' });
     expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
   });
 
   it('skips server-side tool steps without breaking output indexes', () => {
     const events = run([
       created,
-      { event_type: 'step.start', index: 0, step: { type: 'google_search_call', id: 's1' } },
+      { event_type: 'step.start', index: 0, step: { type: 'code_execution_call', id: 's1' } },
       { event_type: 'step.stop', index: 0 },
       { event_type: 'step.start', index: 1, step: { type: 'model_output' } },
       { event_type: 'step.delta', index: 1, delta: { type: 'text', text: 'hi' } },
@@ -244,3 +244,38 @@ function catchError(fn: () => unknown): FlexError {
   }
   throw new Error('expected a FlexError');
 }
+
+describe('createGeminiStreamParser — recorded google_search stream (text first, then the search)', () => {
+  const raw = fixtureEvents('google-search.chunks.txt');
+  const events = run(raw);
+  const response = completed(events);
+  const annotationDelta = raw.find((e) => (e as { delta?: { type?: string } }).delta?.type === 'text_annotation_delta');
+  const recordedCitations = (annotationDelta as { delta: { annotations: { url: string; title: string }[] } }).delta.annotations;
+
+  it('has the recorded shape this test reads: 14 citations over 8 distinct pages', () => {
+    expect(recordedCitations).toHaveLength(14);
+    expect(new Set(recordedCitations.map((a) => a.url)).size).toBe(8);
+  });
+
+  it('gives the web_search_call the queries and, as sources, each cited page once in first-cited order', () => {
+    const search = response.output.find((item) => item.type === 'web_search_call');
+    const firstSeen = [...new Map(recordedCitations.map((a) => [a.url, { url: a.url, title: a.title }])).values()];
+    expect(search).toEqual({
+      type: 'web_search_call',
+      id: 'ws_gemini_7xveqyd2',
+      status: 'completed',
+      provider: 'gemini',
+      queries: ['notable AI developments last week May 8-15 2026', 'AI news May 8 2026', 'AI breakthroughs May 2026', 'major AI announcements May 2026'],
+      sources: firstSeen,
+    });
+    expect(firstSeen[0]).toEqual({ url: expect.stringMatching(/^https:\/\/vertexaisearch\.cloud\.google\.com\/grounding-api-redirect\//), title: 'coaio.com' });
+  });
+
+  it('keeps output order (thought, message, search) and the search item.done carries the final item', () => {
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'web_search_call']);
+    const done = events.filter((e) => e.type === 'item.done');
+    expect(done.at(-1)).toEqual({ type: 'item.done', outputIndex: 2, item: response.output[2] });
+    // The search_suggestions widget of the result step is not part of the canonical output.
+    expect(JSON.stringify(response)).not.toContain('search_suggestions');
+  });
+});

@@ -7,12 +7,12 @@
 // is not proof (docs/product.md §4).
 import { randomBytes } from 'node:crypto';
 import type { CanonicalStreamEvent, OutputItem, RequestedTier } from '../../canonical/types.js';
-import { failedInteraction, streamError } from './map-error.js';
-import { mapCompletion } from './map-status.js';
-import { mapServedTier } from './map-tier.js';
-import { mapUsage } from './map-usage.js';
-import { applyDelta, finishStep, startStep, type OpenStep } from './stream-steps.js';
-import type { WireInteraction, WireStreamEvent } from './wire-types.js';
+import { failedInteraction, geminiStreamError } from './map-error.js';
+import { mapGeminiFinishReason } from './map-finish-reason.js';
+import { mapGeminiServedTier } from './map-tier.js';
+import { mapGeminiUsage } from './map-usage.js';
+import { applyDelta, citedSources, finishStep, startStep, type OpenStep } from './stream-items.js';
+import type { WireInteraction, WireStreamEvent } from './wire.js';
 
 export interface GeminiStreamDeps {
   /** The model asked for; used when the stream does not name one. */
@@ -44,6 +44,8 @@ interface ParserState {
   output: Map<number, OutputItem>;
   nextOutputIndex: number;
   hasFunctionCall: boolean;
+  /** Search steps that stopped, finished at the end once the answer's citations are known. */
+  searches: { open: Extract<OpenStep, { kind: 'search' }>; status: 'completed' | 'incomplete' }[];
 }
 
 export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamParser {
@@ -60,6 +62,7 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
     output: new Map(),
     nextOutputIndex: 0,
     hasFunctionCall: false,
+    searches: [],
   };
   const ids = { itemId: (prefix: string) => `${prefix}_${randomId()}` };
 
@@ -91,7 +94,7 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
         onCompleted(event.interaction, emit);
         break;
       case 'error':
-        throw streamError(event.error);
+        throw geminiStreamError(event.error);
       default:
         // Unknown event types are skipped: the API adds events over time.
         break;
@@ -140,17 +143,29 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
 
   function closeStep(key: number, open: OpenStep, emit: (e: CanonicalStreamEvent) => void, status: 'completed' | 'incomplete' = 'completed'): void {
     state.open.delete(key);
+    // A search's sources are the pages the answer cites, and the answer may come before the search
+    // (as in the recorded google-search.chunks.txt) or after it: its item.done waits for the end.
+    if (open.kind === 'search') {
+      state.searches.push({ open, status });
+      return;
+    }
+    finish(open, status, emit);
+  }
+
+  function finish(open: OpenStep, status: 'completed' | 'incomplete', emit: (e: CanonicalStreamEvent) => void): void {
     const item = finishStep(open, status, emit);
     if (item && open.kind !== 'ignored') state.output.set(open.outputIndex, item);
   }
 
   function onCompleted(interaction: WireInteraction | undefined, emit: (e: CanonicalStreamEvent) => void): void {
     begin(interaction, emit);
-    const outcome = mapCompletion(interaction?.status, state.hasFunctionCall);
+    const outcome = mapGeminiFinishReason(interaction?.status, state.hasFunctionCall);
     if (outcome.type === 'failed') throw failedInteraction(interaction, outcome.raw);
     // Steps left open by the upstream are closed so every *.added has its *.done.
     const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
     for (const [key, open] of [...state.open].sort(([a], [b]) => a - b)) closeStep(key, open, emit, itemStatus);
+    const sources = citedSources(state.output.values());
+    for (const { open, status } of state.searches) finish({ ...open, sources }, status, emit);
     state.done = true;
     emit({
       type: 'response.completed',
@@ -159,10 +174,10 @@ export function createGeminiStreamParser(deps: GeminiStreamDeps): GeminiStreamPa
         model: interaction?.model || state.model,
         createdAt: state.createdAt,
         status: outcome.status,
-        stopReason: outcome.stopReason,
+        finishReason: outcome.finishReason,
         output: [...state.output].sort(([a], [b]) => a - b).map(([, item]) => item),
-        usage: mapUsage(interaction?.usage),
-        servedTier: mapServedTier(interaction?.service_tier, deps.tier),
+        usage: mapGeminiUsage(interaction?.usage),
+        servedTier: mapGeminiServedTier(interaction?.service_tier, deps.tier),
         ...(interaction?.service_tier ? { rawServiceTier: interaction.service_tier } : {}),
         provider: 'gemini',
       },

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest, ReasoningEffort } from '../../canonical/types.js';
-import { convertRequest, serviceTierFor } from './convert-request.js';
-import { isReasoningModel } from './model-rules.js';
+import { convertOpenAIRequest, openaiServiceTierFor } from './convert-request.js';
+import { isReasoningModel } from './model-traits.js';
 import { readCassette } from './test-support/fixtures.js';
 
-describe('convertRequest', () => {
+describe('convertOpenAIRequest', () => {
   it('reproduces the recorded flex request of the streaming-usage cassette', () => {
     const [interaction] = readCassette('openai-responses/test_openai_responses_streaming_usage.yaml');
     const recorded = interaction!.requestBody as Record<string, unknown>;
@@ -24,7 +24,8 @@ describe('convertRequest', () => {
         },
       ],
     };
-    const body = convertRequest({ request, tier: 'flex' });
+    const { body, warnings } = convertOpenAIRequest({ request, tier: 'flex' });
+    expect(warnings).toEqual([]);
     expect(body).toMatchObject({
       model: recorded.model,
       service_tier: recorded.service_tier,
@@ -39,10 +40,10 @@ describe('convertRequest', () => {
   });
 
   it('maps every tier', () => {
-    expect(serviceTierFor('flex')).toBe('flex');
-    expect(serviceTierFor('standard')).toBe('default');
-    expect(serviceTierFor('priority')).toBe('priority');
-    expect(serviceTierFor('auto')).toBe('auto');
+    expect(openaiServiceTierFor('flex')).toBe('flex');
+    expect(openaiServiceTierFor('standard')).toBe('default');
+    expect(openaiServiceTierFor('priority')).toBe('priority');
+    expect(openaiServiceTierFor('auto')).toBe('auto');
   });
 
   it('converts every item kind and option', () => {
@@ -77,7 +78,7 @@ describe('convertRequest', () => {
       user: 'user-123',
       metadata: { team: 'evals' },
     };
-    const body = convertRequest({ request, tier: 'standard' });
+    const { body, warnings } = convertOpenAIRequest({ request, tier: 'standard' });
     expect(body).toEqual({
       model: 'gpt-5-mini',
       stream: true,
@@ -110,21 +111,48 @@ describe('convertRequest', () => {
       metadata: { team: 'evals' },
       include: ['reasoning.encrypted_content'],
     });
-    expect(request.warnings).toHaveLength(4);
-    expect(request.warnings?.[0]).toMatch(/anthropic cannot be replayed/);
+    expect(warnings.map((w) => `${w.code}:${w.field}`)).toEqual([
+      'reasoning_item_dropped:input[3]',
+      'translated:input[6]',
+      'sampling_dropped:temperature',
+      'sampling_dropped:top_p',
+    ]);
+    expect(warnings[0]?.message).toMatch(/anthropic cannot be replayed/);
+  });
 
-    convertRequest({ request, tier: 'flex' });
-    expect(request.warnings).toHaveLength(4);
+  it('is pure: converting again (another tier) gives an equal result and leaves the request as it was', () => {
+    const request: CanonicalRequest = {
+      model: 'gpt-5-mini',
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'refusal', refusal: 'no' }] },
+        { type: 'reasoning', id: 'th_1', summary: [], opaque: { provider: 'anthropic', data: 'sig' } },
+        { type: 'function_call', id: 'fc_1', callId: 'c'.repeat(80), name: 'f', arguments: '{}' },
+      ],
+      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+      reasoning: { effort: 'xhigh', summary: 'concise' },
+      maxOutputTokens: 4,
+      temperature: 0.5,
+      native: { provider: 'openai', body: { include: ['file_search_call.results'], text: { verbosity: 'low' } }, tools: [{ type: 'web_search' }], refusable: [] },
+    };
+    const before = structuredClone(request);
+    const first = convertOpenAIRequest({ request, tier: 'flex' });
+    const second = convertOpenAIRequest({ request, tier: 'flex' });
+    expect(second).toEqual(first);
+    expect(request).toEqual(before);
+    expect(first.warnings.length).toBeGreaterThan(0);
+    const standard = convertOpenAIRequest({ request, tier: 'standard' });
+    expect(standard.warnings).toEqual(first.warnings);
+    expect(standard.body).toEqual({ ...first.body, service_tier: 'default' });
   });
 
   it('asks for encrypted reasoning only where reasoning can happen', () => {
     const plain: CanonicalRequest = { model: 'gpt-4o', input: [{ type: 'message', role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
-    const body = convertRequest({ request: plain, tier: 'auto' });
+    const { body } = convertOpenAIRequest({ request: plain, tier: 'auto' });
     expect(body.include).toBeUndefined();
     expect(body.store).toBe(false);
     expect(Object.keys(body).sort()).toEqual(['input', 'model', 'service_tier', 'store', 'stream']);
-    expect(convertRequest({ request: { ...plain, includeEncryptedReasoning: true }, tier: 'auto' }).include).toBeUndefined();
-    expect(convertRequest({ request: { ...plain, model: 'o4-mini' }, tier: 'auto' }).include).toEqual(['reasoning.encrypted_content']);
+    expect(convertOpenAIRequest({ request: { ...plain, includeEncryptedReasoning: true }, tier: 'auto' }).body.include).toBeUndefined();
+    expect(convertOpenAIRequest({ request: { ...plain, model: 'o4-mini' }, tier: 'auto' }).body.include).toEqual(['reasoning.encrypted_content']);
   });
 
   it('drops reasoning settings and replayed reasoning for non-reasoning models, with warnings', () => {
@@ -134,19 +162,19 @@ describe('convertRequest', () => {
       reasoning: { effort: 'low' },
       temperature: 0.3,
     };
-    const body = convertRequest({ request, tier: 'auto' });
+    const { body, warnings } = convertOpenAIRequest({ request, tier: 'auto' });
     expect(body.reasoning).toBeUndefined();
     expect(body.include).toBeUndefined();
     expect(body.input).toEqual([]);
     expect(body.temperature).toBe(0.3);
-    expect(request.warnings).toEqual([
-      'gpt-4.1 is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.',
-      'gpt-4.1 is not an OpenAI reasoning model; the reasoning settings were dropped.',
+    expect(warnings).toEqual([
+      { code: 'reasoning_item_dropped', field: 'input[0]', message: 'gpt-4.1 is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.' },
+      { code: 'reasoning_dropped', field: 'reasoning', message: 'gpt-4.1 is not an OpenAI reasoning model; the reasoning settings were dropped.' },
     ]);
     // Thinking explicitly off asks for nothing: no warning.
-    const off: CanonicalRequest = { model: 'gpt-4o', input: [], reasoning: { effort: 'none' } };
-    expect(convertRequest({ request: off, tier: 'auto' }).reasoning).toBeUndefined();
-    expect(off.warnings).toBeUndefined();
+    const off = convertOpenAIRequest({ request: { model: 'gpt-4o', input: [], reasoning: { effort: 'none' } }, tier: 'auto' });
+    expect(off.body.reasoning).toBeUndefined();
+    expect(off.warnings).toEqual([]);
   });
 
   it('replays OpenAI reasoning without its id', () => {
@@ -154,7 +182,7 @@ describe('convertRequest', () => {
       model: 'gpt-5',
       input: [{ type: 'reasoning', id: 'rs_1', summary: ['s'], opaque: { provider: 'openai', data: 'gAAAA' } }],
     };
-    expect(convertRequest({ request, tier: 'auto' }).input).toEqual([
+    expect(convertOpenAIRequest({ request, tier: 'auto' }).body.input).toEqual([
       { type: 'reasoning', encrypted_content: 'gAAAA', summary: [{ type: 'summary_text', text: 's' }] },
     ]);
   });
@@ -162,14 +190,14 @@ describe('convertRequest', () => {
   it('drops temperature and top_p on reasoning models unless gpt-5.1+ runs with effort none', () => {
     const sampled = (model: string, effort?: ReasoningEffort) => {
       const request: CanonicalRequest = { model, input: [], temperature: 0.5, topP: 0.8, ...(effort ? { reasoning: { effort } } : {}) };
-      const body = convertRequest({ request, tier: 'auto' });
-      return { temperature: body.temperature, top_p: body.top_p, warnings: request.warnings ?? [] };
+      const { body, warnings } = convertOpenAIRequest({ request, tier: 'auto' });
+      return { temperature: body.temperature, top_p: body.top_p, warnings };
     };
     const dropped = sampled('gpt-5-mini', 'low');
     expect(dropped).toMatchObject({ temperature: undefined, top_p: undefined });
     expect(dropped.warnings).toEqual([
-      'gpt-5-mini supports only the default temperature; temperature was not sent.',
-      'gpt-5-mini supports only the default top_p; top_p was not sent.',
+      { code: 'sampling_dropped', field: 'temperature', message: 'gpt-5-mini supports only the default temperature; temperature was not sent.' },
+      { code: 'sampling_dropped', field: 'top_p', message: 'gpt-5-mini supports only the default top_p; top_p was not sent.' },
     ]);
     expect(sampled('o3')).toMatchObject({ temperature: undefined, top_p: undefined });
     expect(sampled('gpt-5.1', 'low')).toMatchObject({ temperature: undefined, top_p: undefined });
@@ -200,20 +228,23 @@ describe('convertRequest', () => {
     ['gpt-5-pro', 'high', undefined],
     ['o3-pro', 'low', undefined],
   ])('sends %s effort %s as %s', (model, effort, sent) => {
-    const request: CanonicalRequest = { model, input: [], reasoning: { effort } };
-    expect(convertRequest({ request, tier: 'auto' }).reasoning?.effort).toBe(sent);
-    expect(request.warnings ?? []).toHaveLength(sent === effort ? 0 : 1);
+    const { body, warnings } = convertOpenAIRequest({ request: { model, input: [], reasoning: { effort } }, tier: 'auto' });
+    expect(body.reasoning?.effort).toBe(sent);
+    const expected = sent === effort ? [] : [sent === undefined ? 'reasoning_dropped:reasoning.effort' : 'reasoning_changed:reasoning.effort'];
+    expect(warnings.map((w) => `${w.code}:${w.field}`)).toEqual(expected);
   });
 
   it('sends summary concise as auto where only auto/detailed exist', () => {
     for (const model of ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'o3', 'o4-mini']) {
-      const request: CanonicalRequest = { model, input: [], reasoning: { summary: 'concise' } };
-      expect(convertRequest({ request, tier: 'auto' }).reasoning).toEqual({ summary: 'auto' });
-      expect(request.warnings).toEqual([`${model} does not support reasoning summary 'concise'; 'auto' was used.`]);
+      const { body, warnings } = convertOpenAIRequest({ request: { model, input: [], reasoning: { summary: 'concise' } }, tier: 'auto' });
+      expect(body.reasoning).toEqual({ summary: 'auto' });
+      expect(warnings).toEqual([
+        { code: 'reasoning_changed', field: 'reasoning.summary', message: `${model} does not support reasoning summary 'concise'; 'auto' was used.` },
+      ]);
     }
-    const request: CanonicalRequest = { model: 'gpt-5.2', input: [], reasoning: { summary: 'concise' } };
-    expect(convertRequest({ request, tier: 'auto' }).reasoning).toEqual({ summary: 'concise' });
-    expect(request.warnings).toBeUndefined();
+    const { body, warnings } = convertOpenAIRequest({ request: { model: 'gpt-5.2', input: [], reasoning: { summary: 'concise' } }, tier: 'auto' });
+    expect(body.reasoning).toEqual({ summary: 'concise' });
+    expect(warnings).toEqual([]);
   });
 
   it('keeps ids and token limits within OpenAI bounds', () => {
@@ -229,13 +260,18 @@ describe('convertRequest', () => {
       user: longId,
       maxOutputTokens: 5,
     };
-    const body = convertRequest({ request, tier: 'auto' });
+    const { body, warnings } = convertOpenAIRequest({ request, tier: 'auto' });
     expect(hash).toHaveLength(64);
     expect(body.safety_identifier).toBe(hash);
     expect(body.input).toMatchObject([{ call_id: hash }, { call_id: hash }, { call_id: 'y'.repeat(64) }]);
     expect(body.max_output_tokens).toBe(16);
-    expect(request.warnings).toHaveLength(3);
-    expect(convertRequest({ request: { model: 'gpt-5', input: [], user: 'u', maxOutputTokens: 16 }, tier: 'auto' })).toMatchObject({
+    expect(warnings.map((w) => `${w.code}:${w.field}`)).toEqual([
+      'translated:input[0].call_id',
+      'translated:input[1].call_id',
+      'output_limit_raised:max_output_tokens',
+      'translated:user',
+    ]);
+    expect(convertOpenAIRequest({ request: { model: 'gpt-5', input: [], user: 'u', maxOutputTokens: 16 }, tier: 'auto' }).body).toMatchObject({
       safety_identifier: 'u',
       max_output_tokens: 16,
     });
@@ -243,7 +279,7 @@ describe('convertRequest', () => {
 
   it('picks an effort for a thinking budget when no effort was given', () => {
     const request: CanonicalRequest = { model: 'o3', input: [], reasoning: { budgetTokens: 1024 } };
-    expect(convertRequest({ request, tier: 'flex' }).reasoning).toEqual({ effort: 'low' });
+    expect(convertOpenAIRequest({ request, tier: 'flex' }).body.reasoning).toEqual({ effort: 'low' });
   });
 });
 

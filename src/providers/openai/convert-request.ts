@@ -2,7 +2,7 @@
 // https://platform.openai.com/docs/api-reference/responses/create
 import { createHash } from 'node:crypto';
 import type {
-  CanonicalRequest,
+  FileContent,
   FunctionCallOutputItem,
   ImageSource,
   InputContent,
@@ -12,8 +12,16 @@ import type {
   OutputFormat,
   ReasoningItem,
   RequestedTier,
+  ProviderName,
   ToolChoice,
+  WebSearchTool,
 } from '../../canonical/types.js';
+import { FlexError } from '../../errors/catalog.js';
+import { isObject } from '../json.js';
+import type { ConvertInput, Converted } from '../provider.js';
+import { warningList, type Warn } from '../warnings.js';
+import { droppedItem } from '../provider-items.js';
+import { warnUncarried } from '../web-search.js';
 import type {
   OpenAIAssistantContent,
   OpenAIInputContent,
@@ -22,22 +30,18 @@ import type {
   OpenAIServiceTier,
   OpenAITextFormat,
   OpenAIToolChoice,
+  OpenAIWebSearchTool,
 } from './wire.js';
-import { allowsSampling, asksForReasoning, convertReasoning, isReasoningModel, type Warn } from './model-rules.js';
+import { allowsSampling, asksForReasoning, convertReasoning, isReasoningModel } from './model-traits.js';
 
-export interface ConvertRequestInput {
-  request: CanonicalRequest;
-  tier: RequestedTier;
-}
-
-/** Builds the upstream body. Lossy steps are pushed (once) onto `request.warnings`. */
-export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIResponsesRequest {
-  const warn = warningSink(request);
+/** Builds the upstream body, with a warning for each change made to fit the model (pure). */
+export function convertOpenAIRequest({ request, tier }: ConvertInput): Converted<OpenAIResponsesRequest> {
+  const { warn, warnings } = warningList();
   const reasoningModel = isReasoningModel(request.model);
   const body: OpenAIResponsesRequest = {
     model: request.model,
     stream: true,
-    service_tier: serviceTierFor(tier),
+    service_tier: openaiServiceTierFor(tier),
     store: false,
     input: convertInput(request.input, { warn, model: request.model, reasoningModel }),
   };
@@ -59,17 +63,17 @@ export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIRe
   if (request.reasoning !== undefined && reasoningModel) {
     body.reasoning = convertReasoning(request.model, request.reasoning, warn);
   } else if (request.reasoning !== undefined && asksForReasoning(request.reasoning)) {
-    warn(`${request.model} is not an OpenAI reasoning model; the reasoning settings were dropped.`);
+    warn('reasoning_dropped', 'reasoning', `${request.model} is not an OpenAI reasoning model; the reasoning settings were dropped.`);
   }
   if (request.maxOutputTokens !== undefined) body.max_output_tokens = maxOutputTokens(request.maxOutputTokens, warn);
   const sampling = allowsSampling(request.model, body.reasoning?.effort);
   if (request.temperature !== undefined) {
     if (sampling) body.temperature = request.temperature;
-    else warn(`${request.model} supports only the default temperature; temperature was not sent.`);
+    else warn('sampling_dropped', 'temperature', `${request.model} supports only the default temperature; temperature was not sent.`);
   }
   if (request.topP !== undefined) {
     if (sampling) body.top_p = request.topP;
-    else warn(`${request.model} supports only the default top_p; top_p was not sent.`);
+    else warn('sampling_dropped', 'top_p', `${request.model} supports only the default top_p; top_p was not sent.`);
   }
   if (request.user !== undefined) body.safety_identifier = safetyIdentifier(request.user, warn);
   if (request.metadata !== undefined) body.metadata = request.metadata;
@@ -78,8 +82,9 @@ export function convertRequest({ request, tier }: ConvertRequestInput): OpenAIRe
   // Other models reject it ("Encrypted content is not supported with this model"); they make no
   // reasoning, so nothing is lost by leaving it out.
   if (reasoningModel) body.include = ['reasoning.encrypted_content'];
+  if (request.webSearch !== undefined) body.tools = [...(body.tools ?? []), convertWebSearch(request.webSearch, warn)];
   if (request.native?.provider === 'openai') applyNative(body, request.native);
-  return body;
+  return { body, warnings };
 }
 
 /**
@@ -92,14 +97,30 @@ function applyNative(body: OpenAIResponsesRequest, native: NativeFields): void {
   for (const [key, value] of Object.entries(native.body)) {
     const ours = out[key];
     if (Array.isArray(ours) && Array.isArray(value)) out[key] = [...new Set([...(ours as unknown[]), ...(value as unknown[])])];
-    else if (isPlainObject(ours) && isPlainObject(value)) out[key] = { ...ours, ...value };
+    else if (isObject(ours) && isObject(value)) out[key] = { ...ours, ...value };
     else out[key] = value;
   }
   if (native.tools.length > 0) body.tools = [...(body.tools ?? []), ...(native.tools as unknown as NonNullable<OpenAIResponsesRequest['tools']>)];
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The web search tool: the caller's own when it wrote OpenAI's, else `web_search` with the settings
+ * it has. https://platform.openai.com/docs/guides/tools-web-search
+ */
+function convertWebSearch(tool: WebSearchTool, warn: Warn): OpenAIWebSearchTool {
+  if (tool.raw?.provider === 'openai') return tool.raw.tool as unknown as OpenAIWebSearchTool;
+  const out: OpenAIWebSearchTool = { type: 'web_search' };
+  if (tool.allowedDomains !== undefined) out.filters = { allowed_domains: tool.allowedDomains };
+  if (tool.userLocation !== undefined) out.user_location = { type: 'approximate', ...tool.userLocation };
+  if (tool.contextSize !== undefined) out.search_context_size = tool.contextSize;
+  if (tool.blockedDomains !== undefined) {
+    warn('web_search_changed', `${tool.field}.filters.blocked_domains`, 'OpenAI web search takes only allowed domains; the blocked domains were not sent.');
+  }
+  if (tool.maxUses !== undefined) {
+    warn('web_search_changed', `${tool.field}.max_uses`, 'OpenAI web search has no per-tool use limit; max_uses was not sent.');
+  }
+  warnUncarried(tool, 'OpenAI', warn);
+  return out;
 }
 
 /** OpenAI's limits on a few request values; https://platform.openai.com/docs/api-reference/responses/create */
@@ -108,20 +129,20 @@ const MAX_ID_LENGTH = 64;
 
 function maxOutputTokens(requested: number, warn: Warn): number {
   if (requested >= MIN_OUTPUT_TOKENS) return requested;
-  warn(`OpenAI requires max_output_tokens of at least ${MIN_OUTPUT_TOKENS}; ${requested} was raised to ${MIN_OUTPUT_TOKENS}.`);
+  warn('output_limit_raised', 'max_output_tokens', `OpenAI requires max_output_tokens of at least ${MIN_OUTPUT_TOKENS}; ${requested} was raised to ${MIN_OUTPUT_TOKENS}.`);
   return MIN_OUTPUT_TOKENS;
 }
 
 function safetyIdentifier(user: string, warn: Warn): string {
   if (user.length <= MAX_ID_LENGTH) return user;
-  warn(`The end-user id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent as safety_identifier.`);
+  warn('translated', 'user', `The end-user id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent as safety_identifier.`);
   return sha256(user);
 }
 
 /** Over-long call ids become their SHA-256 (64 hex chars), the same for a call and its output. */
-function callId(id: string, warn: Warn): string {
+function callId(id: string, field: string, warn: Warn): string {
   if (id.length <= MAX_ID_LENGTH) return id;
-  warn(`A tool call id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent instead.`);
+  warn('translated', field, `A tool call id is longer than OpenAI's ${MAX_ID_LENGTH} characters; its SHA-256 was sent instead.`);
   return sha256(id);
 }
 
@@ -129,7 +150,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function serviceTierFor(tier: RequestedTier): OpenAIServiceTier {
+export function openaiServiceTierFor(tier: RequestedTier): OpenAIServiceTier {
   switch (tier) {
     case 'flex':
       return 'flex';
@@ -142,70 +163,97 @@ export function serviceTierFor(tier: RequestedTier): OpenAIServiceTier {
   }
 }
 
-function warningSink(request: CanonicalRequest): Warn {
-  return (message) => {
-    const warnings = (request.warnings ??= []);
-    // The same request may be converted twice (flex attempt, then standard): warn once.
-    if (!warnings.includes(message)) warnings.push(message);
-  };
-}
-
 interface InputContext {
   warn: Warn;
   model: string;
   reasoningModel: boolean;
 }
 
-function convertInput(items: InputItem[], context: InputContext): OpenAIInputItem[] {
+function convertInput(items: readonly InputItem[], context: InputContext): OpenAIInputItem[] {
   const out: OpenAIInputItem[] = [];
-  for (const item of items) {
-    const converted = convertItem(item, context);
+  items.forEach((item, index) => {
+    const converted = convertItem(item, `input[${index}]`, context);
     if (converted !== undefined) out.push(converted);
-  }
+  });
   return out;
 }
 
-function convertItem(item: InputItem, context: InputContext): OpenAIInputItem | undefined {
+/** One input item; `field` names it in warnings (`input[2]`). */
+function convertItem(item: InputItem, field: string, context: InputContext): OpenAIInputItem | undefined {
   const { warn } = context;
   switch (item.type) {
     case 'message':
-      if (item.role === 'assistant') return convertAssistant(item, warn);
+      if (item.role === 'assistant') return convertAssistant(item, field, warn);
       return {
         type: 'message',
         role: item.role,
-        content: item.content.map((part) => convertInputContent(part, warn)),
+        content: item.content.map((part) => convertInputContent(part, field, warn)),
       };
     // Item ids are never replayed, reasoning included: ids minted by other providers would fail
     // OpenAI's id checks, and with store=false echoed ids can be looked up and missed.
     case 'function_call':
-      return { type: 'function_call', call_id: callId(item.callId, warn), name: item.name, arguments: item.arguments };
+      return { type: 'function_call', call_id: callId(item.callId, `${field}.call_id`, warn), name: item.name, arguments: item.arguments };
     case 'function_call_output':
-      return convertToolOutput(item, warn);
+      return convertToolOutput(item, field, warn);
     case 'reasoning':
-      return convertReasoningItem(item, context);
+      return convertReasoningItem(item, field, context);
     // A reference FlexInference does not keep may name an item the caller stored at OpenAI.
     case 'item_reference':
       return { type: 'item_reference', id: item.id };
+    case 'web_search_call':
+      if (item.provider === 'openai' && item.raw !== undefined) return item.raw as unknown as OpenAIInputItem;
+      warn('translated', field, `A web search run by ${item.provider} cannot be replayed to OpenAI and was dropped; the answer's text and citations still carry what it found.`);
+      return undefined;
+    // OpenAI's own items (hosted tool calls, MCP approvals, …) go back exactly as it sent them.
+    case 'provider_item':
+      if (item.provider === 'openai') return item.raw as unknown as OpenAIInputItem;
+      warn('provider_item_dropped', field, droppedItem(item, 'OpenAI'));
+      return undefined;
   }
 }
 
-function convertInputContent(part: InputContent, warn: Warn): OpenAIInputContent {
+function convertInputContent(part: InputContent, field: string, warn: Warn): OpenAIInputContent {
   switch (part.type) {
     case 'text':
       return { type: 'input_text', text: part.text };
     case 'image':
       return { type: 'input_image', image_url: imageUrl(part.source), detail: part.detail ?? 'auto' };
     case 'refusal':
-      warn('A refusal in user content was sent to OpenAI as plain text.');
+      warn('translated', field, 'A refusal in user content was sent to OpenAI as plain text.');
       return { type: 'input_text', text: part.refusal };
+    case 'file':
+      return convertFile(part, field);
   }
+}
+
+/** https://platform.openai.com/docs/guides/pdf-files */
+function convertFile(part: FileContent, field: string): OpenAIInputContent {
+  const name = part.filename !== undefined ? { filename: part.filename } : {};
+  const detail = part.detail !== undefined ? { detail: part.detail } : {};
+  switch (part.source.type) {
+    case 'base64':
+      // OpenAI requires a filename beside inline data; a document block has none, so one is made up.
+      return { type: 'input_file', file_data: `data:${part.source.mediaType};base64,${part.source.data}`, filename: part.filename ?? 'document.pdf', ...detail };
+    case 'url':
+      return { type: 'input_file', file_url: part.source.url, ...name, ...detail };
+    case 'file_id':
+      if (part.source.provider !== 'openai') throw foreignFile(part.source.provider, field);
+      return { type: 'input_file', file_id: part.source.id, ...name, ...detail };
+  }
+}
+
+function foreignFile(provider: ProviderName, field: string): FlexError {
+  return new FlexError('unsupported_parameter', {
+    param: field,
+    detail: `A file uploaded to ${provider} cannot be read by OpenAI. Send the file's content as base64 data or by URL instead.`,
+  });
 }
 
 function imageUrl(source: ImageSource): string {
   return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
 }
 
-function convertAssistant(message: InputMessage, warn: Warn): OpenAIInputItem {
+function convertAssistant(message: InputMessage, field: string, warn: Warn): OpenAIInputItem {
   const content: OpenAIAssistantContent[] = [];
   for (const part of message.content) {
     switch (part.type) {
@@ -216,29 +264,30 @@ function convertAssistant(message: InputMessage, warn: Warn): OpenAIInputItem {
         content.push({ type: 'refusal', refusal: part.refusal });
         break;
       case 'image':
-        warn('Images in assistant messages have no OpenAI counterpart and were dropped.');
+      case 'file':
+        warn('translated', field, 'Images and files in assistant messages have no OpenAI counterpart and were dropped.');
         break;
     }
   }
   return { type: 'message', role: 'assistant', content, ...(message.phase !== undefined ? { phase: message.phase } : {}) };
 }
 
-function convertToolOutput(item: FunctionCallOutputItem, warn: Warn): OpenAIInputItem {
+function convertToolOutput(item: FunctionCallOutputItem, field: string, warn: Warn): OpenAIInputItem {
   if (item.isError === true) {
-    warn('OpenAI has no error flag on function_call_output; the tool output was sent as is.');
+    warn('translated', field, 'OpenAI has no error flag on function_call_output; the tool output was sent as is.');
   }
-  const output = typeof item.output === 'string' ? item.output : item.output.map((part) => convertInputContent(part, warn));
-  return { type: 'function_call_output', call_id: callId(item.callId, warn), output };
+  const output = typeof item.output === 'string' ? item.output : item.output.map((part) => convertInputContent(part, field, warn));
+  return { type: 'function_call_output', call_id: callId(item.callId, `${field}.call_id`, warn), output };
 }
 
-function convertReasoningItem(item: ReasoningItem, { warn, model, reasoningModel }: InputContext): OpenAIInputItem | undefined {
+function convertReasoningItem(item: ReasoningItem, field: string, { warn, model, reasoningModel }: InputContext): OpenAIInputItem | undefined {
   if (item.opaque?.provider !== 'openai') {
     const from = item.opaque?.provider ?? 'an unknown provider';
-    warn(`Reasoning from ${from} cannot be replayed to OpenAI and was dropped.`);
+    warn('reasoning_item_dropped', field, `Reasoning from ${from} cannot be replayed to OpenAI and was dropped.`);
     return undefined;
   }
   if (!reasoningModel) {
-    warn(`${model} is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.`);
+    warn('reasoning_item_dropped', field, `${model} is not an OpenAI reasoning model; replayed OpenAI reasoning was dropped.`);
     return undefined;
   }
   // Sent without its `rs_` id, as OpenAI's stateless Codex client does: with store=false an id'd

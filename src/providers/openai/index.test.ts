@@ -124,7 +124,55 @@ describe('createOpenAIProvider', () => {
     };
     const events = await collect(provider.stream(call({ tier: 'standard' })));
     expect(recorded[0]?.body.service_tier).toBe('default');
-    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { servedTier: 'standard', stopReason: { type: 'tool_calls' } } });
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { servedTier: 'standard', finishReason: { type: 'tool_calls' } } });
+  });
+
+  it('asks for a whole answer where the call allows it, and reads it as the stream would have ended', async () => {
+    const [interaction] = readCassette('openai-responses/test_openai_responses_stream.yaml');
+    const raw = interaction!.rawBody!;
+    handler = (_req, res) => {
+      sse(res);
+      res.end(raw);
+    };
+    const streamed = await collect(provider.stream(call({ tier: 'standard' })));
+    const final = raw
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)) as { type: string; response?: unknown })
+      .find((event) => event.type === 'response.completed')!.response;
+    handler = (req, res) => {
+      expect(req.headers.accept).toBe('application/json');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(final));
+    };
+    const whole = await collect(provider.stream(call({ tier: 'standard', wholeWithinMs: 1_000 })));
+    expect(recorded[1]?.body.stream).toBe(false);
+    expect(whole.map((e) => e.type)).toEqual(['admitted', 'response.created', 'response.completed']);
+    expect(whole.at(-1)).toEqual(streamed.at(-1));
+
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ...(final as object), status: 'failed', error: { code: 'server_error', message: 'it broke' } }));
+    };
+    expect(await failure(provider.stream(call({ tier: 'standard', wholeWithinMs: 1_000 })))).toMatchObject({ message: expect.stringContaining('it broke') });
+
+    // Native fields go as sent, so such a call streams; so does one whose answers take too long for the timeouts.
+    handler = (_req, res) => {
+      sse(res);
+      res.end(raw);
+    };
+    const native = (body: Record<string, unknown>, tools: Record<string, unknown>[] = []) => ({ ...request, native: { provider: 'openai' as const, body, tools, refusable: [] } });
+    await collect(provider.stream(call({ tier: 'standard', wholeWithinMs: 1_000, request: native({ store: true, truncation: 'auto' }) })));
+    await collect(provider.stream(call({ tier: 'standard', wholeWithinMs: 1_000, request: native({ store: true }, [{ type: 'code_interpreter' }]) })));
+    await collect(provider.stream(call({ tier: 'standard', wholeWithinMs: 60_000 })));
+    expect(recorded.slice(3).map((r) => r.body.stream)).toEqual([true, true, true]);
+    // The `store` flag every Responses caller sends leaves a call whole.
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(final));
+    };
+    await collect(provider.stream(call({ tier: 'standard', wholeWithinMs: 1_000, request: native({ store: true }) })));
+    expect(recorded.at(-1)?.body).toMatchObject({ stream: false, store: true });
   });
 
   it('reuses one keep-alive connection, even when the body ends after the final event', async () => {

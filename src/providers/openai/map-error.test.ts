@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { httpError, statusForCode, streamError } from './map-error.js';
+import { openaiHttpError, statusForCode, openaiStreamError } from './map-error.js';
 import { readCassette, readFixture } from './test-support/fixtures.js';
 
-describe('httpError', () => {
+describe('openaiHttpError', () => {
   it('keeps status, code, type and message of the recorded quota error', () => {
-    const err = httpError(429, readFixture('openai-responses/openai-error.1.json'));
+    const err = openaiHttpError(429, readFixture('openai-responses/openai-error.1.json'));
     expect(err.status).toBe(429);
     expect(err.code).toBe('upstream_error');
     expect(err.message).toMatch(/^You exceeded your current quota/);
@@ -19,7 +19,7 @@ describe('httpError', () => {
 
   it('keeps the recorded 400 with its code', () => {
     const [interaction] = readCassette('openai-responses/test_openai_responses_model_http_error.yaml');
-    const err = httpError(interaction!.status, JSON.stringify(interaction!.parsedBody));
+    const err = openaiHttpError(interaction!.status, JSON.stringify(interaction!.parsedBody));
     expect(err.status).toBe(400);
     expect(err.upstream?.providerCode).toBe('decimal_below_min_value');
     expect(err.upstream?.providerType).toBe('invalid_request_error');
@@ -27,24 +27,24 @@ describe('httpError', () => {
   });
 
   it('falls back to the type when there is no code, and tolerates empty or non-JSON bodies', () => {
-    expect(httpError(500, '{"error":{"message":"oops","type":"server_error","code":null}}').upstream?.providerCode).toBe('server_error');
-    expect(httpError(502, '').message).toBe('OpenAI answered HTTP 502 with an empty body.');
-    expect(httpError(503, '<html>Service Unavailable</html>').message).toBe('OpenAI answered HTTP 503: <html>Service Unavailable</html>');
-    expect(httpError(504, 'x'.repeat(1000)).message.length).toBeLessThan(400);
-    expect(httpError(504, '').code).toBe('upstream_timeout');
+    expect(openaiHttpError(500, '{"error":{"message":"oops","type":"server_error","code":null}}').upstream?.providerCode).toBe('server_error');
+    expect(openaiHttpError(502, '').message).toBe('OpenAI answered HTTP 502 with an empty body.');
+    expect(openaiHttpError(503, '<html>Service Unavailable</html>').message).toBe('OpenAI answered HTTP 503: <html>Service Unavailable</html>');
+    expect(openaiHttpError(504, 'x'.repeat(1000)).message.length).toBeLessThan(400);
+    expect(openaiHttpError(504, '').code).toBe('upstream_timeout');
   });
 
   it('never echoes a key the provider quoted back', () => {
-    const err = httpError(401, '{"error":{"message":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234","type":"invalid_request_error","code":"invalid_api_key"}}');
+    const err = openaiHttpError(401, '{"error":{"message":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234","type":"invalid_request_error","code":"invalid_api_key"}}');
     expect(err.message).not.toContain('abcdefghijklmnop1234');
   });
 });
 
-describe('streamError', () => {
+describe('openaiStreamError', () => {
   it('reads nested, flat and response.failed errors', () => {
-    expect(streamError({ type: 'error', error: { type: 'insufficient_quota', code: 'insufficient_quota', message: 'quota' } })).toMatchObject({ status: 429, message: 'quota' });
-    expect(streamError({ type: 'error', code: 'server_error', message: 'boom' })).toMatchObject({ status: 500, message: 'boom' });
-    expect(streamError({ type: 'response.failed', response: { error: null } }).message).toMatch(/without an error message/);
+    expect(openaiStreamError({ type: 'error', error: { type: 'insufficient_quota', code: 'insufficient_quota', message: 'quota' } })).toMatchObject({ status: 429, message: 'quota' });
+    expect(openaiStreamError({ type: 'error', code: 'server_error', message: 'boom' })).toMatchObject({ status: 500, message: 'boom' });
+    expect(openaiStreamError({ type: 'response.failed', response: { error: null } }).message).toMatch(/without an error message/);
   });
 
   it('derives statuses from codes', () => {

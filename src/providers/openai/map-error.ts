@@ -3,14 +3,14 @@
 // https://platform.openai.com/docs/guides/error-codes
 // https://platform.openai.com/docs/api-reference/responses-streaming/error
 import { type FlexError, upstreamError } from '../../errors/catalog.js';
-import { isObject, obj, str, type JsonObject } from './wire.js';
+import { isObject, obj, str, type JsonObject } from '../json.js';
 
 const PROVIDER = 'openai';
 /** Longest slice of a non-JSON error body quoted back (proxies can answer with whole HTML pages). */
 const MAX_RAW_MESSAGE = 300;
 
 /** An HTTP answer with status >= 400; tolerant of empty and non-JSON bodies. */
-export function httpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
+export function openaiHttpError(status: number, bodyText: string, retryAfterMs?: number): FlexError {
   const fields = errorFields(parseJson(bodyText));
   const message = fields.message ?? rawMessage(status, bodyText);
   return upstreamError({
@@ -24,7 +24,7 @@ export function httpError(status: number, bodyText: string, retryAfterMs?: numbe
 }
 
 /** An in-stream `error` event (nested `error` object or flat fields) or `response.failed`. */
-export function streamError(event: JsonObject): FlexError {
+export function openaiStreamError(event: JsonObject): FlexError {
   const source = str(event, 'type') === 'response.failed' ? obj(event, 'response') : event;
   const fields = errorFields(source ?? {});
   const code = fields.code ?? fields.type;

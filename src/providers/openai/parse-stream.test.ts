@@ -76,7 +76,7 @@ describe('createOpenAIStreamParser on recorded streams', () => {
     const { response } = completed(events);
     expect(response).toMatchObject({
       status: 'completed',
-      stopReason: { type: 'tool_calls' },
+      finishReason: { type: 'tool_calls' },
       servedTier: 'flex',
       rawServiceTier: 'flex',
       provider: 'openai',
@@ -102,7 +102,7 @@ describe('createOpenAIStreamParser on recorded streams', () => {
       outputIndex: 0,
       item: { type: 'function_call', id: 'fc_67e554a1de488191af0831d35cbe082e0794405d35281ae2', callId: 'call_kL0PCQV7M2WMoVX8V8OtYSAL', name: 'get_capital', arguments: '', status: 'in_progress' },
     });
-    expect(completed(first).response.stopReason).toEqual({ type: 'tool_calls' });
+    expect(completed(first).response.finishReason).toEqual({ type: 'tool_calls' });
 
     const second = replay(textTurn!.rawBody!, 5);
     const text = second.flatMap((e) => (e.type === 'text.delta' ? [e.delta] : [])).join('');
@@ -114,7 +114,7 @@ describe('createOpenAIStreamParser on recorded streams', () => {
       part: { type: 'output_text', text: 'The capital of France is Paris.' },
     });
     const { response } = completed(second);
-    expect(response).toMatchObject({ status: 'completed', stopReason: { type: 'stop' }, servedTier: 'standard', usage: { inputTokens: 278, outputTokens: 9 } });
+    expect(response).toMatchObject({ status: 'completed', finishReason: { type: 'stop' }, servedTier: 'standard', usage: { inputTokens: 278, outputTokens: 9 } });
     expect(response.rawServiceTier).toBeUndefined();
   });
 
@@ -218,7 +218,7 @@ describe('createOpenAIStreamParser rules', () => {
     expect(parser.done).toBe(false);
   });
 
-  it('maps response.incomplete and refusals to their stop reasons', () => {
+  it('maps response.incomplete and refusals to their finish reasons', () => {
     const parser = createOpenAIStreamParser();
     parser.push(created);
     const incomplete = parser.push({
@@ -228,7 +228,7 @@ describe('createOpenAIStreamParser rules', () => {
     expect(incomplete.map((e) => e.type)).toEqual(['admitted', 'response.completed']);
     expect(completed(incomplete).response).toMatchObject({
       status: 'incomplete',
-      stopReason: { type: 'max_output_tokens' },
+      finishReason: { type: 'max_output_tokens' },
       servedTier: 'flex',
       usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
     });
@@ -242,7 +242,7 @@ describe('createOpenAIStreamParser rules', () => {
       { type: 'refusal.delta', outputIndex: 0, contentIndex: 0, delta: 'No.' },
     ]);
     const done = refusing.push({ type: 'response.completed', response: { ...created.response, status: 'completed', output: [message] } });
-    expect(completed(done).response.stopReason).toEqual({ type: 'refusal' });
+    expect(completed(done).response.finishReason).toEqual({ type: 'refusal' });
     expect(done.map((e) => e.type)).toEqual(['response.created', 'response.completed']);
   });
 });

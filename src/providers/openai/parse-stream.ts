@@ -3,19 +3,21 @@
 //
 // Tolerates what real streams do: no `sequence_number` (2025 recordings), `obfuscation` padding,
 // `response.queued` (background / flex queueing), undocumented `keepalive` frames and any other
-// unknown event type (ignored), hosted-tool items FlexInference does not carry (skipped, with the
-// remaining items renumbered densely from 0).
+// unknown event type (ignored). Hosted-tool items FlexInference does not model become provider items,
+// and the events about them (`response.code_interpreter_call_code.delta`, `response.mcp_call.*`, …)
+// are carried verbatim, whatever their type, for the Responses surface to show as OpenAI sent them.
 import type {
   CanonicalStreamEvent,
   ItemStatus,
   OutputItem,
   ResponseCreatedEvent,
 } from '../../canonical/types.js';
-import { streamError } from './map-error.js';
-import { mapServedTier, mapStopReason } from './map-finish.js';
-import { mapOutputContent, mapOutputItem } from './map-items.js';
-import { mapUsage } from './map-usage.js';
-import { arr, num, obj, str, type JsonObject } from './wire.js';
+import { openaiStreamError } from './map-error.js';
+import { mapOpenAIFinishReason } from './map-finish-reason.js';
+import { mapOpenAIServedTier } from './map-tier.js';
+import { mapAnnotation, mapOutputContent, mapOutputItem } from './map-items.js';
+import { mapOpenAIUsage } from './map-usage.js';
+import { arr, num, obj, str, type JsonObject } from '../json.js';
 
 export interface OpenAIStreamParser {
   /** Canonical events for one upstream event. Throws a FlexError for in-stream failures. */
@@ -30,6 +32,8 @@ interface ParserState {
   done: boolean;
   /** Upstream `output_index` → canonical `outputIndex`, for the item kinds that are carried. */
   indexes: Map<number, number>;
+  /** Canonical indexes of provider items, whose own events are carried verbatim. */
+  providerItems: Set<number>;
   /** Completed items by canonical index (from `output_item.done`), the fallback final output. */
   items: OutputItem[];
   nextIndex: number;
@@ -46,6 +50,7 @@ export function createOpenAIStreamParser(): OpenAIStreamParser {
     createdEmitted: false,
     done: false,
     indexes: new Map(),
+    providerItems: new Set(),
     items: [],
     nextIndex: 0,
     serviceTier: undefined,
@@ -54,8 +59,8 @@ export function createOpenAIStreamParser(): OpenAIStreamParser {
     push(event) {
       const out: Out = [];
       if (state.done) return out;
-      const handler = HANDLERS.get(str(event, 'type') ?? '');
-      handler?.(state, event, out);
+      const handler = HANDLERS.get(str(event, 'type') ?? '') ?? onOther;
+      handler(state, event, out);
       return out;
     },
     get done() {
@@ -98,7 +103,7 @@ function emitCreated(state: ParserState, response: JsonObject, out: Out): void {
 }
 
 function onFailed(_state: ParserState, event: JsonObject): void {
-  throw streamError(event);
+  throw openaiStreamError(event);
 }
 
 function onTerminal(state: ParserState, event: JsonObject, out: Out): void {
@@ -118,14 +123,14 @@ function onTerminal(state: ParserState, event: JsonObject, out: Out): void {
       model: str(response, 'model') ?? '',
       createdAt: num(response, 'created_at') ?? Math.floor(Date.now() / 1000),
       status,
-      stopReason: mapStopReason({
+      finishReason: mapOpenAIFinishReason({
         status,
         incompleteReason: str(obj(response, 'incomplete_details') ?? {}, 'reason'),
         output,
       }),
       output,
-      usage: mapUsage(response.usage),
-      servedTier: mapServedTier(rawTier),
+      usage: mapOpenAIUsage(response.usage),
+      servedTier: mapOpenAIServedTier(rawTier),
       ...(rawTier !== undefined ? { rawServiceTier: rawTier } : {}),
       provider: 'openai',
     },
@@ -160,6 +165,7 @@ function openItem(state: ParserState, event: JsonObject, status: ItemStatus, out
   if (existing !== undefined) return item;
   const outputIndex = state.nextIndex++;
   state.indexes.set(upstream, outputIndex);
+  if (item.type === 'provider_item') state.providerItems.add(outputIndex);
   out.push({ type: 'item.added', outputIndex, item: initialItem(item) });
   return item;
 }
@@ -173,6 +179,11 @@ function initialItem(item: OutputItem): OutputItem {
       return { ...item, summary: [] };
     case 'function_call':
       return { ...item, arguments: '' };
+    case 'web_search_call':
+      return { ...item, status: 'in_progress' };
+    // OpenAI's own announcement of the item is its initial state.
+    case 'provider_item':
+      return item;
   }
 }
 
@@ -256,11 +267,36 @@ function onReasoningTextDelta(state: ParserState, event: JsonObject, out: Out): 
   out.push({ type: 'reasoning_text.delta', outputIndex, delta: str(event, 'delta') ?? '' });
 }
 
+function onAnnotationAdded(state: ParserState, event: JsonObject, out: Out): void {
+  admit(state, out);
+  const outputIndex = indexOf(state, event);
+  const annotation = mapAnnotation(event.annotation);
+  if (outputIndex === undefined || annotation === undefined) return;
+  out.push({
+    type: 'annotation.added',
+    outputIndex,
+    contentIndex: num(event, 'content_index') ?? 0,
+    annotationIndex: num(event, 'annotation_index') ?? 0,
+    annotation,
+  });
+}
+
 function onArgumentsDelta(state: ParserState, event: JsonObject, out: Out): void {
   admit(state, out);
   const outputIndex = indexOf(state, event);
   if (outputIndex === undefined) return;
   out.push({ type: 'function_call_arguments.delta', outputIndex, delta: str(event, 'delta') ?? '' });
+}
+
+/**
+ * An event type without a handler: one about a provider item (OpenAI's `output_index` names it) is
+ * carried as is; anything else (keepalives, events added to the API later) is ignored.
+ */
+function onOther(state: ParserState, event: JsonObject, out: Out): void {
+  const outputIndex = indexOf(state, event);
+  if (outputIndex === undefined || !state.providerItems.has(outputIndex)) return;
+  admit(state, out);
+  out.push({ type: 'provider_item.event', outputIndex, provider: 'openai', raw: event });
 }
 
 /** Work events whose content arrives whole elsewhere (`*.done` parts and items): proof only. */
@@ -284,7 +320,10 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['response.refusal.delta', onContentDelta('refusal.delta')],
   ['response.output_text.done', onWorkOnly],
   ['response.refusal.done', onWorkOnly],
-  ['response.output_text.annotation.added', onWorkOnly],
+  ['response.output_text.annotation.added', onAnnotationAdded],
+  ['response.web_search_call.in_progress', onWorkOnly],
+  ['response.web_search_call.searching', onWorkOnly],
+  ['response.web_search_call.completed', onWorkOnly],
   ['response.reasoning_summary_part.added', onSummaryPartAdded],
   ['response.reasoning_summary_text.delta', onSummaryDelta],
   ['response.reasoning_summary_text.done', onWorkOnly],

@@ -6,13 +6,14 @@ export type OpenAIServiceTier = 'flex' | 'default' | 'priority' | 'auto';
 
 export interface OpenAIResponsesRequest {
   model: string;
-  stream: true;
+  /** Streamed, except where one whole answer serves (see createOpenAIProvider). */
+  stream: boolean;
   service_tier: OpenAIServiceTier;
   /** The gateway is stateless: nothing is stored upstream, state travels in the items. */
   store: false;
   input: OpenAIInputItem[];
   instructions?: string;
-  tools?: OpenAIFunctionTool[];
+  tools?: (OpenAIFunctionTool | OpenAIWebSearchTool)[];
   tool_choice?: OpenAIToolChoice;
   parallel_tool_calls?: boolean;
   text?: { format: OpenAITextFormat };
@@ -42,7 +43,8 @@ export interface OpenAIInputMessage {
 
 export type OpenAIInputContent =
   | { type: 'input_text'; text: string }
-  | { type: 'input_image'; image_url: string; detail: 'auto' | 'low' | 'high' };
+  | { type: 'input_image'; image_url: string; detail: 'auto' | 'low' | 'high' }
+  | { type: 'input_file'; file_data?: string; file_url?: string; file_id?: string; filename?: string; detail?: 'auto' | 'low' | 'high' };
 
 export interface OpenAIAssistantMessage {
   type: 'message';
@@ -86,6 +88,14 @@ export interface OpenAIFunctionTool {
   strict: boolean;
 }
 
+/** https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools */
+export interface OpenAIWebSearchTool {
+  type: 'web_search';
+  filters?: { allowed_domains: string[] };
+  user_location?: { type: 'approximate'; city?: string; region?: string; country?: string; timezone?: string };
+  search_context_size?: 'low' | 'medium' | 'high';
+}
+
 export type OpenAIToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
 
 export type OpenAITextFormat =
@@ -98,33 +108,3 @@ export type OpenAITextFormat =
       description?: string;
       strict?: boolean;
     };
-
-// ---------------------------------------------------------------------------------------------
-// Readers for received JSON. Upstream payloads are validated field by field where they are used,
-// instead of trusting a cast of the whole event.
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(obj: JsonObject, key: string): string | undefined {
-  const value = obj[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function num(obj: JsonObject, key: string): number | undefined {
-  const value = obj[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export function obj(parent: JsonObject, key: string): JsonObject | undefined {
-  const value = parent[key];
-  return isObject(value) ? value : undefined;
-}
-
-export function arr(parent: JsonObject, key: string): unknown[] {
-  const value = parent[key];
-  return Array.isArray(value) ? value : [];
-}

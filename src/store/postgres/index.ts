@@ -165,7 +165,7 @@ export async function migrateDatabase(options: PostgresStoreOptions): Promise<Mi
 /** `flexinference migrate --from-sqlite`: migrates, then copies the SQLite deployment in. */
 export async function importSqliteDatabase(
   options: PostgresStoreOptions,
-  from: { sqlitePath: string; fromMasterKey: Buffer; toMasterKey: Buffer },
+  from: Omit<Parameters<typeof importSqlite>[0], 'client'>,
 ): Promise<{ migrated: MigrationResult; imported: ImportCounts }> {
   const { pool, migrated } = await openMigrated(options);
   try {
@@ -192,7 +192,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // A missed beat only matters after 30 s; the pool reports the cause.
     heartbeat().catch(() => undefined);
     // Rows a crashed gateway left open are closed even when it never comes back.
-    if (++beats % SWEEP_EVERY_BEATS === 0) closeRowsOfGoneGateways(pool).catch(() => undefined);
+    if (++beats % SWEEP_EVERY_BEATS === 0) {
+      closeRowsOfGoneGateways(pool).catch(() => undefined);
+      // Expired kept items are never found (findItems filters them); this only reclaims space.
+      pool.query('DELETE FROM kept_items WHERE expires_at <= $1', [Date.now()]).catch(() => undefined);
+    }
   }, GATEWAY_HEARTBEAT_MS);
   timer.unref();
   return createStore(pool, gatewayId, () => {
@@ -390,16 +394,18 @@ function createStore(pool: pg.Pool, gatewayId: string, stop: () => void): Store 
       return rows.map(fromUsageRow);
     },
     closeInterruptedUsage: () => closeRowsOfGoneGateways(pool),
-    async keepItems(orgId, items, expiresAt, now) {
-      await inTransaction(pool, async (client) => {
-        await client.query('DELETE FROM kept_items WHERE expires_at <= $1', [now]);
-        for (const item of items) {
-          await client.query(
-            'INSERT INTO kept_items (org_id, id, item, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, id) DO UPDATE SET item = EXCLUDED.item, expires_at = EXCLUDED.expires_at',
-            [orgId, item.id, item.json, expiresAt],
-          );
-        }
-      });
+    // One statement on the answer's path (it is awaited before the caller sees the end): expired
+    // items are swept by the heartbeat timer, not here.
+    async keepItems(orgId, items, expiresAt) {
+      // One row per id: a repeated id in one statement would be an ON CONFLICT error.
+      const byId = new Map(items.map((item) => [item.id, item.json]));
+      if (byId.size === 0) return;
+      await pool.query(
+        `INSERT INTO kept_items (org_id, id, item, expires_at)
+         SELECT $1, id, item, $4 FROM unnest($2::text[], $3::text[]) AS k(id, item)
+         ON CONFLICT (org_id, id) DO UPDATE SET item = EXCLUDED.item, expires_at = EXCLUDED.expires_at`,
+        [orgId, [...byId.keys()], [...byId.values()], expiresAt],
+      );
     },
     async findItems(orgId, ids, now) {
       if (ids.length === 0) return [];

@@ -59,6 +59,13 @@ CREATE TABLE kept_items (
 CREATE INDEX kept_items_expiry ON kept_items (expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'usage warnings (what was changed to fit each request, as JSON)',
+    sql: `
+ALTER TABLE usage ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /** Any fixed 64-bit number, the same for every instance: the lock migrations are applied under. */

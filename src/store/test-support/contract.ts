@@ -14,7 +14,7 @@ export function usageRow(requestId: string, overrides: Partial<UsageRow> = {}): 
     startWithin: '00h-00m-30s', servedTier: 'flex', route: 'flex_admitted', status: 'completed', errorCode: null,
     admissionMs: 700.5, firstByteMs: 710, durationMs: 900, inputTokens: 1000, cachedTokens: 100, outputTokens: 500,
     reasoningTokens: 20, costUsd: 0.001, standardCostUsd: 0.002, savingUsd: 0.001, createdAt: '2026-11-26T12:00:00.000Z',
-    ...overrides,
+    warnings: [], ...overrides,
   };
 }
 
@@ -114,6 +114,19 @@ export function storeContract(subject: StoreUnderTest): void {
       expect((await store.queryUsage({ since: '2026-11-26T18:00:00.000Z' })).map((r) => r.requestId)).toEqual(['r2']);
     }));
 
+  it('usage: a row keeps its warnings, in order, through writes, pages and recovery', () =>
+    withStore(async (store) => {
+      const warnings: UsageRow['warnings'] = [
+        { code: 'sampling_dropped', field: 'temperature', message: 'gpt-5-mini supports only the default temperature; temperature was not sent.' },
+        { code: 'translated', field: 'messages.0.content.1', message: 'The document title/context were dropped; "quoted" text.' },
+      ];
+      await store.upsertUsage([usageRow('w', { warnings }), usageRow('none')]);
+      await store.recoverUsage([usageRow('open', { status: 'interrupted', warnings })]);
+      const rows = new Map((await store.queryUsage({})).map((r) => [r.requestId, r.warnings]));
+      expect([rows.get('w'), rows.get('none'), rows.get('open')]).toEqual([warnings, [], warnings]);
+      expect((await store.pageUsage({ limit: 10 })).find((r) => r.requestId === 'w')?.warnings).toEqual(warnings);
+    }));
+
   it('usage: one group commit of thousands of rows (the last version of a request wins)', () =>
     withStore(async (store) => {
       const rows = Array.from({ length: 2_500 }, (_, i) => usageRow(`bulk${String(i).padStart(5, '0')}`, { outputTokens: i }));
@@ -170,7 +183,7 @@ export function storeContract(subject: StoreUnderTest): void {
     requestId: 'r', orgId: 'o', keyId: 'k', surface: 'responses', provider: 'openai', model: 'gpt-5-mini',
     startWithin: '00h-00m-10s', servedTier: 'flex', route: 'flex_admitted', status: 'completed', errorCode: null,
     admissionMs: 500, firstByteMs: 900, durationMs: 1000, inputTokens: 10, cachedTokens: 0, outputTokens: 5,
-    reasoningTokens: 0, costUsd: 1, standardCostUsd: 2, savingUsd: 1, createdAt: '2026-11-01T10:15:00.000Z', ...over,
+    reasoningTokens: 0, costUsd: 1, standardCostUsd: 2, savingUsd: 1, createdAt: '2026-11-01T10:15:00.000Z', warnings: [], ...over,
   });
 
   it('key settings, provider key listing, organization rename and delete with its keys', async () => {

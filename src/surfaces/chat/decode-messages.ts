@@ -6,9 +6,9 @@
 import type { FunctionCallItem, InputContent, InputItem, InputMessage } from '../../canonical/types.js';
 import { expectArray, expectObject, expectString, invalid, isUnset, optString, unsupported } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { optDetail, parseImageUrl, rejectUnknownKeys } from '../openai-dialect.js';
+import { optDetail, parseImageUrl, refuseUnknownOpenAIKeys } from '../openai-dialect.js';
 
-export function decodeMessages(value: unknown): InputItem[] {
+export function decodeChatMessages(value: unknown): InputItem[] {
   const messages = expectArray(value, 'messages');
   if (messages.length === 0) throw invalid('messages', '`messages` must hold at least one message.');
   return messages.flatMap((m, i) => decodeMessage(m, `messages[${i}]`));
@@ -20,15 +20,15 @@ function decodeMessage(value: unknown, path: string): InputItem[] {
   switch (message.role) {
     case 'system':
     case 'developer':
-      rejectUnknownKeys(message, new Set(['role', 'content', 'name']), path);
+      refuseUnknownOpenAIKeys(message, new Set(['role', 'content', 'name']), path);
       return [{ type: 'message', role: message.role, content: decodeTextOnly(message.content, `${path}.content`) }];
     case 'user':
-      rejectUnknownKeys(message, new Set(['role', 'content', 'name']), path);
+      refuseUnknownOpenAIKeys(message, new Set(['role', 'content', 'name']), path);
       return [{ type: 'message', role: 'user', content: decodeUserContent(message.content, `${path}.content`) }];
     case 'assistant':
       return decodeAssistant(message, path);
     case 'tool':
-      rejectUnknownKeys(message, new Set(['role', 'content', 'tool_call_id', 'name']), path);
+      refuseUnknownOpenAIKeys(message, new Set(['role', 'content', 'tool_call_id', 'name']), path);
       return [
         {
           type: 'function_call_output',
@@ -60,7 +60,7 @@ function decodeTextOnly(value: unknown, path: string): InputContent[] {
 }
 
 function decodeText(part: JsonObject, path: string): InputContent {
-  rejectUnknownKeys(part, new Set(['type', 'text']), path);
+  refuseUnknownOpenAIKeys(part, new Set(['type', 'text']), path);
   return { type: 'text', text: expectString(part.text, `${path}.text`) };
 }
 
@@ -75,9 +75,9 @@ function decodeUserPart(value: unknown, path: string): InputContent {
     case 'text':
       return decodeText(part, path);
     case 'image_url': {
-      rejectUnknownKeys(part, new Set(['type', 'image_url']), path);
+      refuseUnknownOpenAIKeys(part, new Set(['type', 'image_url']), path);
       const image = expectObject(part.image_url, `${path}.image_url`);
-      rejectUnknownKeys(image, new Set(['url', 'detail']), `${path}.image_url`);
+      refuseUnknownOpenAIKeys(image, new Set(['url', 'detail']), `${path}.image_url`);
       const out: InputContent = { type: 'image', source: parseImageUrl(image.url, `${path}.image_url.url`) };
       const detail = optDetail(image.detail, `${path}.image_url.detail`);
       if (detail !== undefined) out.detail = detail;
@@ -99,7 +99,7 @@ function decodeUserPart(value: unknown, path: string): InputContent {
 const ASSISTANT_KEYS = new Set(['role', 'content', 'refusal', 'tool_calls', 'name', 'audio', 'function_call', 'annotations', 'parsed']);
 
 function decodeAssistant(message: JsonObject, path: string): InputItem[] {
-  rejectUnknownKeys(message, ASSISTANT_KEYS, path);
+  refuseUnknownOpenAIKeys(message, ASSISTANT_KEYS, path);
   if (!isUnset(message.audio)) throw unsupported(`${path}.audio`, 'Audio replies cannot be replayed; send the transcript as text.');
   if (!isUnset(message.function_call)) throw unsupported(`${path}.function_call`, '`function_call` is deprecated; use `tool_calls`.');
 
@@ -129,7 +129,7 @@ function decodeAssistantContent(value: unknown, path: string): InputContent[] {
       case 'text':
         return decodeText(part, `${path}[${j}]`);
       case 'refusal':
-        rejectUnknownKeys(part, new Set(['type', 'refusal']), `${path}[${j}]`);
+        refuseUnknownOpenAIKeys(part, new Set(['type', 'refusal']), `${path}[${j}]`);
         return { type: 'refusal', refusal: expectString(part.refusal, `${path}[${j}].refusal`) };
       default:
         throw invalid(`${path}[${j}].type`, `\`${path}[${j}].type\` must be "text" or "refusal".`);
@@ -139,12 +139,12 @@ function decodeAssistantContent(value: unknown, path: string): InputContent[] {
 
 function decodeToolCall(value: unknown, path: string): FunctionCallItem {
   const call = expectObject(value, path);
-  rejectUnknownKeys(call, new Set(['id', 'type', 'function']), path);
+  refuseUnknownOpenAIKeys(call, new Set(['id', 'type', 'function']), path);
   if (call.type !== 'function') {
     throw unsupported(`${path}.type`, `Tool calls of type ${JSON.stringify(call.type)} are not supported; only "function".`);
   }
   const fn = expectObject(call.function, `${path}.function`);
-  rejectUnknownKeys(fn, new Set(['name', 'arguments', 'parsed_arguments']), `${path}.function`);
+  refuseUnknownOpenAIKeys(fn, new Set(['name', 'arguments', 'parsed_arguments']), `${path}.function`);
   return {
     type: 'function_call',
     // Chat has only the call id; the canonical item id stays empty (no provider item id known).

@@ -202,6 +202,53 @@ describe('chat decode: options', () => {
   });
 });
 
+describe('chat decode: OpenAI-native fields (docs/product.md §6)', () => {
+  it('carries each set field in its Responses form, refusable for other providers', () => {
+    const { request } = decode({
+      verbosity: 'low',
+      prompt_cache_key: 'tenant-42',
+      prompt_cache_retention: '24h',
+      prompt_cache_options: { mode: 'explicit', ttl: '30m' },
+      moderation: { model: 'omni-moderation-latest', policy: { input: { mode: 'block' } } },
+      store: true,
+      response_format: { type: 'json_object' },
+    });
+    expect(request.native).toEqual({
+      provider: 'openai',
+      body: {
+        text: { verbosity: 'low' },
+        prompt_cache_key: 'tenant-42',
+        prompt_cache_retention: '24h',
+        prompt_cache_options: { mode: 'explicit', ttl: '30m' },
+        moderation: { model: 'omni-moderation-latest', policy: { input: { mode: 'block' } } },
+        store: true,
+      },
+      tools: [],
+      refusable: ['verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'moderation', 'store'].map((param) => ({
+        param,
+        instead: expect.any(String),
+      })),
+    });
+    // Verbosity travels beside the translated response format, not instead of it.
+    expect(request.output).toEqual({ type: 'json_object' });
+  });
+
+  it('leaves defaults out, so any model takes them', () => {
+    expect(decode({ verbosity: 'medium', store: false, prompt_cache_key: null, moderation: null }).request.native).toBeUndefined();
+  });
+
+  it.each([
+    [{ verbosity: 'loud' }, 'verbosity'],
+    [{ verbosity: 'medium ' }, 'verbosity'],
+    [{ prompt_cache_key: 42 }, 'prompt_cache_key'],
+    [{ prompt_cache_options: 'explicit' }, 'prompt_cache_options'],
+    [{ moderation: true }, 'moderation'],
+    [{ store: 'yes' }, 'store'],
+  ])('checks the type of %j', (extra, param) => {
+    expectFailure(extra, 'invalid_parameter', param);
+  });
+});
+
 describe('chat decode: refusals (docs/product.md §6)', () => {
   it.each([
     ['presence_penalty', 0.5],
@@ -215,11 +262,9 @@ describe('chat decode: refusals (docs/product.md §6)', () => {
     ['prediction', { type: 'content', content: 'x' }],
     ['audio', { voice: 'alloy', format: 'mp3' }],
     ['modalities', ['text', 'audio']],
-    ['web_search_options', {}],
     ['n', 2],
     ['functions', [{ name: 'f' }]],
     ['function_call', 'auto'],
-    ['verbosity', 'high'],
   ])('refuses %s = %j with unsupported_parameter', (field, value) => {
     expectFailure({ [field]: value }, 'unsupported_parameter', field);
   });

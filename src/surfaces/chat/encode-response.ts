@@ -2,10 +2,10 @@
 // (their tokens still count in usage.completion_tokens_details.reasoning_tokens).
 // Shape: test/fixtures/openai-chat/openai-text.json
 // https://platform.openai.com/docs/api-reference/chat/object
-import type { CanonicalResponse, FunctionCallItem, ServedTier } from '../../canonical/types.js';
+import type { Annotation, CanonicalResponse, FunctionCallItem, ServedTier } from '../../canonical/types.js';
 import { mapServiceTier } from '../openai-dialect.js';
-import { mapFinishReason } from './map-finish-reason.js';
-import { mapUsage } from './map-usage.js';
+import { mapChatFinishReason } from './map-finish-reason.js';
+import { mapChatUsage } from './map-usage.js';
 
 /** Chat ids start with `chatcmpl-`; other providers' ids get the prefix. */
 export function chatId(id: string): string {
@@ -17,16 +17,32 @@ export function encodeToolCall(call: FunctionCallItem): Record<string, unknown> 
   return { id: call.callId, type: 'function', function: { name: call.name, arguments: call.arguments } };
 }
 
+/**
+ * A URL citation in Chat's nested form, its offsets moved by `offset`; other kinds have no Chat form.
+ * https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices-message-annotations
+ */
+export function encodeAnnotation(annotation: Annotation, offset: number): Record<string, unknown>[] {
+  if (annotation.type !== 'url_citation') return [];
+  const { url, title, startIndex, endIndex } = annotation;
+  return [{ type: 'url_citation', url_citation: { end_index: endIndex + offset, start_index: startIndex + offset, title, url } }];
+}
+
 export function encodeChatResponse(response: CanonicalResponse, servedTier: ServedTier): Record<string, unknown> {
   const texts: string[] = [];
   const refusals: string[] = [];
   const calls: FunctionCallItem[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  let length = 0;
   for (const item of response.output) {
     if (item.type === 'function_call') calls.push(item);
     if (item.type !== 'message') continue;
     for (const part of item.content) {
-      if (part.type === 'output_text') texts.push(part.text);
-      else refusals.push(part.refusal);
+      if (part.type === 'output_text') {
+        // Chat offsets count from the start of the whole content, which joins every text part.
+        for (const a of part.annotations ?? []) annotations.push(...encodeAnnotation(a, length));
+        texts.push(part.text);
+        length += part.text.length;
+      } else refusals.push(part.refusal);
     }
   }
   // OpenAI sends content null beside tool calls or a refusal, and "" for an empty answer.
@@ -35,7 +51,7 @@ export function encodeChatResponse(response: CanonicalResponse, servedTier: Serv
     role: 'assistant',
     content,
     refusal: refusals.length > 0 ? refusals.join('') : null,
-    annotations: [],
+    annotations,
   };
   if (calls.length > 0) message.tool_calls = calls.map(encodeToolCall);
   return {
@@ -44,9 +60,9 @@ export function encodeChatResponse(response: CanonicalResponse, servedTier: Serv
     created: response.createdAt,
     model: response.model,
     choices: [
-      { index: 0, message, logprobs: null, finish_reason: mapFinishReason(response.stopReason, calls.length > 0) },
+      { index: 0, message, logprobs: null, finish_reason: mapChatFinishReason(response.finishReason, calls.length > 0) },
     ],
-    usage: mapUsage(response.usage),
+    usage: mapChatUsage(response.usage),
     service_tier: mapServiceTier(servedTier),
     // No fingerprint is known across providers; OpenAI itself sends null for some models.
     system_fingerprint: null,

@@ -9,15 +9,16 @@
 // - tool calls are numbered by `index` in call order; the first delta has id, type and name;
 // - a last chunk with an empty delta and `finish_reason`; with `include_usage`, every chunk has
 //   `usage: null` and a final chunk has `choices: []` and the usage (openai-text.chunks.txt).
-// Reasoning has no Chat counterpart and is skipped (its tokens stay in usage).
+// Reasoning has no Chat counterpart and is skipped (its tokens stay in usage). URL citations go in a
+// delta of their own, `{annotations:[…]}`, offsets counted over the whole content.
 import type { CanonicalStreamEvent, ItemDoneEvent, ResponseCompletedEvent } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
 import { openAIErrorBody } from '../../errors/render.js';
 import { mapServiceTier } from '../openai-dialect.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
-import { chatId } from './encode-response.js';
-import { mapFinishReason } from './map-finish-reason.js';
-import { mapUsage, type ChatUsage } from './map-usage.js';
+import { chatId, encodeAnnotation } from './encode-response.js';
+import { mapChatFinishReason } from './map-finish-reason.js';
+import { mapChatUsage, type ChatUsage } from './map-usage.js';
 
 export interface ChatStreamDeps {
   ctx: EncodeContext;
@@ -40,12 +41,17 @@ interface ChatStreamState {
   toolIndex: Map<number, number>;
   /** Argument characters already sent per tool call, to flush any the provider sent only at the end. */
   argsSent: Map<number, number>;
+  /** Content characters sent so far, and where each text part (`outputIndex:contentIndex`) began. */
+  contentLength: number;
+  partStart: Map<string, number>;
 }
 
 type Delta = Record<string, unknown>;
 
 export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
-  const state: ChatStreamState = { header: undefined, roleSent: false, toolIndex: new Map(), argsSent: new Map() };
+  const state: ChatStreamState = {
+    header: undefined, roleSent: false, toolIndex: new Map(), argsSent: new Map(), contentLength: 0, partStart: new Map(),
+  };
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const serviceTier = mapServiceTier(deps.ctx.servedTier);
 
@@ -84,11 +90,17 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
         prefix = undefined;
         return '';
       case 'content_part.added':
+        state.partStart.set(`${event.outputIndex}:${event.contentIndex}`, state.contentLength);
         return event.part.type === 'output_text'
           ? withRole({ content: '', refusal: null }, null)
           : withRole({ content: null, refusal: '' }, null);
       case 'text.delta':
+        state.contentLength += event.delta.length;
         return state.roleSent ? textChunk(event.delta) : withRole({ content: event.delta, refusal: null }, null);
+      case 'annotation.added': {
+        const annotations = encodeAnnotation(event.annotation, state.partStart.get(`${event.outputIndex}:${event.contentIndex}`) ?? 0);
+        return annotations.length === 0 ? '' : withRole({ content: '', annotations, refusal: null }, { annotations });
+      }
       case 'refusal.delta':
         return withRole({ content: null, refusal: event.delta }, { refusal: event.delta });
       case 'item.added':
@@ -105,6 +117,7 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
       case 'reasoning_summary.delta':
       case 'reasoning_summary_part.done':
       case 'reasoning_text.delta':
+      case 'provider_item.event': // Chat has no hosted tools: nothing shows a provider item's progress.
         return '';
     }
   }
@@ -134,8 +147,8 @@ export function createChatStreamEncoder(deps: ChatStreamDeps): StreamEncoder {
   function onCompleted(event: ResponseCompletedEvent): string {
     const { response } = event;
     let out = withRole({ content: '', refusal: null }, null);
-    out += deltaChunk({}, mapFinishReason(response.stopReason, state.toolIndex.size > 0));
-    if (deps.includeUsage) out += chunk('[]', mapUsage(response.usage));
+    out += deltaChunk({}, mapChatFinishReason(response.finishReason, state.toolIndex.size > 0));
+    if (deps.includeUsage) out += chunk('[]', mapChatUsage(response.usage));
     return out;
   }
 

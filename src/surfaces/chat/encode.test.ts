@@ -1,15 +1,14 @@
 // Recorded fixtures are untyped JSON; the assertions check their shape.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
-import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, CanonicalStreamEvent, FunctionCallItem, OutputItem, Usage } from '../../canonical/types.js';
 import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { fixtureText } from '../../test-support/fixtures.js';
 import type { StreamEncoder } from '../surface.js';
 import { chatSurface } from './index.js';
 
-const FIXTURES = new URL('../../../test/fixtures/openai-chat/', import.meta.url);
-const read = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
+const read = (name: string): string => fixtureText(`openai-chat/${name}`);
 
 const decodedStream = (includeUsage: boolean) =>
   chatSurface.decode({
@@ -59,8 +58,8 @@ const usageOf = (u: any): Usage => ({
   reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
 });
 
-function response(head: any, output: OutputItem[], usage: Usage, stop: CanonicalResponse['stopReason']): CanonicalResponse {
-  return { id: head.id, model: head.model, createdAt: head.created, status: 'completed', stopReason: stop, output, usage, servedTier: 'standard', provider: 'openai' };
+function response(head: any, output: OutputItem[], usage: Usage, stop: CanonicalResponse['finishReason']): CanonicalResponse {
+  return { id: head.id, model: head.model, createdAt: head.created, status: 'completed', finishReason: stop, output, usage, servedTier: 'standard', provider: 'openai' };
 }
 
 /** Canonical events for a recorded text (or refusal) stream. */
@@ -149,7 +148,7 @@ describe('chat stream encoder: details', () => {
       {
         type: 'response.completed',
         response: {
-          id: 'msg_01A', model: 'claude-sonnet-4-5', createdAt: 1700000000, status: 'completed', stopReason: { type: 'stop' },
+          id: 'msg_01A', model: 'claude-sonnet-4-5', createdAt: 1700000000, status: 'completed', finishReason: { type: 'stop' },
           output: [], usage: { inputTokens: 5, cachedTokens: 0, outputTokens: 9, reasoningTokens: 4 }, servedTier: 'priority', provider: 'anthropic',
         },
       },
@@ -196,10 +195,11 @@ describe('chat encodeResponse', () => {
 
   it.each([
     [{ type: 'max_output_tokens' }, 'length'],
+    [{ type: 'paused' }, 'length'],
     [{ type: 'content_filter' }, 'content_filter'],
     [{ type: 'refusal' }, 'stop'],
     [{ type: 'other', raw: 'weird' }, 'stop'],
-  ] as const)('maps stop reason %j to finish_reason %s', (stop, finish) => {
+  ] as const)('maps finish reason %j to finish_reason %s', (stop, finish) => {
     const body: any = chatSurface
       .decode({ model: 'm', start_within: 'default', messages: [{ role: 'user', content: 'x' }] })
       .encodeResponse(response({ id: 'resp_9', model: 'm', created: 1 }, [], usageOf({ prompt_tokens: 1, completion_tokens: 0 }), stop), { servedTier: 'flex', requestId: 'r' });

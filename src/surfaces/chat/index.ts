@@ -18,6 +18,7 @@ export const chatSurface: Surface = {
     return {
       request,
       stream,
+      warnings: [],
       encodeResponse: (response, ctx) => encodeChatResponse(response, ctx.servedTier),
       createStreamEncoder: (ctx) => createChatStreamEncoder({ ctx, includeUsage, model: request.model }),
     };

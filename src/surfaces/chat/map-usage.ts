@@ -15,7 +15,7 @@ export interface ChatUsage {
   };
 }
 
-export function mapUsage(usage: Usage): ChatUsage {
+export function mapChatUsage(usage: Usage): ChatUsage {
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,

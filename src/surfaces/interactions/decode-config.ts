@@ -6,8 +6,9 @@ import type {
   OutputFormat,
   ReasoningConfig,
   ToolChoice,
+  WebSearchTool,
 } from '../../canonical/types.js';
-import { checkGenerationConfigFields } from './refused-fields.js';
+import { refuseGenerationConfigFields } from './refused-fields.js';
 import {
   describe,
   expectArray,
@@ -29,14 +30,35 @@ type GenerationSettings = Pick<
   'maxOutputTokens' | 'temperature' | 'topP' | 'reasoning' | 'toolChoice'
 >;
 
-export function decodeTools(value: unknown): FunctionTool[] {
-  return expectArray(value, 'tools').map((entry, i) => decodeTool(expectObject(entry, `tools[${i}]`), `tools[${i}]`));
+export interface DecodedInteractionsTools {
+  functions: FunctionTool[];
+  webSearch?: WebSearchTool;
+}
+
+/**
+ * Function tools, and `google_search`: the web search every provider runs (docs/product.md §6),
+ * sent as is to Gemini. https://ai.google.dev/gemini-api/docs/google-search
+ */
+export function decodeInteractionsTools(value: unknown): DecodedInteractionsTools {
+  const decoded: DecodedInteractionsTools = { functions: [] };
+  expectArray(value, 'tools').forEach((entry, i) => {
+    const path = `tools[${i}]`;
+    const tool = expectObject(entry, path);
+    if (tool.type !== 'google_search') {
+      decoded.functions.push(decodeTool(tool, path));
+      return;
+    }
+    if (decoded.webSearch !== undefined) throw unsupported(`${path}.type`, `Only one google_search tool may be given; ${decoded.webSearch.field} is one already.`);
+    if (!isUnset(tool.search_types)) expectArray(tool.search_types, `${path}.search_types`).forEach((t, j) => expectString(t, `${path}.search_types[${j}]`));
+    decoded.webSearch = { field: path, raw: { provider: 'gemini', tool } };
+  });
+  return decoded;
 }
 
 function decodeTool(tool: JsonObject, path: string): FunctionTool {
   const type = expectString(tool.type, `${path}.type`);
   if (type !== 'function') {
-    throw unsupported(`${path}.type`, `Tool type "${type}" is a built-in Google tool, which FlexInference does not carry; only "function" tools are supported.`);
+    throw unsupported(`${path}.type`, `Tool type "${type}" is a built-in Google tool, which FlexInference does not carry; only "function" tools and "google_search" are supported.`);
   }
   const out: FunctionTool = {
     type: 'function',
@@ -57,7 +79,7 @@ const MEDIA_FORMATS = new Set(['image', 'audio', 'video']);
  * asks for JSON output. An object without one of the entry types is taken as the JSON schema
  * itself (the earlier form of the field, still sent by some clients with `response_mime_type`).
  */
-export function decodeOutputFormat(body: JsonObject): OutputFormat | undefined {
+export function decodeInteractionsOutputFormat(body: JsonObject): OutputFormat | undefined {
   checkResponseModalities(body.response_modalities);
   const mimeType = optString(body.response_mime_type, 'response_mime_type');
   if (isUnset(body.response_format)) return mimeType === undefined ? undefined : formatForMime(mimeType, undefined, 'response_mime_type');
@@ -105,7 +127,7 @@ const THINKING_LEVELS = ['minimal', 'low', 'medium', 'high'] as const;
 
 export function decodeGenerationConfig(value: unknown): GenerationSettings {
   const config = expectObject(value, 'generation_config');
-  checkGenerationConfigFields(config);
+  refuseGenerationConfigFields(config);
   const out: GenerationSettings = {};
   const p = (key: string): string => `generation_config.${key}`;
   if (!isUnset(config.max_output_tokens)) out.maxOutputTokens = expectInteger(config.max_output_tokens, p('max_output_tokens'), { min: 1 });
@@ -113,7 +135,7 @@ export function decodeGenerationConfig(value: unknown): GenerationSettings {
   if (!isUnset(config.top_p)) out.topP = expectNumber(config.top_p, p('top_p'));
   const reasoning = decodeReasoning(config);
   if (reasoning !== undefined) out.reasoning = reasoning;
-  if (!isUnset(config.tool_choice)) out.toolChoice = decodeToolChoice(config.tool_choice);
+  if (!isUnset(config.tool_choice)) out.toolChoice = decodeInteractionsToolChoice(config.tool_choice);
   return out;
 }
 
@@ -131,7 +153,7 @@ function decodeReasoning(config: JsonObject): ReasoningConfig | undefined {
 }
 
 /** Modes map one to one; `allowed_tools` is carried only when it forces a single function. */
-function decodeToolChoice(value: unknown): ToolChoice {
+function decodeInteractionsToolChoice(value: unknown): ToolChoice {
   const param = 'generation_config.tool_choice';
   if (typeof value === 'string') return modeChoice(value, param);
   if (!isObject(value)) throw invalid(param, `\`${param}\` must be a string or an object; got ${describe(value)}.`);

@@ -9,8 +9,9 @@ import type {
   InputItem,
   InputMessage,
   ReasoningItem,
+  Warning,
 } from '../../canonical/types.js';
-import { decodeSignature } from './opaque.js';
+import { decodeInteractionsSignature } from './opaque.js';
 import {
   describe,
   expectArray,
@@ -26,7 +27,7 @@ import {
 import type { JsonObject } from '../fields.js';
 
 export interface InputContext {
-  warnings: string[];
+  warnings: Warning[];
   /** Set when any image reached the request (usage by modality is then unknown). */
   hasImages: boolean;
   /** Counter for reasoning item ids the dialect does not carry. */
@@ -38,7 +39,7 @@ const CONTENT_TYPES = new Set(['text', 'image', 'audio', 'document', 'video']);
 /** Step types of built-in Google tools: they run inside Gemini only. */
 const BUILTIN_STEP = /^(code_execution|file_search|google_maps|google_search|mcp_server_tool|url_context|retrieval|processing)_(call|result)$/;
 
-export function decodeInput(value: unknown, ctx: InputContext): InputItem[] {
+export function decodeInteractionsInput(value: unknown, ctx: InputContext): InputItem[] {
   if (typeof value === 'string') return [userMessage([{ type: 'text', text: value }])];
   if (isObject(value)) return [userMessage([decodeContent(value, 'input', ctx)])];
   if (!Array.isArray(value)) {
@@ -122,7 +123,7 @@ function decodeModelOutput(step: JsonObject, path: string, ctx: InputContext): I
 function decodeThought(step: JsonObject, path: string, ctx: InputContext): ReasoningItem {
   const summary = decodeSummary(step.summary, `${path}.summary`, ctx);
   const signature = optString(step.signature, `${path}.signature`);
-  const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
+  const decoded = signature === undefined ? undefined : decodeInteractionsSignature(signature, `${path}.signature`);
   const id = decoded?.itemId ?? `rs_input_${ctx.reasoningCount++}`;
   if (decoded === undefined) return { type: 'reasoning', id, summary };
   const { opaque } = decoded;
@@ -140,7 +141,7 @@ function decodeSummary(value: unknown, path: string, ctx: InputContext): string[
   expectArray(value, path).forEach((item, k) => {
     const obj = expectObject(item, `${path}[${k}]`);
     if (obj.type === 'text') texts.push(expectString(obj.text, `${path}[${k}].text`));
-    else ctx.warnings.push(`${path}[${k}]: a non-text thought summary item was dropped.`);
+    else ctx.warnings.push({ code: 'translated', field: `${path}[${k}]`, message: 'A non-text thought summary item was dropped.' });
   });
   return texts;
 }
@@ -151,7 +152,7 @@ function decodeFunctionCall(step: JsonObject, path: string): FunctionCallItem {
   const args = isUnset(step.arguments) ? {} : expectObject(step.arguments, `${path}.arguments`);
   const item: FunctionCallItem = { type: 'function_call', id: callId, callId, name, arguments: JSON.stringify(args) };
   const signature = optString(step.signature, `${path}.signature`);
-  const decoded = signature === undefined ? undefined : decodeSignature(signature, `${path}.signature`);
+  const decoded = signature === undefined ? undefined : decodeInteractionsSignature(signature, `${path}.signature`);
   if (decoded !== undefined) item.opaque = decoded.opaque;
   return item;
 }
@@ -180,7 +181,7 @@ function decodeContent(block: JsonObject, path: string, ctx: InputContext): Inpu
   const type = expectString(block.type, `${path}.type`);
   switch (type) {
     case 'text':
-      if (!isUnset(block.annotations)) ctx.warnings.push(`${path}.annotations: citations on replayed text were dropped.`);
+      if (!isUnset(block.annotations)) ctx.warnings.push({ code: 'translated', field: `${path}.annotations`, message: 'Citations on replayed text were dropped.' });
       return { type: 'text', text: expectString(block.text, `${path}.text`) };
     case 'image':
       return decodeImage(block, path, ctx);
@@ -211,7 +212,7 @@ function decodeResolution(value: unknown, path: string, ctx: InputContext): { de
   if (isUnset(value)) return {};
   const resolution = expectString(value, path);
   if (resolution === 'low' || resolution === 'high') return { detail: resolution };
-  ctx.warnings.push(`${path}: resolution "${resolution}" has no canonical counterpart; the provider default is used.`);
+  ctx.warnings.push({ code: 'translated', field: path, message: `Resolution "${resolution}" has no canonical counterpart; the provider default is used.` });
   return {};
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FlexError } from '../../errors/catalog.js';
 import { renderGoogleError } from '../../errors/render.js';
-import { decodeRequest } from './decode-request.js';
+import { decodeInteractionsRequest } from './decode-request.js';
 
 const base = { model: 'gemini-2.5-flash', start_within: '00h-00m-30s' };
 
 function decode(fields: Record<string, unknown>) {
-  return decodeRequest({ ...base, input: 'Hi', ...fields });
+  return decodeInteractionsRequest({ ...base, input: 'Hi', ...fields });
 }
 
 function failure(fields: Record<string, unknown>): FlexError {
@@ -127,8 +127,7 @@ describe('decode: input forms', () => {
         { type: 'model_output', content: [{ type: 'text', text: 'cited', annotations: [{ type: 'url_citation' }] }] },
       ],
     });
-    expect(d.request.warnings).toHaveLength(2);
-    expect(d.request.warnings?.[0]).toContain('input[0].resolution');
+    expect(d.warnings.map((w) => `${w.code}:${w.field}`)).toEqual(['translated:input[0].resolution', 'translated:input[1].content[0].annotations']);
   });
 });
 
@@ -217,7 +216,7 @@ describe('decode: refused fields', () => {
     ['agent', { agent: 'deep-research-pro-preview' }, 'unsupported_parameter', 'agent'],
     ['safety_settings', { safety_settings: [{ category: 'x' }] }, 'unsupported_parameter', 'safety_settings'],
     ['unknown field', { temperature: 0.5 }, 'unsupported_parameter', 'temperature'],
-    ['built-in tool', { tools: [{ type: 'google_search' }] }, 'unsupported_parameter', 'tools[0].type'],
+    ['built-in tool', { tools: [{ type: 'code_execution' }] }, 'unsupported_parameter', 'tools[0].type'],
     ['validated tool choice', { generation_config: { tool_choice: 'validated' } }, 'unsupported_parameter', 'generation_config.tool_choice'],
     ['tool subset', { generation_config: { tool_choice: { allowed_tools: { mode: 'auto', tools: ['a', 'b'] } } } }, 'unsupported_parameter', 'generation_config.tool_choice.allowed_tools'],
     ['image output', { response_format: { type: 'image', mime_type: 'image/png' } }, 'unsupported_parameter', 'response_format.type'],
@@ -232,6 +231,27 @@ describe('decode: refused fields', () => {
     expect(err.param).toBe(param);
     expect(err.status).toBe(400);
   });
+
+  // Regression: the refusal tables were plain objects, so a field named after an Object.prototype
+  // member found what it inherits ("[object Object]" or a function's source as the reason), and a
+  // null one passed as if it were a default.
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'refuses a field named %s as unknown, at the top level and in generation_config, naming it',
+    (name) => {
+      for (const value of [1, null]) {
+        const top = failure(JSON.parse(`{"${name}": ${JSON.stringify(value)}}`) as Record<string, unknown>);
+        expect([top.code, top.param]).toEqual(['unsupported_parameter', name]);
+        expect(top.message).toContain(`Unknown field \`${name}\``);
+        const config = failure({ generation_config: JSON.parse(`{"${name}": ${JSON.stringify(value)}}`) as unknown });
+        expect([config.code, config.param]).toEqual(['unsupported_parameter', `generation_config.${name}`]);
+        expect(config.message).toContain(`Unknown field \`generation_config.${name}\``);
+        for (const message of [top.message, config.message]) {
+          expect(message).not.toContain('[object Object]');
+          expect(message).not.toContain('native code');
+        }
+      }
+    },
+  );
 
   it('lets defaults through', () => {
     expect(() =>

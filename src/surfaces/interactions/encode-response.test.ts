@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse } from '../../canonical/types.js';
 import type { EncodeContext } from '../surface.js';
-import { encodeResponse, isoSeconds, parseArguments } from './encode-response.js';
+import { encodeInteractionsResponse, isoSeconds, parseArguments } from './encode-response.js';
 import { interactionStatus } from './map-status.js';
-import { interactionUsage } from './map-usage.js';
+import { mapInteractionsUsage } from './map-usage.js';
 import { canonicalResponse, canonicalUsage, fixtureJson, need, unixSeconds } from './test-support/fixtures.js';
 import type { RecordedInteraction, StepSpec } from './test-support/fixtures.js';
 
@@ -41,7 +41,7 @@ describe('interactions response encoder on the recorded bodies', () => {
       { kind: 'thought', opaque: { provider: 'gemini', data: sig(recorded) } },
       { kind: 'text', deltas: [answerText(recorded)] },
     ]);
-    expectSameBody(encodeResponse(response, ctx, { textOnlyInput: true }), recorded);
+    expectSameBody(encodeInteractionsResponse(response, ctx, { textOnlyInput: true }), recorded);
   });
 
   it('reproduces tool-call-step1.json (requires_action, arguments as an object)', () => {
@@ -51,7 +51,7 @@ describe('interactions response encoder on the recorded bodies', () => {
       { kind: 'thought', opaque: { provider: 'gemini', data: sig(recorded) } },
       { kind: 'call', callId: need(call.id), name: need(call.name), argDeltas: [JSON.stringify(call.arguments)] },
     ]);
-    expectSameBody(encodeResponse(response, ctx, { textOnlyInput: true }), recorded);
+    expectSameBody(encodeInteractionsResponse(response, ctx, { textOnlyInput: true }), recorded);
   });
 
   it('reproduces tool-call-step2.json', () => {
@@ -60,7 +60,7 @@ describe('interactions response encoder on the recorded bodies', () => {
       { kind: 'thought', opaque: { provider: 'gemini', data: sig(recorded) } },
       { kind: 'text', deltas: [answerText(recorded)] },
     ]);
-    expectSameBody(encodeResponse(response, ctx, { textOnlyInput: true }), recorded);
+    expectSameBody(encodeInteractionsResponse(response, ctx, { textOnlyInput: true }), recorded);
   });
 
   it('reproduces structured-output.json (JSON text answer)', () => {
@@ -69,7 +69,7 @@ describe('interactions response encoder on the recorded bodies', () => {
       { kind: 'thought', opaque: { provider: 'gemini', data: sig(recorded) } },
       { kind: 'text', deltas: [answerText(recorded)] },
     ]);
-    expectSameBody(encodeResponse(response, ctx, { textOnlyInput: true }), recorded);
+    expectSameBody(encodeInteractionsResponse(response, ctx, { textOnlyInput: true }), recorded);
   });
 });
 
@@ -79,7 +79,7 @@ describe('interactions response encoder, other providers', () => {
     canonicalResponse({ id: 'resp_1', model: 'gpt-5-mini', createdAt: 1_700_000_000.7, usage, steps, ...(status ? { status } : {}) });
 
   it('wraps OpenAI encrypted reasoning (with its item id) and keeps the summary', () => {
-    const body = encodeResponse(
+    const body = encodeInteractionsResponse(
       answer([{ kind: 'thought', id: 'rs_42', summary: ['**Plan**'], opaque: { provider: 'openai', data: 'gAAA==' } }]),
       { servedTier: 'flex', requestId: 'r' },
       { textOnlyInput: true },
@@ -92,7 +92,7 @@ describe('interactions response encoder, other providers', () => {
   });
 
   it('shows Anthropic thinking as the summary; redacted thinking has a signature only', () => {
-    const body = encodeResponse(
+    const body = encodeInteractionsResponse(
       answer([
         { kind: 'thought', text: ['Because ', 'reasons.'], opaque: { provider: 'anthropic', data: 'EqQB' } },
         { kind: 'thought', opaque: { provider: 'anthropic', data: 'REDACTED', redacted: true } },
@@ -110,7 +110,7 @@ describe('interactions response encoder, other providers', () => {
   });
 
   it('renders refusals as text and truncated call arguments as an empty object', () => {
-    const body = encodeResponse(
+    const body = encodeInteractionsResponse(
       answer([{ kind: 'text', deltas: ['No.'], refusal: true }, { kind: 'call', callId: 'c', name: 'f', argDeltas: ['{"a":'] }], 'incomplete'),
       ctx,
       { textOnlyInput: true },
@@ -142,7 +142,7 @@ describe('map-status, map-usage and helpers', () => {
   });
 
   it('separates thought tokens from answer tokens and never reports negatives', () => {
-    expect(interactionUsage({ inputTokens: 7, cachedTokens: 0, outputTokens: 141, reasoningTokens: 115 }, true)).toEqual({
+    expect(mapInteractionsUsage({ inputTokens: 7, cachedTokens: 0, outputTokens: 141, reasoningTokens: 115 }, true)).toEqual({
       total_tokens: 148,
       total_input_tokens: 7,
       input_tokens_by_modality: [{ modality: 'text', tokens: 7 }],
@@ -151,7 +151,7 @@ describe('map-status, map-usage and helpers', () => {
       total_tool_use_tokens: 0,
       total_thought_tokens: 115,
     });
-    const odd = interactionUsage({ inputTokens: 1, cachedTokens: 0, outputTokens: 3, reasoningTokens: 5 }, false);
+    const odd = mapInteractionsUsage({ inputTokens: 1, cachedTokens: 0, outputTokens: 3, reasoningTokens: 5 }, false);
     expect(odd.total_output_tokens).toBe(0);
     expect(odd.total_thought_tokens).toBe(3);
   });

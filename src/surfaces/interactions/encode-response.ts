@@ -3,30 +3,41 @@
 // summary when there is one), answers are `model_output` text, calls are `function_call` with
 // the arguments as an object.
 import type {
+  Annotation,
   CanonicalResponse,
   FunctionCallItem,
   OutputItem,
   OutputMessage,
   ReasoningItem,
+  WebSearchCallItem,
 } from '../../canonical/types.js';
 import type { EncodeContext } from '../surface.js';
 import { interactionStatus } from './map-status.js';
-import { interactionUsage } from './map-usage.js';
+import { mapInteractionsUsage } from './map-usage.js';
 import { encodeSignature } from './opaque.js';
-import type { FunctionCallStep, Interaction, InteractionStep, ModelOutputStep, ThoughtStep } from './wire.js';
+import type {
+  FunctionCallStep,
+  GoogleSearchCallStep,
+  GoogleSearchResultStep,
+  Interaction,
+  InteractionStep,
+  ModelOutputStep,
+  ThoughtStep,
+  UrlCitation,
+} from './wire.js';
 
 export interface ResponseOptions {
   /** The request carried no images (see map-usage.ts). */
   textOnlyInput: boolean;
 }
 
-export function encodeResponse(
+export function encodeInteractionsResponse(
   response: CanonicalResponse,
   ctx: EncodeContext,
   options: ResponseOptions,
 ): Interaction {
   const { object, model, ...head } = interactionSummary(response, ctx, options);
-  return { ...head, steps: response.output.map(stepFor), object, model };
+  return { ...head, steps: response.output.flatMap(stepsFor), object, model };
 }
 
 /** Everything but the steps: the body of the stream's `interaction.completed` event. */
@@ -39,7 +50,7 @@ export function interactionSummary(
   return {
     id: response.id,
     status: interactionStatus(response),
-    usage: interactionUsage(response.usage, options.textOnlyInput),
+    usage: mapInteractionsUsage(response.usage, options.textOnlyInput),
     created: time,
     updated: time,
     service_tier: ctx.servedTier,
@@ -48,15 +59,41 @@ export function interactionSummary(
   };
 }
 
-function stepFor(item: OutputItem): InteractionStep {
+function stepsFor(item: OutputItem): InteractionStep[] {
   switch (item.type) {
     case 'reasoning':
-      return thoughtStep(item);
+      return [thoughtStep(item)];
     case 'message':
-      return modelOutputStep(item);
+      return [modelOutputStep(item)];
     case 'function_call':
-      return functionCallStep(item);
+      return [functionCallStep(item)];
+    case 'web_search_call':
+      return searchSteps(item);
+    // Another provider's hosted tool call has no Interactions step.
+    case 'provider_item':
+      return [];
   }
+}
+
+/**
+ * A web search as Gemini shows its own: the call with its queries, then the result, whose search
+ * suggestions (Google's rendered widget) no other provider makes; the sources are the citations.
+ */
+export function searchSteps(item: WebSearchCallItem): [GoogleSearchCallStep, GoogleSearchResultStep] {
+  const id = item.id.replace(/^ws_gemini_/, '');
+  return [
+    { id, type: 'google_search_call', arguments: { queries: item.queries } },
+    { call_id: id, type: 'google_search_result', result: [], ...(item.status === 'failed' ? { is_error: true } : {}) },
+  ];
+}
+
+/** URL citations with their offsets in UTF-8 bytes of `text`, as Gemini counts them. */
+export function byteCitations(annotations: readonly Annotation[] | undefined, text: string): UrlCitation[] {
+  return (annotations ?? []).flatMap((a) => {
+    if (a.type !== 'url_citation') return [];
+    const bytes = (index: number): number => Buffer.byteLength(text.slice(0, index), 'utf8');
+    return [{ type: 'url_citation' as const, url: a.url, title: a.title, start_index: bytes(a.startIndex), end_index: bytes(a.endIndex) }];
+  });
 }
 
 /** The summary texts a thought step shows; Anthropic's full thinking rides here (see opaque.ts). */
@@ -76,7 +113,11 @@ function thoughtStep(item: ReasoningItem): ThoughtStep {
 /** Gemini has no refusal part: a refusal is the answer text. */
 function modelOutputStep(item: OutputMessage): ModelOutputStep {
   return {
-    content: item.content.map((part) => ({ text: part.type === 'output_text' ? part.text : part.refusal, type: 'text' })),
+    content: item.content.map((part) => {
+      if (part.type === 'refusal') return { text: part.refusal, type: 'text' };
+      const annotations = byteCitations(part.annotations, part.text);
+      return annotations.length > 0 ? { text: part.text, type: 'text', annotations } : { text: part.text, type: 'text' };
+    }),
     type: 'model_output',
   };
 }

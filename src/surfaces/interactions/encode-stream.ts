@@ -20,14 +20,15 @@ import type {
 import type { FlexError } from '../../errors/catalog.js';
 import { googleErrorBody } from '../../errors/render.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
-import { interactionSummary, thoughtTexts } from './encode-response.js';
+import { byteCitations, interactionSummary, searchSteps, thoughtTexts } from './encode-response.js';
 import { encodeSignature } from './opaque.js';
 import type { InteractionEvent, StepDelta } from './wire.js';
 
 /** Per-step state, keyed by canonical output index. */
 type StepState =
   | { kind: 'thought'; index: number; streamedText: boolean }
-  | { kind: 'model_output'; index: number }
+  | { kind: 'model_output'; index: number; text: string }
+  | { kind: 'search'; index: number }
   | { kind: 'function_call'; index: number; signatureSent: boolean; streamedArguments: boolean };
 
 interface StreamState {
@@ -65,14 +66,24 @@ function encodeEvent(
     case 'content_part.added':
     case 'content_part.done':
     case 'reasoning_summary_part.done':
+    case 'provider_item.event':
       return '';
     case 'response.created':
       return onCreated(event);
     case 'item.added':
       return onItemAdded(state, event);
     case 'text.delta':
-    case 'refusal.delta':
+    case 'refusal.delta': {
+      const step = state.steps.get(event.outputIndex);
+      if (step?.kind === 'model_output') step.text += event.delta;
       return delta(state, event.outputIndex, { text: event.delta, type: 'text' });
+    }
+    case 'annotation.added': {
+      const step = state.steps.get(event.outputIndex);
+      if (step?.kind !== 'model_output') return '';
+      const annotations = byteCitations([event.annotation], step.text);
+      return annotations.length === 0 ? '' : delta(state, event.outputIndex, { annotations, type: 'text_annotation_delta' });
+    }
     case 'reasoning_summary_part.added':
       return onSummaryPartAdded(state, event);
     case 'reasoning_summary.delta':
@@ -97,15 +108,21 @@ function onCreated(event: ResponseCreatedEvent): string {
 }
 
 function onItemAdded(state: StreamState, event: ItemAddedEvent): string {
-  const index = state.nextIndex++;
   const { item } = event;
+  // Another provider's hosted tool call has no step: it takes no index, and its item.done finds no step.
+  if (item.type === 'provider_item') return '';
+  const index = state.nextIndex++;
   switch (item.type) {
     case 'reasoning':
       state.steps.set(event.outputIndex, { kind: 'thought', index, streamedText: false });
       return frame({ index, step: { type: 'thought' }, event_type: 'step.start' });
     case 'message':
-      state.steps.set(event.outputIndex, { kind: 'model_output', index });
+      state.steps.set(event.outputIndex, { kind: 'model_output', index, text: '' });
       return frame({ index, step: { type: 'model_output' }, event_type: 'step.start' });
+    case 'web_search_call':
+      // Both steps are sent whole when the search is done (the result step takes the next index).
+      state.steps.set(event.outputIndex, { kind: 'search', index });
+      return '';
     case 'function_call': {
       const signature = item.opaque === undefined ? '' : encodeSignature(item.opaque, item.id);
       state.steps.set(event.outputIndex, {
@@ -150,6 +167,14 @@ function onItemDone(state: StreamState, event: ItemDoneEvent): string {
   if (step === undefined) return '';
   state.steps.delete(event.outputIndex);
   const { item } = event;
+  if (step.kind === 'search' && item.type === 'web_search_call') {
+    const [call, result] = searchSteps(item);
+    const resultIndex = state.nextIndex++;
+    return (
+      frame({ index: step.index, step: call, event_type: 'step.start' }) + frame({ index: step.index, event_type: 'step.stop' }) +
+      frame({ index: resultIndex, step: result, event_type: 'step.start' }) + frame({ index: resultIndex, event_type: 'step.stop' })
+    );
+  }
   let out = '';
   if (step.kind === 'thought' && item.type === 'reasoning') {
     if (!step.streamedText) out += thoughtTexts(item).map((t) => thoughtDeltaFrame(step.index, t)).join('');

@@ -3,8 +3,8 @@ import type { FlexError } from '../../errors/catalog.js';
 import type { RenderedError } from '../../errors/render.js';
 import { googleErrorBody, renderGoogleError } from '../../errors/render.js';
 import type { Surface } from '../surface.js';
-import { decodeRequest } from './decode-request.js';
-import { encodeResponse } from './encode-response.js';
+import { decodeInteractionsRequest } from './decode-request.js';
+import { encodeInteractionsResponse } from './encode-response.js';
 import { createInteractionsStreamEncoder } from './encode-stream.js';
 
 export const interactionsSurface: Surface = {
@@ -13,12 +13,13 @@ export const interactionsSurface: Surface = {
   maxTokensParam: 'generation_config.max_output_tokens',
   exampleBody: '{"model":"gemini-2.5-flash","input":"Hello","start_within":"00h-00m-30s"}',
   decode(body) {
-    const { request, stream, textOnlyInput } = decodeRequest(body);
+    const { request, stream, warnings, textOnlyInput } = decodeInteractionsRequest(body);
     const options = { textOnlyInput };
     return {
       request,
       stream,
-      encodeResponse: (response, ctx) => encodeResponse(response, ctx, options),
+      warnings,
+      encodeResponse: (response, ctx) => encodeInteractionsResponse(response, ctx, options),
       createStreamEncoder: (ctx) => createInteractionsStreamEncoder(ctx, options),
     };
   },

@@ -8,7 +8,7 @@ import type { InteractionUsage } from './wire.js';
  * `textOnlyInput`: the request carried no images, so every input token is a text token and the
  * per-modality breakdown the API reports can be given truthfully; otherwise it is left out.
  */
-export function interactionUsage(usage: Usage, textOnlyInput: boolean): InteractionUsage {
+export function mapInteractionsUsage(usage: Usage, textOnlyInput: boolean): InteractionUsage {
   const thought = Math.min(usage.reasoningTokens, usage.outputTokens);
   const answer = usage.outputTokens - thought;
   return {

@@ -13,7 +13,7 @@ import { invalid } from '../fields.js';
 
 const PREFIX = 'flexinf:';
 
-export interface DecodedSignature {
+export interface DecodedInteractionsSignature {
   opaque: OpaqueReasoning;
   /** The original reasoning item id (OpenAI), when the signature carried one. */
   itemId?: string;
@@ -31,7 +31,7 @@ export function encodeSignature(opaque: OpaqueReasoning, itemId?: string): strin
 }
 
 /** `undefined` for an empty signature (Gemini sends `""` when it has none). */
-export function decodeSignature(signature: string, param: string): DecodedSignature | undefined {
+export function decodeInteractionsSignature(signature: string, param: string): DecodedInteractionsSignature | undefined {
   if (signature === '') return undefined;
   if (!signature.startsWith(PREFIX)) return { opaque: { provider: 'gemini', data: signature } };
   const rest = signature.slice(PREFIX.length);
@@ -50,7 +50,7 @@ export function decodeSignature(signature: string, param: string): DecodedSignat
   }
 }
 
-function decodeOpenAI(payload: string): DecodedSignature {
+function decodeOpenAI(payload: string): DecodedInteractionsSignature {
   const colon = payload.indexOf(':');
   if (colon < 0) return { opaque: { provider: 'openai', data: payload } };
   const itemId = payload.slice(0, colon);

@@ -25,18 +25,22 @@ const DECODED_TOP_LEVEL = new Set([
 const STATELESS =
   'FlexInference is stateless: it keeps no interactions, so send the whole conversation in `input` instead.';
 
-/** Why each known-but-unsupported top-level field is refused. */
-const REFUSED_TOP_LEVEL: Record<string, string> = {
-  previous_interaction_id: `\`previous_interaction_id\` is not supported. ${STATELESS}`,
-  background: `\`background: true\` is not supported. ${STATELESS}`,
-  agent: '`agent` is not supported: FlexInference routes model interactions only.',
-  agent_config: '`agent_config` is not supported: FlexInference routes model interactions only.',
-  environment: '`environment` is not supported: FlexInference routes model interactions only.',
-  cached_content: `\`cached_content\` is not supported. ${STATELESS}`,
-  continuation_token: `\`continuation_token\` is not supported. ${STATELESS}`,
-  safety_settings: '`safety_settings` is not supported: it has no counterpart on the other providers.',
-  webhook_config: '`webhook_config` is not supported: FlexInference answers on the open connection only.',
-};
+/**
+ * Why each known-but-unsupported top-level field is refused. A Map, not an object literal: the
+ * keys come from the caller's body, and an object would answer `constructor` or `__proto__` with
+ * what it inherits (a message reading "[object Object]").
+ */
+const REFUSED_TOP_LEVEL: ReadonlyMap<string, string> = new Map([
+  ['previous_interaction_id', `\`previous_interaction_id\` is not supported. ${STATELESS}`],
+  ['background', `\`background: true\` is not supported. ${STATELESS}`],
+  ['agent', '`agent` is not supported: FlexInference routes model interactions only.'],
+  ['agent_config', '`agent_config` is not supported: FlexInference routes model interactions only.'],
+  ['environment', '`environment` is not supported: FlexInference routes model interactions only.'],
+  ['cached_content', `\`cached_content\` is not supported. ${STATELESS}`],
+  ['continuation_token', `\`continuation_token\` is not supported. ${STATELESS}`],
+  ['safety_settings', '`safety_settings` is not supported: it has no counterpart on the other providers.'],
+  ['webhook_config', '`webhook_config` is not supported: FlexInference answers on the open connection only.'],
+]);
 
 const DECODED_GENERATION_CONFIG = new Set([
   'max_output_tokens',
@@ -47,17 +51,16 @@ const DECODED_GENERATION_CONFIG = new Set([
   'tool_choice',
 ]);
 
-const REFUSED_GENERATION_CONFIG: Record<string, string> = {
-  seed: '`generation_config.seed` is not supported: not every provider can honour a sampling seed.',
-  stop_sequences:
-    '`generation_config.stop_sequences` is not supported: not every provider can honour stop sequences.',
-  top_k: '`generation_config.top_k` is not supported: not every provider can honour top-k sampling.',
-  image_config: '`generation_config.image_config` is not supported: FlexInference carries text output only.',
-  speech_config: '`generation_config.speech_config` is not supported: FlexInference carries text output only.',
-  video_config: '`generation_config.video_config` is not supported: FlexInference carries text output only.',
-  transcription_config:
-    '`generation_config.transcription_config` is not supported: FlexInference carries text input only.',
-};
+/** Why each known-but-unsupported `generation_config` field is refused (a Map, as above). */
+const REFUSED_GENERATION_CONFIG: ReadonlyMap<string, string> = new Map([
+  ['seed', '`generation_config.seed` is not supported: not every provider can honour a sampling seed.'],
+  ['stop_sequences', '`generation_config.stop_sequences` is not supported: not every provider can honour stop sequences.'],
+  ['top_k', '`generation_config.top_k` is not supported: not every provider can honour top-k sampling.'],
+  ['image_config', '`generation_config.image_config` is not supported: FlexInference carries text output only.'],
+  ['speech_config', '`generation_config.speech_config` is not supported: FlexInference carries text output only.'],
+  ['video_config', '`generation_config.video_config` is not supported: FlexInference carries text output only.'],
+  ['transcription_config', '`generation_config.transcription_config` is not supported: FlexInference carries text input only.'],
+]);
 
 /** Default values that mean "not set", so an SDK that always sends them is not refused. */
 function isDefault(value: unknown): boolean {
@@ -66,7 +69,7 @@ function isDefault(value: unknown): boolean {
 }
 
 /** Throws for the first refused or unknown top-level field, in body order. */
-export function checkTopLevelFields(body: JsonObject): void {
+export function refuseInteractionsTopLevelFields(body: JsonObject): void {
   for (const [key, value] of Object.entries(body)) {
     if (DECODED_TOP_LEVEL.has(key)) continue;
     if (key === 'service_tier') {
@@ -76,7 +79,7 @@ export function checkTopLevelFields(body: JsonObject): void {
         detail: '`service_tier` was set by the caller.',
       });
     }
-    const reason = REFUSED_TOP_LEVEL[key];
+    const reason = REFUSED_TOP_LEVEL.get(key);
     if (reason !== undefined) {
       if (isDefault(value)) continue;
       throw unsupported(key, reason);
@@ -86,11 +89,11 @@ export function checkTopLevelFields(body: JsonObject): void {
 }
 
 /** Throws for the first refused or unknown `generation_config` field. */
-export function checkGenerationConfigFields(config: JsonObject): void {
+export function refuseGenerationConfigFields(config: JsonObject): void {
   for (const [key, value] of Object.entries(config)) {
     if (DECODED_GENERATION_CONFIG.has(key)) continue;
     const param = `generation_config.${key}`;
-    const reason = REFUSED_GENERATION_CONFIG[key];
+    const reason = REFUSED_GENERATION_CONFIG.get(key);
     if (reason !== undefined) {
       if (isDefault(value)) continue;
       throw unsupported(param, reason);

@@ -23,6 +23,16 @@ export interface InteractionUsage {
 export interface TextContent {
   text: string;
   type: 'text';
+  annotations?: UrlCitation[];
+}
+
+/** A cited span of the text, its offsets in UTF-8 bytes. */
+export interface UrlCitation {
+  type: 'url_citation';
+  url: string;
+  title: string;
+  start_index: number;
+  end_index: number;
 }
 
 export interface ThoughtStep {
@@ -44,7 +54,21 @@ export interface FunctionCallStep {
   arguments: Record<string, unknown>;
 }
 
-export type InteractionStep = ThoughtStep | ModelOutputStep | FunctionCallStep;
+/** Grounding with Google Search: the queries run, then the (opaque) search suggestions. */
+export interface GoogleSearchCallStep {
+  id: string;
+  type: 'google_search_call';
+  arguments: { queries: string[] };
+}
+
+export interface GoogleSearchResultStep {
+  call_id: string;
+  type: 'google_search_result';
+  result: { search_suggestions?: string }[];
+  is_error?: boolean;
+}
+
+export type InteractionStep = ThoughtStep | ModelOutputStep | FunctionCallStep | GoogleSearchCallStep | GoogleSearchResultStep;
 
 export interface Interaction {
   id: string;
@@ -65,13 +89,16 @@ export interface Interaction {
 export type StartedStep =
   | { type: 'thought' }
   | { type: 'model_output' }
-  | { id: string; signature: string; type: 'function_call'; name: string; arguments: Record<string, never> };
+  | { id: string; signature: string; type: 'function_call'; name: string; arguments: Record<string, never> }
+  | GoogleSearchCallStep
+  | GoogleSearchResultStep;
 
 export type StepDelta =
   | { text: string; type: 'text' }
   | { content: TextContent; type: 'thought_summary' }
   | { signature: string; type: 'thought_signature' }
-  | { arguments: string; type: 'arguments_delta' };
+  | { arguments: string; type: 'arguments_delta' }
+  | { annotations: UrlCitation[]; type: 'text_annotation_delta' };
 
 export type InteractionEvent =
   | {

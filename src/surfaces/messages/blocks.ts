@@ -1,7 +1,15 @@
 // Canonical output items → Anthropic content blocks, shared by the response and stream encoders.
-import type { FunctionCallItem, OutputItem, OutputMessage, ReasoningItem } from '../../canonical/types.js';
+import type {
+  Annotation,
+  FunctionCallItem,
+  OutputContent,
+  OutputItem,
+  OutputMessage,
+  ReasoningItem,
+  WebSearchCallItem,
+} from '../../canonical/types.js';
 import { encodeCallSignature, encodeReasoningSignature } from './opaque-signature.js';
-import type { AnthropicContentBlock, AnthropicRefusalDetails } from './wire-types.js';
+import type { AnthropicContentBlock, AnthropicRefusalDetails, AnthropicWebCitation } from './wire.js';
 
 /** Anthropic message ids start with `msg_`; other providers' ids are kept behind that prefix. */
 export function messageId(id: string): string {
@@ -20,14 +28,53 @@ export function itemBlocks(item: OutputItem): AnthropicContentBlock[] {
       const state = callStateBlock(item);
       return state ? [toolUseBlock(item), state] : [toolUseBlock(item)];
     }
+    case 'web_search_call':
+      return searchBlocks(item);
+    // Another provider's hosted tool call (OpenAI code interpreter, MCP, …) has no Anthropic block;
+    // its result reaches the caller through the answer's text.
+    case 'provider_item':
+      return [];
   }
 }
 
 /** Text parts become text blocks; a refusal (OpenAI) is shown as text, with stop_reason refusal. */
 function messageBlocks(message: OutputMessage): AnthropicContentBlock[] {
-  return message.content.map((part) =>
-    part.type === 'output_text' ? { type: 'text', text: part.text } : { type: 'text', text: part.refusal },
-  );
+  return message.content.map(textBlock);
+}
+
+/** One text block for a content part, with its web citations. */
+export function textBlock(part: OutputContent): AnthropicContentBlock {
+  if (part.type === 'refusal') return { type: 'text', text: part.refusal };
+  const citations = (part.annotations ?? []).flatMap((a) => citation(a, part.text));
+  return citations.length > 0 ? { type: 'text', text: part.text, citations } : { type: 'text', text: part.text };
+}
+
+/**
+ * A URL citation as Anthropic's web citation. Anthropic cites a whole text block and quotes the
+ * source; a citation from another provider spans part of the text, which is quoted as `cited_text`.
+ */
+export function citation(annotation: Annotation, text: string): AnthropicWebCitation[] {
+  if (annotation.type !== 'url_citation') return [];
+  const { url, title, startIndex, endIndex } = annotation;
+  return [{ type: 'web_search_result_location', url, title: title === '' ? null : title, cited_text: text.slice(startIndex, endIndex), encrypted_index: '' }];
+}
+
+/** A web search as Anthropic shows its own: server_tool_use, then its web_search_tool_result. */
+export function searchBlocks(item: WebSearchCallItem): [AnthropicContentBlock, AnthropicContentBlock] {
+  const id = serverToolUseId(item.id);
+  const content =
+    item.status === 'failed'
+      ? { type: 'web_search_tool_result_error' as const, error_code: 'unavailable' as const }
+      : item.sources.map((s) => ({ type: 'web_search_result' as const, url: s.url, title: s.title ?? s.url, encrypted_content: '', page_age: null }));
+  return [
+    { type: 'server_tool_use', id, name: 'web_search', input: item.queries[0] !== undefined ? { query: item.queries[0] } : {} },
+    { type: 'web_search_tool_result', tool_use_id: id, content },
+  ];
+}
+
+/** Anthropic's own searches keep their `srvtoolu_` id (the item id is `ws_` + it). */
+function serverToolUseId(itemId: string): string {
+  return itemId.startsWith('ws_srvtoolu_') ? itemId.slice(3) : `srvtoolu_${itemId.replace(/^ws_/, '')}`;
 }
 
 /** The readable thinking: Anthropic's full text, else the provider's summaries. */

@@ -4,7 +4,7 @@
 // One Anthropic turn may mix blocks that are separate items in the canonical form: consecutive
 // text/image blocks form one message; tool_use, tool_result and thinking blocks each become their
 // own item, in the order they appear.
-import type { FunctionCallItem, InputContent, InputItem, InputMessage } from '../../canonical/types.js';
+import type { FunctionCallItem, InputContent, InputItem, InputMessage, WebSearchCallItem } from '../../canonical/types.js';
 import {
   decodeDocumentBlock,
   decodeImageBlock,
@@ -14,8 +14,8 @@ import {
 import type { Warn } from './decode-content.js';
 import { expectArray, expectObject, expectString, invalid, isObject, optBoolean, unsupported } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { refuseCacheControl, refuseUnknownKeys, typeOf } from './fields.js';
-import { decodeSignature } from './opaque-signature.js';
+import { refuseCacheControl, refuseUnknownMessagesKeys, typeOf } from './fields.js';
+import { decodeMessagesSignature } from './opaque-signature.js';
 
 type Role = 'user' | 'assistant' | 'system';
 
@@ -55,7 +55,7 @@ export function decodeMessages(value: unknown, warn: Warn): InputItem[] {
 function decodeMessage(raw: unknown, index: number, warn: Warn): InputItem[] {
   const param = `messages.${index}`;
   const message = expectObject(raw, param);
-  refuseUnknownKeys(message, new Set(['role', 'content']), param);
+  refuseUnknownMessagesKeys(message, new Set(['role', 'content']), param);
   const turn: Turn = { role: decodeRole(message.role, `${param}.role`), index, items: [], pending: [] };
   const content = message.content;
   if (typeof content === 'string') {
@@ -80,7 +80,15 @@ function decodeBlock(turn: Turn, raw: unknown, param: string, warn: Warn): void 
   const type = typeOf(block, param);
   switch (type) {
     case 'text':
-      turn.pending.push(decodeTextBlock(block, param));
+      turn.pending.push(decodeTextBlock(withoutReplayedCitations(turn, block, param, warn), param));
+      return;
+    case 'server_tool_use':
+      requireRole(turn, 'assistant', type, param);
+      addItem(turn, decodeServerToolUse(block, param));
+      return;
+    case 'web_search_tool_result':
+      requireRole(turn, 'assistant', type, param);
+      attachSearchResult(turn, block, param);
       return;
     case 'image':
       turn.pending.push(decodeImageBlock(block, param));
@@ -102,7 +110,7 @@ function decodeBlock(turn: Turn, raw: unknown, param: string, warn: Warn): void 
       return;
     case 'redacted_thinking':
       requireRole(turn, 'assistant', type, param);
-      refuseUnknownKeys(block, new Set(['type', 'data']), param);
+      refuseUnknownMessagesKeys(block, new Set(['type', 'data']), param);
       addItem(turn, {
         type: 'reasoning',
         id: reasoningId(turn, param),
@@ -111,7 +119,48 @@ function decodeBlock(turn: Turn, raw: unknown, param: string, warn: Warn): void 
       });
       return;
     default:
-      throw unsupported(`${param}.type`, `Content blocks of type "${type}" are not supported on /v1/messages: only text, image, plain-text document, tool_use, tool_result, thinking and redacted_thinking can be carried to every provider.`);
+      throw unsupported(`${param}.type`, `Content blocks of type "${type}" are not supported on /v1/messages: only text, image, document, tool_use, tool_result, thinking, redacted_thinking and web search (server_tool_use, web_search_tool_result) blocks can be carried to every provider.`);
+  }
+}
+
+/**
+ * Citations on an assistant's text are what an earlier answer returned (web search sources); the
+ * text is replayed without them, as a Responses caller's annotations are.
+ */
+function withoutReplayedCitations(turn: Turn, block: JsonObject, param: string, warn: Warn): JsonObject {
+  if (turn.role !== 'assistant' || !Array.isArray(block.citations) || block.citations.length === 0) return block;
+  warn({ code: 'translated', field: `${param}.citations`, message: 'Citations on replayed assistant text were dropped; the text was kept.' });
+  const { citations: _dropped, ...rest } = block;
+  return rest;
+}
+
+/** A replayed web search (Anthropic `server_tool_use` named web_search) is a web_search_call item. */
+function decodeServerToolUse(block: JsonObject, param: string): WebSearchCallItem {
+  refuseUnknownMessagesKeys(block, new Set(['type', 'id', 'name', 'input', 'caller', 'cache_control']), param);
+  const name = expectString(block.name, `${param}.name`);
+  if (name !== 'web_search') {
+    throw unsupported(`${param}.name`, `Server tool "${name}" is not supported on /v1/messages: only web_search results can be carried to every provider.`);
+  }
+  const id = expectString(block.id, `${param}.id`);
+  const query = isObject(block.input) && typeof block.input.query === 'string' ? block.input.query : undefined;
+  return { type: 'web_search_call', id: `ws_${id}`, status: 'completed', provider: 'anthropic', queries: query === undefined ? [] : [query], sources: [] };
+}
+
+/** The results of a replayed search: their pages become the search item's sources. */
+function attachSearchResult(turn: Turn, block: JsonObject, param: string): void {
+  refuseUnknownMessagesKeys(block, new Set(['type', 'tool_use_id', 'content', 'caller', 'cache_control']), param);
+  const useId = expectString(block.tool_use_id, `${param}.tool_use_id`);
+  flush(turn);
+  const search = turn.items.findLast((item): item is WebSearchCallItem => item.type === 'web_search_call' && item.id === `ws_${useId}`);
+  if (!search) throw invalid(`${param}.tool_use_id`, `\`${param}\` answers no server_tool_use block before it; replay the assistant content exactly as it was returned.`);
+  if (!Array.isArray(block.content)) {
+    search.status = 'failed';
+    return;
+  }
+  for (const result of block.content) {
+    if (isObject(result) && typeof result.url === 'string') {
+      search.sources.push({ url: result.url, ...(typeof result.title === 'string' ? { title: result.title } : {}) });
+    }
   }
 }
 
@@ -121,7 +170,7 @@ function requireRole(turn: Turn, role: Role, type: string, param: string): void 
 }
 
 function decodeToolUse(block: JsonObject, param: string): FunctionCallItem {
-  refuseUnknownKeys(block, new Set(['type', 'id', 'name', 'input', 'cache_control']), param);
+  refuseUnknownMessagesKeys(block, new Set(['type', 'id', 'name', 'input', 'cache_control']), param);
   refuseCacheControl(block, param);
   const id = expectString(block.id, `${param}.id`);
   const input = block.input ?? {};
@@ -130,7 +179,7 @@ function decodeToolUse(block: JsonObject, param: string): FunctionCallItem {
 }
 
 function decodeToolResult(block: JsonObject, param: string, warn: Warn): InputItem {
-  refuseUnknownKeys(block, new Set(['type', 'tool_use_id', 'content', 'is_error', 'cache_control']), param);
+  refuseUnknownMessagesKeys(block, new Set(['type', 'tool_use_id', 'content', 'is_error', 'cache_control']), param);
   refuseCacheControl(block, param);
   const isError = optBoolean(block.is_error, `${param}.is_error`);
   return {
@@ -142,9 +191,9 @@ function decodeToolResult(block: JsonObject, param: string, warn: Warn): InputIt
 }
 
 function decodeThinking(turn: Turn, block: JsonObject, param: string): void {
-  refuseUnknownKeys(block, new Set(['type', 'thinking', 'signature']), param);
+  refuseUnknownMessagesKeys(block, new Set(['type', 'thinking', 'signature']), param);
   const thinking = expectString(block.thinking, `${param}.thinking`);
-  const decoded = decodeSignature(expectString(block.signature ?? '', `${param}.signature`), `${param}.signature`);
+  const decoded = decodeMessagesSignature(expectString(block.signature ?? '', `${param}.signature`), `${param}.signature`);
   switch (decoded.kind) {
     case 'none':
       addItem(turn, { type: 'reasoning', id: reasoningId(turn, param), summary: [], text: thinking });

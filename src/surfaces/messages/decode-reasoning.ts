@@ -5,7 +5,7 @@
 import type { OutputFormat, ReasoningConfig, ReasoningEffort } from '../../canonical/types.js';
 import type { Warn } from './decode-content.js';
 import { expectObject, expectString, invalid, isUnset, optNumber, unsupported } from '../fields.js';
-import { refuseUnknownKeys, typeOf } from './fields.js';
+import { refuseUnknownMessagesKeys, typeOf } from './fields.js';
 
 /** Anthropic's floor for a manual thinking budget. */
 const MIN_BUDGET_TOKENS = 1024;
@@ -23,7 +23,7 @@ export function decodeThinking(value: unknown): ReasoningConfig | undefined {
   const type = typeOf(thinking, 'thinking');
   switch (type) {
     case 'enabled': {
-      refuseUnknownKeys(thinking, new Set(['type', 'budget_tokens', 'display']), 'thinking');
+      refuseUnknownMessagesKeys(thinking, new Set(['type', 'budget_tokens', 'display']), 'thinking');
       const budget = optNumber(thinking.budget_tokens, 'thinking.budget_tokens', { integer: true, min: MIN_BUDGET_TOKENS });
       if (budget === undefined) {
         throw invalid('thinking.budget_tokens', '`thinking.budget_tokens` is required when thinking is enabled (at least 1024).');
@@ -31,10 +31,10 @@ export function decodeThinking(value: unknown): ReasoningConfig | undefined {
       return { effort: effortForBudget(budget), budgetTokens: budget, ...summaryFor(thinking.display) };
     }
     case 'adaptive':
-      refuseUnknownKeys(thinking, new Set(['type', 'display']), 'thinking');
+      refuseUnknownMessagesKeys(thinking, new Set(['type', 'display']), 'thinking');
       return { effort: 'medium', ...summaryFor(thinking.display) };
     case 'disabled':
-      refuseUnknownKeys(thinking, new Set(['type']), 'thinking');
+      refuseUnknownMessagesKeys(thinking, new Set(['type']), 'thinking');
       return { effort: 'none' };
     default:
       throw unsupported('thinking.type', `\`thinking.type\` "${type}" is not supported; use "enabled", "adaptive" or "disabled".`);
@@ -63,11 +63,11 @@ export interface DecodedOutputConfig {
 export function decodeOutputConfig(value: unknown, warn: Warn): DecodedOutputConfig {
   if (isUnset(value)) return {};
   const config = expectObject(value, 'output_config');
-  refuseUnknownKeys(config, new Set(['effort', 'format']), 'output_config');
+  refuseUnknownMessagesKeys(config, new Set(['effort', 'format']), 'output_config');
   const decoded: DecodedOutputConfig = {};
   const effort = decodeEffort(config.effort, warn);
   if (effort !== undefined) decoded.effort = effort;
-  const output = decodeOutputFormat(config.format, 'output_config.format');
+  const output = decodeMessagesOutputFormat(config.format, 'output_config.format');
   if (output !== undefined) decoded.output = output;
   return decoded;
 }
@@ -82,7 +82,7 @@ function decodeEffort(value: unknown, warn: Warn): ReasoningEffort | undefined {
     case 'xhigh':
       return effort;
     case 'max':
-      warn('output_config.effort "max" was mapped to the highest canonical effort, "xhigh"');
+      warn({ code: 'reasoning_changed', field: 'output_config.effort', message: 'Effort "max" was mapped to the highest canonical effort, "xhigh".' });
       return 'xhigh';
     default:
       throw invalid('output_config.effort', `\`output_config.effort\` must be "low", "medium", "high", "xhigh" or "max"; got "${effort}".`);
@@ -90,12 +90,12 @@ function decodeEffort(value: unknown, warn: Warn): ReasoningEffort | undefined {
 }
 
 /** A JSON schema output format; Anthropic's structured outputs are always schema-enforced. */
-export function decodeOutputFormat(value: unknown, param: string): OutputFormat | undefined {
+export function decodeMessagesOutputFormat(value: unknown, param: string): OutputFormat | undefined {
   if (isUnset(value)) return undefined;
   const format = expectObject(value, param);
   const type = typeOf(format, param);
   if (type !== 'json_schema') throw invalid(`${param}.type`, `\`${param}.type\` must be "json_schema"; got "${type}".`);
-  refuseUnknownKeys(format, new Set(['type', 'schema']), param);
+  refuseUnknownMessagesKeys(format, new Set(['type', 'schema']), param);
   return { type: 'json_schema', name: 'output', schema: expectObject(format.schema, `${param}.schema`), strict: true };
 }
 
@@ -107,7 +107,7 @@ export function combineReasoning(
 ): ReasoningConfig | undefined {
   if (effort === undefined) return thinking;
   if (thinking?.effort === 'none') {
-    warn(`output_config.effort "${effort}" was ignored because thinking is disabled`);
+    warn({ code: 'reasoning_dropped', field: 'output_config.effort', message: `Effort "${effort}" was ignored because thinking is disabled.` });
     return thinking;
   }
   return { ...thinking, effort };

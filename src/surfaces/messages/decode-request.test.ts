@@ -231,16 +231,46 @@ describe('messages content', () => {
 
   it('carries a plain-text document as text, with a warning for its title', () => {
     const content = [{ type: 'document', title: 'Notes', source: { type: 'text', media_type: 'text/plain', data: 'Body' } }];
-    const { request } = decode({ messages: [{ role: 'user', content }] });
+    const { request, warnings } = decode({ messages: [{ role: 'user', content }] });
     expect(request.input).toEqual([{ type: 'message', role: 'user', content: [{ type: 'text', text: 'Body' }] }]);
-    expect(request.warnings).toEqual(['messages.0.content.0: document title/context were dropped; the document text was sent as a text part']);
+    expect(warnings).toEqual([
+      { code: 'translated', field: 'messages.0.content.0.title', message: 'The document title was dropped; the document text was sent as a text part.' },
+    ]);
   });
 
-  it('refuses documents with citations, PDF documents and file images', () => {
+  it('carries PDF documents (base64, URL, an Anthropic file) as canonical files, the title as the file name', () => {
+    const pdf = { type: 'document', title: 'report.pdf', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } };
+    const url = { type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } };
+    const file = { type: 'document', source: { type: 'file', file_id: 'file_011' } };
+    const { request } = decode({ messages: [{ role: 'user', content: [pdf, url, file] }] });
+    expect(request.input).toEqual([{
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'file', source: { type: 'base64', mediaType: 'application/pdf', data: 'JVBE' }, filename: 'report.pdf' },
+        { type: 'file', source: { type: 'url', url: 'https://example.com/a.pdf' } },
+        { type: 'file', source: { type: 'file_id', provider: 'anthropic', id: 'file_011' } },
+      ],
+    }]);
+  });
+
+  it('decodes a replayed web search: server_tool_use and its result are one web_search_call; citations dropped with a warning', () => {
+    const assistant = [
+      { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'tides' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: [{ type: 'web_search_result', url: 'https://a.example/', title: 'A', encrypted_content: 'x', page_age: null }] },
+      { type: 'text', text: 'High tide is at noon.', citations: [{ type: 'web_search_result_location', url: 'https://a.example/', title: 'A', cited_text: 'noon', encrypted_index: 'y' }] },
+    ];
+    const { request, warnings } = decode({ messages: [{ role: 'user', content: 'When?' }, { role: 'assistant', content: assistant }, { role: 'user', content: 'Thanks' }] });
+    expect(request.input[1]).toEqual({ type: 'web_search_call', id: 'ws_srvtoolu_01', status: 'completed', provider: 'anthropic', queries: ['tides'], sources: [{ url: 'https://a.example/', title: 'A' }] });
+    expect(request.input[2]).toEqual({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'High tide is at noon.' }] });
+    expect(warnings.map((w) => `${w.code}:${w.field}`)).toEqual(['translated:messages.1.content.2.citations']);
+  });
+
+  it('refuses documents with citations, unknown document sources and file images', () => {
     const cited = [{ type: 'document', citations: { enabled: true }, source: { type: 'text', media_type: 'text/plain', data: 'x' } }];
     expectError(body({ messages: [{ role: 'user', content: cited }] }), 'unsupported_parameter', 'messages.0.content.0.citations');
-    const pdf = [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } }];
-    expectError(body({ messages: [{ role: 'user', content: pdf }] }), 'unsupported_parameter', 'messages.0.content.0.source.type');
+    const content = [{ type: 'document', source: { type: 'content', content: [] } }];
+    expectError(body({ messages: [{ role: 'user', content }] }), 'unsupported_parameter', 'messages.0.content.0.source.type');
     const file = [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }];
     expectError(body({ messages: [{ role: 'user', content: file }] }), 'unsupported_parameter', 'messages.0.content.0.source.type');
   });
@@ -302,8 +332,16 @@ describe('tools and tool_choice', () => {
     expect(decode({ tool_choice: { type: 'auto', disable_parallel_tool_use: false } }).request.parallelToolCalls).toBeUndefined();
   });
 
-  it('refuses server tools, cache_control on tools and bad choices', () => {
-    expectError(body({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), 'unsupported_parameter', 'tools.0.type', 'server tools');
+  it('maps the web search tool to the canonical one, keeping it for Anthropic', () => {
+    const tool = { type: 'web_search_20250305', name: 'web_search', max_uses: 3, blocked_domains: ['spam.example'], user_location: { type: 'approximate', city: 'Oslo' } };
+    const { request } = decode({ tools: [tool] });
+    expect(request.tools).toEqual([]);
+    expect(request.webSearch).toEqual({ field: 'tools.0', maxUses: 3, blockedDomains: ['spam.example'], userLocation: { city: 'Oslo' }, raw: { provider: 'anthropic', tool } });
+  });
+
+  it('refuses other server tools, cache_control on tools and bad choices', () => {
+    expectError(body({ tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }), 'unsupported_parameter', 'tools.0.type', 'web search tool');
+    expectError(body({ tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 0 }] }), 'invalid_parameter', 'tools.0.max_uses');
     const cached = [{ name: 'f', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }];
     expectError(body({ tools: cached }), 'unsupported_parameter', 'tools.0.cache_control');
     expectError(body({ tools: [{ name: 'f' }] }), 'invalid_parameter', 'tools.0.input_schema');
@@ -339,9 +377,11 @@ describe('thinking and output_config', () => {
   });
 
   it('lets output_config.effort set the effort, mapping max to xhigh with a warning', () => {
-    const { request } = decode({ thinking: { type: 'adaptive' }, output_config: { effort: 'max' } });
+    const { request, warnings } = decode({ thinking: { type: 'adaptive' }, output_config: { effort: 'max' } });
     expect(request.reasoning).toEqual({ effort: 'xhigh', summary: 'auto' });
-    expect(request.warnings).toEqual(['output_config.effort "max" was mapped to the highest canonical effort, "xhigh"']);
+    expect(warnings).toEqual([
+      { code: 'reasoning_changed', field: 'output_config.effort', message: 'Effort "max" was mapped to the highest canonical effort, "xhigh".' },
+    ]);
     expect(decode({ output_config: { effort: 'low' } }).request.reasoning).toEqual({ effort: 'low' });
     expectError(body({ output_config: { effort: 'extreme' } }), 'invalid_parameter', 'output_config.effort');
   });

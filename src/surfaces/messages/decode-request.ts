@@ -3,25 +3,28 @@
 //
 // Check order inside the body: refused top-level fields (service_tier first), then max_tokens,
 // then each carried field in the order of the API reference.
-import type { CanonicalRequest } from '../../canonical/types.js';
+import type { CanonicalRequest, Warning } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
 import { decodeMessages, decodeSystem } from './decode-messages.js';
-import { combineReasoning, decodeOutputConfig, decodeOutputFormat, decodeThinking } from './decode-reasoning.js';
-import { decodeToolChoice, decodeTools } from './decode-tools.js';
+import { combineReasoning, decodeOutputConfig, decodeMessagesOutputFormat, decodeThinking } from './decode-reasoning.js';
+import { decodeMessagesToolChoice, decodeMessagesTools } from './decode-tools.js';
+import type { Warn } from './decode-content.js';
 import { expectObject, invalid, isUnset, optBoolean, optNumber, optString } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { refuseUnknownKeys } from './fields.js';
-import { refuseTopLevelFields } from './refused-fields.js';
+import { refuseUnknownMessagesKeys } from './fields.js';
+import { refuseMessagesTopLevelFields } from './refused-fields.js';
 
 export interface DecodedMessagesRequest {
   request: CanonicalRequest;
   stream: boolean;
+  /** What decoding changed to fit the canonical form. */
+  warnings: Warning[];
 }
 
 export function decodeMessagesRequest(body: JsonObject): DecodedMessagesRequest {
-  refuseTopLevelFields(body);
-  const warnings: string[] = [];
-  const warn = (warning: string): void => {
+  refuseMessagesTopLevelFields(body);
+  const warnings: Warning[] = [];
+  const warn: Warn = (warning) => {
     warnings.push(warning);
   };
   const request: CanonicalRequest = {
@@ -31,14 +34,14 @@ export function decodeMessagesRequest(body: JsonObject): DecodedMessagesRequest 
   };
   const instructions = decodeSystem(body.system);
   if (instructions !== undefined) request.instructions = instructions;
-  const tools = decodeTools(body.tools);
-  if (tools !== undefined) request.tools = tools;
-  Object.assign(request, decodeToolChoice(body.tool_choice));
+  const tools = decodeMessagesTools(body.tools);
+  if (tools !== undefined) request.tools = tools.functions;
+  if (tools?.webSearch !== undefined) request.webSearch = tools.webSearch;
+  Object.assign(request, decodeMessagesToolChoice(body.tool_choice));
   decodeGeneration(body, request, warn);
   const user = decodeUser(body.metadata);
   if (user !== undefined) request.user = user;
-  if (warnings.length > 0) request.warnings = warnings;
-  return { request, stream: optBoolean(body.stream, 'stream') ?? false };
+  return { request, stream: optBoolean(body.stream, 'stream') ?? false, warnings };
 }
 
 function decodeModel(value: unknown): string {
@@ -56,7 +59,7 @@ function decodeMaxTokens(value: unknown): number {
 }
 
 /** thinking, output_config / output_format, temperature, top_p. */
-function decodeGeneration(body: JsonObject, request: CanonicalRequest, warn: (w: string) => void): void {
+function decodeGeneration(body: JsonObject, request: CanonicalRequest, warn: Warn): void {
   const config = decodeOutputConfig(body.output_config, warn);
   const reasoning = combineReasoning(decodeThinking(body.thinking), config.effort, warn);
   if (reasoning !== undefined) {
@@ -65,7 +68,7 @@ function decodeGeneration(body: JsonObject, request: CanonicalRequest, warn: (w:
     // that state is the encrypted reasoning, which must be asked for.
     if (reasoning.effort !== 'none') request.includeEncryptedReasoning = true;
   }
-  const legacyFormat = decodeOutputFormat(body.output_format, 'output_format');
+  const legacyFormat = decodeMessagesOutputFormat(body.output_format, 'output_format');
   if (legacyFormat !== undefined && config.output !== undefined) {
     throw invalid('output_format', 'Give the JSON schema once: `output_config.format` or `output_format`, not both.');
   }
@@ -81,6 +84,6 @@ function decodeGeneration(body: JsonObject, request: CanonicalRequest, warn: (w:
 function decodeUser(value: unknown): string | undefined {
   if (isUnset(value)) return undefined;
   const metadata = expectObject(value, 'metadata');
-  refuseUnknownKeys(metadata, new Set(['user_id']), 'metadata');
+  refuseUnknownMessagesKeys(metadata, new Set(['user_id']), 'metadata');
   return optString(metadata.user_id, 'metadata.user_id');
 }

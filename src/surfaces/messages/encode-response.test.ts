@@ -75,7 +75,7 @@ function response(over: Partial<CanonicalResponse>): CanonicalResponse {
     model: 'gpt-5',
     createdAt: 1,
     status: 'completed',
-    stopReason: { type: 'stop' },
+    finishReason: { type: 'stop' },
     output: [],
     usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
     servedTier: 'flex',
@@ -125,7 +125,7 @@ describe('response encoder across providers', () => {
   it('renders a Gemini function-call signature as a thinking block after the tool_use', () => {
     const out = encodeMessagesResponse(
       response({
-        stopReason: { type: 'tool_calls' },
+        finishReason: { type: 'tool_calls' },
         output: [
           { type: 'function_call', id: 'fc', callId: 'c1', name: 'f', arguments: '{}', opaque: { provider: 'gemini', data: 'U0lH' } },
         ],
@@ -138,25 +138,26 @@ describe('response encoder across providers', () => {
     ]);
   });
 
-  it('maps stop reasons', () => {
-    const cases: [CanonicalResponse['stopReason'], string][] = [
+  it('maps finish reasons to stop reasons', () => {
+    const cases: [CanonicalResponse['finishReason'], string][] = [
       [{ type: 'stop' }, 'end_turn'],
       [{ type: 'max_output_tokens' }, 'max_tokens'],
       [{ type: 'tool_calls' }, 'tool_use'],
       [{ type: 'content_filter' }, 'refusal'],
       [{ type: 'refusal' }, 'refusal'],
+      [{ type: 'paused' }, 'pause_turn'],
       [{ type: 'other', raw: 'pause_turn' }, 'pause_turn'],
       [{ type: 'other', raw: 'SAFETY_WEIRD' }, 'end_turn'],
     ];
-    for (const [stopReason, expected] of cases) {
-      expect(encodeMessagesResponse(response({ stopReason }), ctx).stop_reason).toBe(expected);
+    for (const [finishReason, expected] of cases) {
+      expect(encodeMessagesResponse(response({ finishReason }), ctx).stop_reason).toBe(expected);
     }
   });
 
   it('keeps redacted thinking, drops empty reasoning, and tolerates unparseable arguments', () => {
     const out = encodeMessagesResponse(
       response({
-        stopReason: { type: 'max_output_tokens' },
+        finishReason: { type: 'max_output_tokens' },
         output: [
           { type: 'reasoning', id: 'r1', summary: [], opaque: { provider: 'anthropic', data: 'RED', redacted: true } },
           { type: 'reasoning', id: 'r2', summary: [] },
@@ -175,7 +176,7 @@ describe('response encoder across providers', () => {
   it('renders a refusal with stop_details', () => {
     const out = encodeMessagesResponse(
       response({
-        stopReason: { type: 'refusal' },
+        finishReason: { type: 'refusal' },
         output: [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'refusal', refusal: 'No.' }] }],
       }),
       ctx,

@@ -3,12 +3,12 @@
 import type { CanonicalResponse } from '../../canonical/types.js';
 import type { EncodeContext } from '../surface.js';
 import { itemBlocks, messageId, refusalDetails } from './blocks.js';
-import { mapStopReason } from './map-stop-reason.js';
-import { mapUsage } from './map-usage.js';
-import type { AnthropicMessage } from './wire-types.js';
+import { mapMessagesStopReason } from './map-finish-reason.js';
+import { mapMessagesUsage } from './map-usage.js';
+import type { AnthropicMessage } from './wire.js';
 
 export function encodeMessagesResponse(response: CanonicalResponse, ctx: EncodeContext): AnthropicMessage {
-  const stopReason = mapStopReason(response);
+  const stopReason = mapMessagesStopReason(response);
   const message: AnthropicMessage = {
     model: response.model,
     id: messageId(response.id),
@@ -17,7 +17,7 @@ export function encodeMessagesResponse(response: CanonicalResponse, ctx: EncodeC
     content: response.output.flatMap(itemBlocks),
     stop_reason: stopReason,
     stop_sequence: null,
-    usage: mapUsage(response.usage, ctx.servedTier),
+    usage: mapMessagesUsage(response.usage, ctx.servedTier),
   };
   if (stopReason === 'refusal') message.stop_details = refusalDetails(response.output);
   return message;

@@ -110,7 +110,7 @@ function completed(response: Partial<CanonicalResponse>): CanonicalStreamEvent {
       model: 'gpt-5',
       createdAt: 1,
       status: 'completed',
-      stopReason: { type: 'stop' },
+      finishReason: { type: 'stop' },
       output: [],
       usage: { inputTokens: 100, cachedTokens: 40, outputTokens: 30, reasoningTokens: 12 },
       servedTier: 'flex',
@@ -203,7 +203,7 @@ describe('stream encoder on OpenAI-shaped streams', () => {
       { type: 'content_part.done', outputIndex: 0, contentIndex: 0, part: { type: 'refusal', refusal: "I can't help." } },
       { type: 'item.done', outputIndex: 0, item: { ...message, status: 'completed', content: [{ type: 'refusal', refusal: "I can't help." }] } },
       completed({
-        stopReason: { type: 'refusal' },
+        finishReason: { type: 'refusal' },
         output: [{ ...message, status: 'completed', content: [{ type: 'refusal', refusal: "I can't help." }] }],
       }),
     ]).map((event) => event.data);
@@ -231,7 +231,7 @@ describe('stream encoder on Gemini-shaped streams', () => {
         outputIndex: 0,
         item: { ...call, arguments: '{"city":"Paris"}', opaque: { provider: 'gemini', data: 'c2lnbmF0dXJl' } },
       },
-      completed({ id: 'int_1', stopReason: { type: 'tool_calls' }, provider: 'gemini' }),
+      completed({ id: 'int_1', finishReason: { type: 'tool_calls' }, provider: 'gemini' }),
     ]).map((event) => event.data);
     expect(ours.slice(1, 9)).toEqual([
       { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'call_g', name: 'weather', input: {} } },

@@ -7,10 +7,12 @@
 // call becomes the next block. Should a provider ever interleave items, the open block is closed
 // and a new one started, so the client still sees well-formed, sequential blocks.
 import type {
+  Annotation,
   CanonicalResponse,
   CanonicalStreamEvent,
   FunctionCallItem,
   ItemDoneEvent,
+  OutputContent,
   OutputItem,
   ReasoningItem,
   Usage,
@@ -18,13 +20,13 @@ import type {
 import type { FlexError } from '../../errors/catalog.js';
 import { anthropicErrorBody } from '../../errors/render.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
-import { callStateBlock, messageId, reasoningBlock, refusalDetails, toolInput } from './blocks.js';
-import { mapStopReason } from './map-stop-reason.js';
-import { emptyUsage, mapUsage, mapUsageCounters } from './map-usage.js';
+import { callStateBlock, citation, messageId, reasoningBlock, refusalDetails, searchBlocks, textBlock, toolInput } from './blocks.js';
+import { mapMessagesStopReason } from './map-finish-reason.js';
+import { emptyUsage, mapMessagesUsage, mapUsageCounters } from './map-usage.js';
 import { encodeReasoningSignature } from './opaque-signature.js';
 import { closeBlock, delta, frame, progress, startBlock, wholeBlock } from './stream-state.js';
 import type { EncoderState, ItemProgress, Out } from './stream-state.js';
-import type { AnthropicContentBlock } from './wire-types.js';
+import type { AnthropicContentBlock } from './wire.js';
 
 export { frame } from './stream-state.js';
 
@@ -51,6 +53,7 @@ function handleEvent(s: EncoderState, event: CanonicalStreamEvent, out: Out): vo
     case 'admitted':
     case 'reasoning_summary_part.added':
     case 'reasoning_summary_part.done':
+    case 'provider_item.event': // another provider's hosted tool call has no Messages block (blocks.ts)
       return;
     case 'response.created':
       startMessage(s, event, out);
@@ -62,12 +65,19 @@ function handleEvent(s: EncoderState, event: CanonicalStreamEvent, out: Out): vo
       ensureTextBlock(s, event.outputIndex, event.contentIndex, out);
       return;
     case 'text.delta':
-    case 'refusal.delta':
+    case 'refusal.delta': {
       ensureTextBlock(s, event.outputIndex, event.contentIndex, out);
+      // The streamed text, for the cited span of a citation that arrives later.
+      const texts = progress(s, event.outputIndex).texts;
+      texts.set(event.contentIndex, (texts.get(event.contentIndex) ?? '') + event.delta);
       delta(s, { type: 'text_delta', text: event.delta }, out);
       return;
+    }
     case 'content_part.done':
-      onPartDone(s, event.outputIndex, event.contentIndex, partText(event.part), out);
+      onPartDone(s, event.outputIndex, event.contentIndex, event.part, out);
+      return;
+    case 'annotation.added':
+      onAnnotation(s, event.outputIndex, event.contentIndex, event.annotation, out);
       return;
     case 'reasoning_summary.delta':
       onThinkingDelta(s, event.outputIndex, 'summary', event.delta, event.summaryIndex, out);
@@ -101,7 +111,7 @@ function startMessage(s: EncoderState, head: { id: string; model: string; usage?
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: head.usage ? mapUsage(head.usage, s.ctx.servedTier) : emptyUsage(s.ctx.servedTier),
+      usage: head.usage ? mapMessagesUsage(head.usage, s.ctx.servedTier) : emptyUsage(s.ctx.servedTier),
     },
   });
 }
@@ -116,25 +126,29 @@ function ensureTextBlock(s: EncoderState, outputIndex: number, contentIndex: num
   startBlock(s, { kind: 'text', outputIndex, contentIndex }, { type: 'text', text: '' }, out);
 }
 
-function onPartDone(s: EncoderState, outputIndex: number, contentIndex: number, text: string, out: Out): void {
+function onPartDone(s: EncoderState, outputIndex: number, contentIndex: number, part: OutputContent, out: Out): void {
   const open = s.open;
   if (open?.kind === 'text' && open.outputIndex === outputIndex && open.contentIndex === contentIndex) {
     closeBlock(s, out);
     return;
   }
-  renderMissingPart(s, outputIndex, contentIndex, text, out);
+  renderMissingPart(s, outputIndex, contentIndex, part, out);
+}
+
+/** A citation of the open text block: a citations_delta (the SDK adds it to the block's citations). */
+function onAnnotation(s: EncoderState, outputIndex: number, contentIndex: number, annotation: Annotation, out: Out): void {
+  const open = s.open;
+  if (open?.kind !== 'text' || open.outputIndex !== outputIndex || open.contentIndex !== contentIndex) return;
+  const text = progress(s, outputIndex).texts.get(contentIndex) ?? '';
+  for (const c of citation(annotation, text)) delta(s, { type: 'citations_delta', citation: c }, out);
 }
 
 /** A part that never had a block (no content_part.added nor deltas) is rendered whole. */
-function renderMissingPart(s: EncoderState, outputIndex: number, contentIndex: number, text: string, out: Out): void {
+function renderMissingPart(s: EncoderState, outputIndex: number, contentIndex: number, part: OutputContent, out: Out): void {
   const item = progress(s, outputIndex);
   if (item.partsRendered.has(contentIndex)) return;
   item.partsRendered.add(contentIndex);
-  wholeBlock(s, { kind: 'text', outputIndex, contentIndex }, { type: 'text', text }, out);
-}
-
-function partText(part: { type: 'output_text'; text: string } | { type: 'refusal'; refusal: string }): string {
-  return part.type === 'output_text' ? part.text : part.refusal;
+  wholeBlock(s, { kind: 'text', outputIndex, contentIndex }, textBlock(part), out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,8 +250,14 @@ function onItemDone(s: EncoderState, event: ItemDoneEvent, out: Out): void {
     case 'message': {
       if (s.open?.kind === 'text' && s.open.outputIndex === outputIndex) closeBlock(s, out);
       item.content.forEach((part, contentIndex) => {
-        renderMissingPart(s, outputIndex, contentIndex, partText(part), out);
+        renderMissingPart(s, outputIndex, contentIndex, part, out);
       });
+      return;
+    }
+    case 'web_search_call': {
+      const [use, result] = searchBlocks(item);
+      wholeBlock(s, { kind: 'search', outputIndex }, use, out);
+      wholeBlock(s, { kind: 'search', outputIndex }, result, out);
       return;
     }
     case 'reasoning':
@@ -246,13 +266,15 @@ function onItemDone(s: EncoderState, event: ItemDoneEvent, out: Out): void {
     case 'function_call':
       onCallDone(s, outputIndex, item, out);
       return;
+    case 'provider_item':
+      return;
   }
 }
 
 function finish(s: EncoderState, response: CanonicalResponse, out: Out): void {
   startMessage(s, response, out);
   closeBlock(s, out);
-  const stopReason = mapStopReason(response);
+  const stopReason = mapMessagesStopReason(response);
   out.push({
     type: 'message_delta',
     delta: {

@@ -10,7 +10,7 @@ export function typeOf(value: JsonObject, param: string): string {
 }
 
 /** Refuses any key of `value` outside `allowed` (unknown fields are never dropped silently). */
-export const refuseUnknownKeys = unknownKeyCheck('is not supported on /v1/messages.');
+export const refuseUnknownMessagesKeys = unknownKeyCheck('is not supported on /v1/messages.');
 
 /**
  * Prompt caching has no counterpart on the other providers' request formats, so a cache marker is

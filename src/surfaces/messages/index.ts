@@ -15,13 +15,14 @@ export const messagesSurface: Surface = {
   maxTokensParam: 'max_tokens',
   exampleBody: '{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hello"}],"start_within":"default"}',
   decode(body) {
-    const { request, stream } = decodeMessagesRequest(body);
+    const { request, stream, warnings } = decodeMessagesRequest(body);
     if (thinkingRequested(request)) {
-      return { request, stream, encodeResponse: encodeMessagesResponse, createStreamEncoder: createMessagesStreamEncoder };
+      return { request, stream, warnings, encodeResponse: encodeMessagesResponse, createStreamEncoder: createMessagesStreamEncoder };
     }
     return {
       request,
       stream,
+      warnings,
       encodeResponse: (response, ctx) => encodeMessagesResponse(withoutReasoning(response), ctx),
       createStreamEncoder: (ctx) => hidingReasoning(createMessagesStreamEncoder(ctx)),
     };

@@ -30,7 +30,7 @@ export function mapUsageCounters(usage: Usage): AnthropicUsage {
 }
 
 /** The full usage object of a Message, with the tier FlexInference served it on. */
-export function mapUsage(usage: Usage, servedTier: ServedTier): AnthropicUsage {
+export function mapMessagesUsage(usage: Usage, servedTier: ServedTier): AnthropicUsage {
   const { output_tokens_details, ...counters } = mapUsageCounters(usage);
   const mapped: AnthropicUsage = { ...counters, service_tier: servedTier };
   if (output_tokens_details) mapped.output_tokens_details = output_tokens_details;

@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, OutputItem } from '../../canonical/types.js';
 import { messagesSurface } from './index.js';
-import { decodeSignature, encodeCallSignature, encodeReasoningSignature } from './opaque-signature.js';
+import { decodeMessagesSignature, encodeCallSignature, encodeReasoningSignature } from './opaque-signature.js';
 
 describe('opaque signatures', () => {
   it('keeps Anthropic signatures verbatim', () => {
     expect(encodeReasoningSignature({ provider: 'anthropic', data: 'EvQBCkYI' }, 'rs_x')).toBe('EvQBCkYI');
-    expect(decodeSignature('EvQBCkYI', 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'anthropic', data: 'EvQBCkYI' } });
-    expect(decodeSignature('', 'p')).toEqual({ kind: 'none' });
+    expect(decodeMessagesSignature('EvQBCkYI', 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'anthropic', data: 'EvQBCkYI' } });
+    expect(decodeMessagesSignature('', 'p')).toEqual({ kind: 'none' });
   });
 
   it('round-trips OpenAI state with its item id, and Gemini reasoning and call state', () => {
     const openai = encodeReasoningSignature({ provider: 'openai', data: 'gAAAAB:x' }, 'rs_1');
     expect(openai).toBe('flexinf:openai:rs_1:gAAAAB:x');
-    expect(decodeSignature(openai, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'openai', data: 'gAAAAB:x' }, itemId: 'rs_1' });
+    expect(decodeMessagesSignature(openai, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'openai', data: 'gAAAAB:x' }, itemId: 'rs_1' });
     const gemini = encodeReasoningSignature({ provider: 'gemini', data: 'U0lH' }, 'rs_2');
-    expect(decodeSignature(gemini, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'gemini', data: 'U0lH' } });
+    expect(decodeMessagesSignature(gemini, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'gemini', data: 'U0lH' } });
     const call = encodeCallSignature({ provider: 'gemini', data: 'Q0FM' });
-    expect(decodeSignature(call, 'p')).toEqual({ kind: 'call', opaque: { provider: 'gemini', data: 'Q0FM' } });
+    expect(decodeMessagesSignature(call, 'p')).toEqual({ kind: 'call', opaque: { provider: 'gemini', data: 'Q0FM' } });
   });
 
   it('leaves out an item id that would break the format', () => {
     const signature = encodeReasoningSignature({ provider: 'openai', data: 'gA' }, 'a:b');
-    expect(decodeSignature(signature, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'openai', data: 'gA' } });
+    expect(decodeMessagesSignature(signature, 'p')).toEqual({ kind: 'reasoning', opaque: { provider: 'openai', data: 'gA' } });
   });
 });
 
@@ -39,7 +39,7 @@ describe('a multi-turn tool loop replays every provider state', () => {
       model: 'm',
       createdAt: 0,
       status: 'completed',
-      stopReason: { type: 'tool_calls' },
+      finishReason: { type: 'tool_calls' },
       output,
       usage: { inputTokens: 1, cachedTokens: 0, outputTokens: 1, reasoningTokens: 0 },
       servedTier: 'standard',

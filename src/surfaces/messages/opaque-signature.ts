@@ -20,7 +20,7 @@ const PREFIX = 'flexinf:';
 const CALL_SUFFIX = '-call';
 
 /** What a thinking-block signature decodes to. */
-export type DecodedSignature =
+export type DecodedMessagesSignature =
   | { kind: 'none' }
   | { kind: 'reasoning'; opaque: OpaqueReasoning; itemId?: string }
   | { kind: 'call'; opaque: OpaqueReasoning };
@@ -43,7 +43,7 @@ export function encodeCallSignature(opaque: OpaqueReasoning): string {
   return `${PREFIX}${opaque.provider}${CALL_SUFFIX}:${opaque.data}`;
 }
 
-export function decodeSignature(signature: string, param: string): DecodedSignature {
+export function decodeMessagesSignature(signature: string, param: string): DecodedMessagesSignature {
   if (signature === '') return { kind: 'none' };
   if (!signature.startsWith(PREFIX)) return { kind: 'reasoning', opaque: { provider: 'anthropic', data: signature } };
   const rest = signature.slice(PREFIX.length);

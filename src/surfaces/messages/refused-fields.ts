@@ -31,7 +31,7 @@ const REFUSED_WHEN_SET = new Set(['top_k', 'stop_sequences', 'cache_control', 's
  * Refuses `service_tier` (FlexInference owns the tier), `top_k`, non-empty `stop_sequences`,
  * a top-level `cache_control`, and any field the canonical form cannot carry.
  */
-export function refuseTopLevelFields(body: JsonObject): void {
+export function refuseMessagesTopLevelFields(body: JsonObject): void {
   if (!isUnset(body.service_tier)) {
     throw new FlexError('service_tier_not_allowed', {
       param: 'service_tier',

@@ -63,7 +63,7 @@ const streams: [string, CanonicalStreamEvent[]][] = [
           model: 'gpt-5',
           createdAt: 1,
           status: 'completed',
-          stopReason: { type: 'tool_calls' },
+          finishReason: { type: 'tool_calls' },
           output: [
             { type: 'reasoning', id: 'rs_1', summary: ['Plan'], opaque: { provider: 'openai', data: 'gAAA' } },
             { type: 'function_call', id: 'fc', callId: 'call_1', name: 'f', arguments: '{"x":1}' },

@@ -1,13 +1,14 @@
 // Block bookkeeping for the Messages stream encoder: one open block at a time, sequential indexes.
 // https://platform.claude.com/docs/en/build-with-claude/streaming
 import type { EncodeContext } from '../surface.js';
-import type { AnthropicContentBlock, AnthropicDelta, AnthropicStreamEvent } from './wire-types.js';
+import type { AnthropicContentBlock, AnthropicDelta, AnthropicStreamEvent } from './wire.js';
 
 /** What a block renders: a message's content part, a reasoning item, or a function call. */
 export type BlockOwner =
   | { kind: 'text'; outputIndex: number; contentIndex: number }
   | { kind: 'thinking'; outputIndex: number }
-  | { kind: 'tool_use'; outputIndex: number };
+  | { kind: 'tool_use'; outputIndex: number }
+  | { kind: 'search'; outputIndex: number };
 
 /** The block being streamed, with its Anthropic block index. */
 export type OpenBlock = BlockOwner & { index: number };
@@ -22,6 +23,8 @@ export interface ItemProgress {
   /** A block for this reasoning item / function call was started. */
   blockStarted: boolean;
   argumentsSent: boolean;
+  /** Text streamed per content part. */
+  texts: Map<number, string>;
 }
 
 export interface EncoderState {
@@ -42,7 +45,7 @@ export function frame(event: AnthropicStreamEvent): string {
 export function progress(s: EncoderState, outputIndex: number): ItemProgress {
   let item = s.items.get(outputIndex);
   if (!item) {
-    item = { partsRendered: new Set(), lastSummaryIndex: -1, blockStarted: false, argumentsSent: false };
+    item = { partsRendered: new Set(), lastSummaryIndex: -1, blockStarted: false, argumentsSent: false, texts: new Map() };
     s.items.set(outputIndex, item);
   }
   return item;
@@ -71,6 +74,17 @@ export function wholeBlock(s: EncoderState, open: BlockOwner, block: AnthropicCo
     case 'text':
       startBlock(s, open, { type: 'text', text: '' }, out);
       if (block.text !== '') delta(s, { type: 'text_delta', text: block.text }, out);
+      for (const citation of block.citations ?? []) delta(s, { type: 'citations_delta', citation }, out);
+      break;
+    case 'server_tool_use': {
+      startBlock(s, open, { ...block, input: {} }, out);
+      const json = JSON.stringify(block.input);
+      if (json !== '{}') delta(s, { type: 'input_json_delta', partial_json: json }, out);
+      break;
+    }
+    case 'web_search_tool_result':
+      // Anthropic sends the results whole with the block's start.
+      startBlock(s, open, block, out);
       break;
     case 'thinking':
       startBlock(s, open, { type: 'thinking', thinking: '', signature: '' }, out);

@@ -2,7 +2,7 @@
 // https://platform.openai.com/docs/api-reference/responses/create
 // OpenAI-only options (hosted tools, verbosity, other `include` values) go to `native`: passed
 // through to OpenAI models, refused for the others (docs/product.md §6).
-import type { FunctionTool, NativeFields, OutputFormat, ReasoningConfig, ToolChoice } from '../../canonical/types.js';
+import type { FunctionTool, NativeFields, OutputFormat, ReasoningConfig, ToolChoice, WebSearchTool } from '../../canonical/types.js';
 import {
   expectArray,
   expectObject,
@@ -14,36 +14,50 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { expectSchema, optEffort, rejectUnknownKeys } from '../openai-dialect.js';
+import { expectSchema, optEffort, refuseUnknownOpenAIKeys } from '../openai-dialect.js';
+import { decodeWebSearchTool, WEB_SEARCH_TOOLS } from '../openai-web-search.js';
 
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
 
-/** Tools OpenAI runs itself. https://platform.openai.com/docs/guides/tools */
+/**
+ * Tools OpenAI runs itself (https://platform.openai.com/docs/guides/tools), web search aside: that
+ * one every provider runs (openai-web-search.ts).
+ */
 const HOSTED_TOOLS = new Set([
-  'web_search', 'web_search_preview', 'web_search_2025_08_26', 'web_search_preview_2025_03_11', 'file_search',
+  'file_search',
   'code_interpreter', 'mcp', 'image_generation', 'computer_use_preview', 'computer', 'local_shell', 'shell',
   'apply_patch', 'custom', 'tool_search', 'namespace',
 ]);
 
-export function decodeTools(value: unknown, native: NativeFields): FunctionTool[] | undefined {
+export interface DecodedResponsesTools {
+  functions: FunctionTool[];
+  webSearch?: WebSearchTool;
+}
+
+export function decodeResponsesTools(value: unknown, native: NativeFields): DecodedResponsesTools | undefined {
   if (isUnset(value)) return undefined;
-  const functions: FunctionTool[] = [];
+  const decoded: DecodedResponsesTools = { functions: [] };
   expectArray(value, 'tools').forEach((raw, i) => {
     const path = `tools[${i}]`;
     const tool = expectObject(raw, path);
-    if (tool.type === 'function') functions.push(decodeTool(tool, path));
-    else if (typeof tool.type === 'string' && HOSTED_TOOLS.has(tool.type)) {
+    if (tool.type === 'function') decoded.functions.push(decodeTool(tool, path));
+    else if (typeof tool.type === 'string' && WEB_SEARCH_TOOLS.has(tool.type)) {
+      if (decoded.webSearch !== undefined) {
+        throw unsupported(`${path}.type`, `Only one web search tool may be given; ${decoded.webSearch.field} is one already.`);
+      }
+      decoded.webSearch = decodeWebSearchTool(tool, path);
+    } else if (typeof tool.type === 'string' && HOSTED_TOOLS.has(tool.type)) {
       native.tools.push(tool);
       native.refusable.push({ param: `${path}.type`, instead: `Remove the ${tool.type} tool, or give a function tool that does the same.` });
     } else {
-      throw unsupported(`${path}.type`, `Tools of type ${JSON.stringify(tool.type)} are not known; use "function" or one of OpenAI's hosted tools (${[...HOSTED_TOOLS].slice(0, 8).join(', ')}, …).`);
+      throw unsupported(`${path}.type`, `Tools of type ${JSON.stringify(tool.type)} are not known; use "function", "web_search" or one of OpenAI's hosted tools (${[...HOSTED_TOOLS].slice(0, 8).join(', ')}, …).`);
     }
   });
-  return functions;
+  return decoded;
 }
 
 function decodeTool(tool: JsonObject, path: string): FunctionTool {
-  rejectUnknownKeys(tool, TOOL_KEYS, path);
+  refuseUnknownOpenAIKeys(tool, TOOL_KEYS, path);
   const out: FunctionTool = {
     type: 'function',
     name: expectString(tool.name, `${path}.name`),
@@ -59,7 +73,7 @@ function decodeTool(tool: JsonObject, path: string): FunctionTool {
   return out;
 }
 
-export function decodeToolChoice(value: unknown, native: NativeFields): ToolChoice | undefined {
+export function decodeResponsesToolChoice(value: unknown, native: NativeFields): ToolChoice | undefined {
   if (isUnset(value)) return undefined;
   if (typeof value === 'string') {
     return { type: expectOneOf(value, 'tool_choice', ['auto', 'none', 'required'] as const) };
@@ -72,7 +86,7 @@ export function decodeToolChoice(value: unknown, native: NativeFields): ToolChoi
     native.refusable.push({ param: 'tool_choice.type', instead: 'Use "auto", "none", "required" or {"type":"function","name":…}.' });
     return undefined;
   }
-  rejectUnknownKeys(choice, new Set(['type', 'name']), 'tool_choice');
+  refuseUnknownOpenAIKeys(choice, new Set(['type', 'name']), 'tool_choice');
   return { type: 'function', name: expectString(choice.name, 'tool_choice.name') };
 }
 
@@ -81,7 +95,7 @@ const FORMAT_SCHEMA_KEYS = new Set(['type', 'name', 'schema', 'description', 'st
 export function decodeText(value: unknown, native: NativeFields): OutputFormat | undefined {
   if (isUnset(value)) return undefined;
   const text = expectObject(value, 'text');
-  rejectUnknownKeys(text, new Set(['format', 'verbosity']), 'text');
+  refuseUnknownOpenAIKeys(text, new Set(['format', 'verbosity']), 'text');
   // Verbosity has no counterpart on other providers; the default means nothing to carry.
   if (!isUnset(text.verbosity)) {
     const verbosity = expectOneOf(text.verbosity, 'text.verbosity', ['low', 'medium', 'high'] as const);
@@ -99,10 +113,10 @@ function decodeFormat(value: unknown): OutputFormat {
   switch (type) {
     case 'text':
     case 'json_object':
-      rejectUnknownKeys(format, new Set(['type']), 'text.format');
+      refuseUnknownOpenAIKeys(format, new Set(['type']), 'text.format');
       return { type };
     case 'json_schema': {
-      rejectUnknownKeys(format, FORMAT_SCHEMA_KEYS, 'text.format');
+      refuseUnknownOpenAIKeys(format, FORMAT_SCHEMA_KEYS, 'text.format');
       const out: OutputFormat = {
         type: 'json_schema',
         name: expectString(format.name, 'text.format.name'),
@@ -120,7 +134,7 @@ function decodeFormat(value: unknown): OutputFormat {
 export function decodeReasoning(value: unknown): ReasoningConfig | undefined {
   if (isUnset(value)) return undefined;
   const reasoning = expectObject(value, 'reasoning');
-  rejectUnknownKeys(reasoning, new Set(['effort', 'summary', 'generate_summary']), 'reasoning');
+  refuseUnknownOpenAIKeys(reasoning, new Set(['effort', 'summary', 'generate_summary']), 'reasoning');
   const out: ReasoningConfig = {};
   const effort = optEffort(reasoning.effort, 'reasoning.effort');
   if (effort !== undefined) out.effort = effort;

@@ -35,6 +35,19 @@ describe('responses decode: accepted fields', () => {
     });
   });
 
+  it('keeps input_file detail on the file part, and checks its value', () => {
+    const file = { type: 'input_file', file_url: 'https://example.com/a.pdf', filename: 'a.pdf', detail: 'low' };
+    const { request } = decode({ input: [{ role: 'user', content: [file] }] });
+    expect(request.input[0]).toEqual({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'file', source: { type: 'url', url: 'https://example.com/a.pdf' }, filename: 'a.pdf', detail: 'low' }],
+    });
+    expect(() => decode({ input: [{ role: 'user', content: [{ ...file, detail: 'ultra' }] }] })).toThrow(
+      expect.objectContaining({ code: 'invalid_parameter', param: 'input[0].content[0].detail' }) as Error,
+    );
+  });
+
   it('maps every scalar option', () => {
     const { request, stream } = decode({
       instructions: 'Be brief.',
@@ -253,8 +266,8 @@ describe('responses decode: refusals', () => {
     [{ frequency_penalty: 1 }, 'frequency_penalty'],
     [{ tools: [{ type: 'teleport' }] }, 'tools[0].type'],
     [{ input: [{ type: 'item_reference', id: 'msg_1', note: 'x' }] }, 'input[0].note'],
-    [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
-    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[0].type'],
+    [{ input: [{ type: 'teleport_call', id: 'tp_1' }] }, 'input[0].type'],
+    [{ input: [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }] }, 'input[0].content[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] }, 'input[0].content[0].file_id'],
     [{ input: [{ role: 'user', content: 'x', name: 'bob' }] }, 'input[0].name'],
   ])('refuses %j with unsupported_parameter at %s', (extra, param) => {

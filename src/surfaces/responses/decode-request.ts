@@ -5,9 +5,9 @@
 // as they are and are refused for the others, naming the target provider (server/native-fields.ts);
 // nothing is dropped silently. `store` (default true) keeps the output items for `item_reference`
 // (server/kept-items.ts) and is forwarded to OpenAI.
-import type { CanonicalRequest, NativeFields } from '../../canonical/types.js';
-import { decodeInput } from './decode-input.js';
-import { decodeInclude, decodeReasoning, decodeText, decodeToolChoice, decodeTools } from './decode-options.js';
+import type { CanonicalRequest } from '../../canonical/types.js';
+import { decodeResponsesInput } from './decode-input.js';
+import { decodeInclude, decodeReasoning, decodeText, decodeResponsesToolChoice, decodeResponsesTools } from './decode-options.js';
 import { buildEcho, type ResponsesEcho } from './echo.js';
 import {
   expectObject,
@@ -20,7 +20,7 @@ import {
   unsupported,
 } from '../fields.js';
 import type { JsonObject } from '../fields.js';
-import { optMetadata, refuseServiceTier, rejectUnknownKeys } from '../openai-dialect.js';
+import { nativeFields, optMetadata, refuseServiceTier, refuseUnknownOpenAIKeys } from '../openai-dialect.js';
 
 export interface DecodedResponsesRequest {
   request: CanonicalRequest;
@@ -57,10 +57,10 @@ const KNOWN = new Set<string>([...ACCEPTED, ...Object.keys(OPENAI_NATIVE)]);
 
 export function decodeResponsesRequest(body: JsonObject): DecodedResponsesRequest {
   refuseServiceTier(body);
-  rejectUnknownKeys(body, KNOWN, '');
+  refuseUnknownOpenAIKeys(body, KNOWN, '');
   if (isUnset(body.input)) throw invalid('input', '`input` is required: a string or a list of input items.');
 
-  const request: CanonicalRequest = { model: expectString(body.model, 'model'), input: decodeInput(body.input) };
+  const request: CanonicalRequest = { model: expectString(body.model, 'model'), input: decodeResponsesInput(body.input) };
   assignOptions(request, body);
   const user = optString(body.user, 'user');
   const safetyIdentifier = optString(body.safety_identifier, 'safety_identifier');
@@ -90,12 +90,6 @@ function collectNative(request: CanonicalRequest, body: JsonObject, store: boole
   native.body.store = store;
 }
 
-/** `request.native` for OpenAI, created on first use. */
-export function nativeFields(request: CanonicalRequest): NativeFields {
-  request.native ??= { provider: 'openai', body: {}, tools: [], refusable: [] };
-  return request.native;
-}
-
 /** A duration `start_within` runs the flex race (the server validates it; this only recognises it). */
 function isDuration(value: unknown): boolean {
   return typeof value === 'string' && /^\d{2}h-\d{2}m-\d{2}s$/.test(value);
@@ -106,9 +100,10 @@ function assignOptions(request: CanonicalRequest, body: JsonObject): void {
   const instructions = optString(body.instructions, 'instructions');
   if (instructions !== undefined) request.instructions = instructions;
   const native = nativeFields(request);
-  const tools = decodeTools(body.tools, native);
-  if (tools !== undefined) request.tools = tools;
-  const toolChoice = decodeToolChoice(body.tool_choice, native);
+  const tools = decodeResponsesTools(body.tools, native);
+  if (tools !== undefined) request.tools = tools.functions;
+  if (tools?.webSearch !== undefined) request.webSearch = tools.webSearch;
+  const toolChoice = decodeResponsesToolChoice(body.tool_choice, native);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   const parallel = optBoolean(body.parallel_tool_calls, 'parallel_tool_calls');
   if (parallel !== undefined) request.parallelToolCalls = parallel;
@@ -131,7 +126,7 @@ function assignOptions(request: CanonicalRequest, body: JsonObject): void {
 function checkStreamOptions(value: unknown, stream: boolean): void {
   if (isUnset(value)) return;
   const options = expectObject(value, 'stream_options');
-  rejectUnknownKeys(options, new Set(['include_obfuscation']), 'stream_options');
+  refuseUnknownOpenAIKeys(options, new Set(['include_obfuscation']), 'stream_options');
   optBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
   if (!stream) throw invalid('stream_options', '`stream_options` is only allowed when `stream` is true.');
 }

@@ -38,14 +38,17 @@ export function buildEcho(request: CanonicalRequest, extras: EchoExtras): Respon
     temperature: request.temperature ?? 1,
     text: { format: echoFormat(request.output), verbosity: 'medium' },
     tool_choice: echoToolChoice(request.toolChoice),
-    tools: (request.tools ?? []).map((tool) => ({
-      type: 'function',
-      description: tool.description ?? null,
-      name: tool.name,
-      parameters: tool.parameters,
-      // Responses function tools are strict unless the caller says otherwise.
-      strict: tool.strict ?? true,
-    })),
+    tools: [
+      ...(request.tools ?? []).map((tool) => ({
+        type: 'function',
+        description: tool.description ?? null,
+        name: tool.name,
+        parameters: tool.parameters,
+        // Responses function tools are strict unless the caller says otherwise.
+        strict: tool.strict ?? true,
+      })),
+      ...(request.webSearch?.raw?.provider === 'openai' ? [request.webSearch.raw.tool] : []),
+    ],
     top_p: request.topP ?? 1,
     user: extras.user ?? null,
     metadata: request.metadata ?? {},

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, OutputItem } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
+import { fixtureText } from '../../test-support/fixtures.js';
 import { responsesSurface } from './index.js';
 
-const recorded = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/openai-responses/openai-reasoning-encrypted-content.1.json', import.meta.url), 'utf8'),
-);
+const recorded = JSON.parse(fixtureText('openai-responses/openai-reasoning-encrypted-content.1.json'));
 
 function canonicalFromRecording(): CanonicalResponse {
   const [rs, msg] = recorded.output;
@@ -15,7 +13,7 @@ function canonicalFromRecording(): CanonicalResponse {
     model: recorded.model,
     createdAt: recorded.created_at,
     status: 'completed',
-    stopReason: { type: 'stop' },
+    finishReason: { type: 'stop' },
     output: [
       { type: 'reasoning', id: rs.id, summary: [rs.summary[0].text], opaque: { provider: 'openai', data: rs.encrypted_content } },
       { type: 'message', id: msg.id, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: msg.content[0].text, annotations: [] }] },
@@ -63,7 +61,7 @@ describe('responses encodeResponse', () => {
       tool_choice: 'required', text: { format: { type: 'json_schema', name: 'n', schema: { type: 'object' } } },
     });
     const body = decoded.encodeResponse(
-      { ...canonicalFromRecording(), id: 'interaction-123', model: 'gemini-2.5-flash', status: 'completed', stopReason: { type: 'tool_calls' }, output },
+      { ...canonicalFromRecording(), id: 'interaction-123', model: 'gemini-2.5-flash', status: 'completed', finishReason: { type: 'tool_calls' }, output },
       { servedTier: 'flex', requestId: 'r' },
     ) as Record<string, unknown>;
     expect(body).toMatchObject({
@@ -84,10 +82,11 @@ describe('responses encodeResponse', () => {
   it.each([
     [{ type: 'max_output_tokens' }, 'max_output_tokens'],
     [{ type: 'content_filter' }, 'content_filter'],
+    [{ type: 'paused' }, 'pause_turn'],
     [{ type: 'other', raw: 'SAFETY' }, 'SAFETY'],
-  ] as const)('maps an incomplete stop %j to incomplete_details.reason %s', (stopReason, reason) => {
+  ] as const)('maps an incomplete finish reason %j to incomplete_details.reason %s', (finishReason, reason) => {
     const decoded = responsesSurface.decode({ model: 'gpt-5-mini', start_within: 'default', input: 'x' });
-    const body = decoded.encodeResponse({ ...canonicalFromRecording(), status: 'incomplete', stopReason }, { servedTier: 'standard', requestId: 'r' });
+    const body = decoded.encodeResponse({ ...canonicalFromRecording(), status: 'incomplete', finishReason }, { servedTier: 'standard', requestId: 'r' });
     expect(body).toMatchObject({ status: 'incomplete', incomplete_details: { reason } });
   });
 

@@ -7,7 +7,7 @@ import type { ResponsesEcho } from './echo.js';
 import { encodeItem } from './encode-items.js';
 import { mapServiceTier } from '../openai-dialect.js';
 import { mapIncompleteDetails } from './map-status.js';
-import { mapUsage, type ResponsesUsage } from './map-usage.js';
+import { mapResponsesUsage, type ResponsesUsage } from './map-usage.js';
 
 export interface ResponseHeader {
   id: string;
@@ -73,13 +73,13 @@ export function finalState(response: CanonicalResponse): ResponseState {
   return {
     status: response.status,
     error: null,
-    incompleteDetails: mapIncompleteDetails(response.status, response.stopReason),
+    incompleteDetails: mapIncompleteDetails(response.status, response.finishReason),
     output: response.output,
-    usage: mapUsage(response.usage),
+    usage: mapResponsesUsage(response.usage),
   };
 }
 
-export function encodeResponse(response: CanonicalResponse, echo: ResponsesEcho, servedTier: ServedTier): Record<string, unknown> {
+export function encodeResponsesResponse(response: CanonicalResponse, echo: ResponsesEcho, servedTier: ServedTier): Record<string, unknown> {
   const header: ResponseHeader = { id: response.id, model: response.model, createdAt: response.createdAt };
   return buildResponseObject(header, finalState(response), echo, servedTier);
 }

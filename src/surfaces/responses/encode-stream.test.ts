@@ -1,16 +1,13 @@
 // Recorded fixtures are untyped JSON; the assertions check their shape.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
-import { readFileSync } from 'node:fs';
 import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, CanonicalStreamEvent, OutputContent, OutputItem } from '../../canonical/types.js';
 import { FlexError, upstreamError } from '../../errors/catalog.js';
+import { fixtureText as read } from '../../test-support/fixtures.js';
 import type { StreamEncoder } from '../surface.js';
 import { responsesSurface } from './index.js';
-
-const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
-const read = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
 
 // ---- recorded OpenAI events → canonical events (what the OpenAI provider would yield) ----------
 
@@ -48,7 +45,7 @@ function toResponse(wire: any): CanonicalResponse {
     model: wire.model,
     createdAt: wire.created_at,
     status: wire.status,
-    stopReason: { type: output.some((i) => i.type === 'function_call') ? 'tool_calls' : 'stop' },
+    finishReason: { type: output.some((i) => i.type === 'function_call') ? 'tool_calls' : 'stop' },
     output,
     usage: {
       inputTokens: wire.usage.input_tokens,
@@ -230,7 +227,7 @@ function anthropicThinkingStream(): CanonicalStreamEvent[] {
       type: 'response.completed',
       response: {
         id: 'msg_01XYZ', model: 'claude-sonnet-4-5', createdAt: 1765552659, status: 'incomplete',
-        stopReason: { type: 'max_output_tokens' }, output: [done, final],
+        finishReason: { type: 'max_output_tokens' }, output: [done, final],
         usage: { inputTokens: 10, cachedTokens: 2, outputTokens: 20, reasoningTokens: 15 },
         servedTier: 'standard', provider: 'anthropic',
       },

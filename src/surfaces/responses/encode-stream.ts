@@ -8,13 +8,14 @@ import type {
   ContentPartDoneEvent,
   ItemDoneEvent,
   OutputItem,
+  ProviderItemEvent,
   ResponseCompletedEvent,
 } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
 import { openAIErrorBody } from '../../errors/render.js';
 import type { EncodeContext, StreamEncoder } from '../surface.js';
 import type { ResponsesEcho } from './echo.js';
-import { encodeItem, encodePart } from './encode-items.js';
+import { encodeAnnotation, encodeItem, encodePart } from './encode-items.js';
 import { buildResponseObject, finalState, type ResponseHeader, type ResponseState } from './encode-response.js';
 
 export interface ResponsesStreamDeps {
@@ -66,9 +67,20 @@ export function createResponsesStreamEncoder(deps: ResponsesStreamDeps): StreamE
         const inProgress = snapshot({ status: 'in_progress', error: null, incompleteDetails: null, output: [], usage: null });
         return frame('response.created', { response: inProgress }) + frame('response.in_progress', { response: inProgress });
       }
-      case 'item.added':
+      case 'item.added': {
         state.itemIds.set(event.outputIndex, event.item.id);
-        return frame('response.output_item.added', { output_index: event.outputIndex, item: encodeItem(event.item) });
+        const added = frame('response.output_item.added', { output_index: event.outputIndex, item: encodeItem(event.item) });
+        if (event.item.type !== 'web_search_call') return added;
+        return added + frame('response.web_search_call.in_progress', { item_id: event.item.id, output_index: event.outputIndex });
+      }
+      case 'annotation.added':
+        return frame('response.output_text.annotation.added', {
+          item_id: itemId(event.outputIndex),
+          output_index: event.outputIndex,
+          content_index: event.contentIndex,
+          annotation_index: event.annotationIndex,
+          annotation: encodeAnnotation(event.annotation),
+        });
       case 'content_part.added':
         return frame('response.content_part.added', {
           item_id: itemId(event.outputIndex),
@@ -124,6 +136,8 @@ export function createResponsesStreamEncoder(deps: ResponsesStreamDeps): StreamE
         });
       case 'item.done':
         return onItemDone(event);
+      case 'provider_item.event':
+        return onProviderItemEvent(event);
       case 'response.completed':
         return onCompleted(event);
     }
@@ -155,6 +169,9 @@ export function createResponsesStreamEncoder(deps: ResponsesStreamDeps): StreamE
     let out = '';
     if (item.type === 'function_call') {
       out += frame('response.function_call_arguments.done', { ...at, arguments: item.arguments });
+    } else if (item.type === 'web_search_call') {
+      // OpenAI's order: in_progress (after the item is added), searching, completed, item done.
+      out += frame('response.web_search_call.searching', at) + frame('response.web_search_call.completed', at);
     } else if (item.type === 'reasoning' && state.reasoningTextOpen.has(outputIndex)) {
       const text = item.text ?? '';
       out += frame('response.reasoning_text.done', { ...at, content_index: 0, text });
@@ -162,6 +179,21 @@ export function createResponsesStreamEncoder(deps: ResponsesStreamDeps): StreamE
     }
     state.doneItems.push(item);
     return out + frame('response.output_item.done', { output_index: outputIndex, item: encodeItem(item) });
+  }
+
+  /**
+   * A provider item's own event (`response.code_interpreter_call_code.delta`, …) as OpenAI sent it,
+   * numbered in this stream: our `sequence_number`, the item's `output_index` here. `obfuscation`
+   * padding is left out, as on every other delta this encoder writes.
+   */
+  function onProviderItemEvent(event: ProviderItemEvent): string {
+    const type = typeof event.raw.type === 'string' ? event.raw.type : '';
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(event.raw)) {
+      if (key === 'type' || key === 'sequence_number' || key === 'obfuscation') continue;
+      fields[key] = key === 'output_index' ? event.outputIndex : value;
+    }
+    return frame(type, fields);
   }
 
   function onCompleted(event: ResponseCompletedEvent): string {

@@ -4,7 +4,7 @@ import type { FlexError } from '../../errors/catalog.js';
 import { renderOpenAIError, type RenderedError } from '../../errors/render.js';
 import type { DecodedRequest, Surface } from '../surface.js';
 import { decodeResponsesRequest } from './decode-request.js';
-import { encodeResponse } from './encode-response.js';
+import { encodeResponsesResponse } from './encode-response.js';
 import { createResponsesStreamEncoder } from './encode-stream.js';
 
 export const responsesSurface: Surface = {
@@ -17,8 +17,9 @@ export const responsesSurface: Surface = {
     return {
       request,
       stream,
+      warnings: [],
       keepOutput: echo.store,
-      encodeResponse: (response, ctx) => encodeResponse(response, echo, ctx.servedTier),
+      encodeResponse: (response, ctx) => encodeResponsesResponse(response, echo, ctx.servedTier),
       createStreamEncoder: (ctx) => createResponsesStreamEncoder({ echo, ctx, model: request.model }),
     };
   },

@@ -11,7 +11,7 @@ export interface ResponsesUsage {
   total_tokens: number;
 }
 
-export function mapUsage(usage: Usage): ResponsesUsage {
+export function mapResponsesUsage(usage: Usage): ResponsesUsage {
   return {
     input_tokens: usage.inputTokens,
     input_tokens_details: { cached_tokens: usage.cachedTokens },

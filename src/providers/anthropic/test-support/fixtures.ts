@@ -1,13 +1,11 @@
 // Test helpers: recorded Anthropic fixtures (test/fixtures/anthropic, see SOURCES.md) re-framed as
 // the raw SSE bytes the provider reads, and a loopback fake of the Messages endpoint.
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const FIXTURES = new URL('../../../../test/fixtures/anthropic/', import.meta.url);
+import { fixtureChunks, fixtureText } from '../../../test-support/fixtures.js';
 
 export function readFixture(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
+  return fixtureText(`anthropic/${name}`);
 }
 
 /** A `*.chunks.txt` file holds one `data:` JSON per line; restore the `event:` lines and blank lines. */
@@ -20,10 +18,7 @@ export function chunksAsSse(name: string): string {
 }
 
 export function chunkEvents(name: string): unknown[] {
-  return readFixture(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown);
+  return fixtureChunks(`anthropic/${name}`);
 }
 
 /** The raw response bytes of a VCR cassette's first `body.string: |+` block scalar, padding kept. */

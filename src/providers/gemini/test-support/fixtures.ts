@@ -1,17 +1,14 @@
 // Test support: the recorded Interactions streams (test/fixtures/gemini/*.chunks.txt hold one
 // parsed `data` JSON per line) re-framed as the wire sends them: `event:` line, `data:` line,
 // `\r\n\r\n` separators and a final `data: [DONE]`.
-import { readFileSync } from 'node:fs';
+import { fixtureChunks, fixtureText as readFixture } from '../../../test-support/fixtures.js';
 
 export function fixtureText(name: string): string {
-  return readFileSync(new URL(`../../../../test/fixtures/gemini/${name}`, import.meta.url), 'utf8');
+  return readFixture(`gemini/${name}`);
 }
 
 export function fixtureEvents(name: string): unknown[] {
-  return fixtureText(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown);
+  return fixtureChunks(`gemini/${name}`);
 }
 
 export function toSse(events: readonly unknown[], options: { done?: boolean } = {}): string {

@@ -2,20 +2,15 @@
 // line) and VCR cassettes (`*.yaml`, raw SSE bytes in `body.string`, JSON bodies as `parsed_body`).
 // Only the YAML subset those cassettes use is understood: block mappings, literal `|+` scalars,
 // plain / quoted scalars.
-import { readFileSync } from 'node:fs';
-
-const FIXTURES = new URL('../../../../test/fixtures/', import.meta.url);
+import { fixtureChunks, fixtureText } from '../../../test-support/fixtures.js';
 
 export function readFixture(relativePath: string): string {
-  return readFileSync(new URL(relativePath, FIXTURES), 'utf8');
+  return fixtureText(relativePath);
 }
 
 /** Each line of a `*.chunks.txt` file, parsed. */
 export function readChunks(relativePath: string): Record<string, unknown>[] {
-  return readFixture(relativePath)
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return fixtureChunks(relativePath) as Record<string, unknown>[];
 }
 
 /** Re-frames parsed chunks as SSE bytes: `event: <type>\ndata: <json>\n\n` (or data-only). */

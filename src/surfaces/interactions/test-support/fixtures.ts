@@ -1,6 +1,5 @@
 // Test support: recorded Interactions traffic and canonical builders that play the part of a
 // provider (the canonical events a provider would yield for a recorded answer).
-import { readFileSync } from 'node:fs';
 import type {
   CanonicalResponse,
   CanonicalStreamEvent,
@@ -9,19 +8,15 @@ import type {
   ResponseStatus,
   Usage,
 } from '../../../canonical/types.js';
-
-const FIXTURES = new URL('../../../../test/fixtures/gemini/', import.meta.url);
+import * as recorded from '../../../test-support/fixtures.js';
 
 export function fixtureJson(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+  return recorded.fixtureJson(`gemini/${name}`);
 }
 
 /** `*.chunks.txt`: one parsed SSE `data:` JSON per line. */
 export function fixtureChunks(name: string): unknown[] {
-  return readFileSync(new URL(name, FIXTURES), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line): unknown => JSON.parse(line));
+  return recorded.fixtureChunks(`gemini/${name}`);
 }
 
 export interface SseFrame {
@@ -122,7 +117,7 @@ export function canonicalResponse(spec: AnswerSpec): CanonicalResponse {
     model: spec.model,
     createdAt: spec.createdAt,
     status,
-    stopReason: status === 'incomplete' ? { type: 'max_output_tokens' } : hasCall ? { type: 'tool_calls' } : { type: 'stop' },
+    finishReason: status === 'incomplete' ? { type: 'max_output_tokens' } : hasCall ? { type: 'tool_calls' } : { type: 'stop' },
     output,
     usage: spec.usage,
     servedTier: 'standard',

@@ -1,6 +1,6 @@
 // Reading the recorded Anthropic traffic in test/fixtures/anthropic (see its SOURCES.md).
-import { readFileSync } from 'node:fs';
 import { createParser } from 'eventsource-parser';
+import * as recorded from '../../../test-support/fixtures.js';
 
 export type Json = Record<string, unknown>;
 
@@ -9,22 +9,17 @@ export interface SseEvent {
   data: Json;
 }
 
-const FIXTURES = new URL('../../../../test/fixtures/anthropic/', import.meta.url);
-
 export function fixtureText(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
+  return recorded.fixtureText(`anthropic/${name}`);
 }
 
 /** `*.chunks.txt`: one parsed SSE data object per line (no `event:` lines were kept). */
 export function readChunks(name: string): Json[] {
-  return fixtureText(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Json);
+  return recorded.fixtureChunks(`anthropic/${name}`) as Json[];
 }
 
 export function readJson(name: string): Json {
-  return JSON.parse(fixtureText(name)) as Json;
+  return recorded.fixtureJson(`anthropic/${name}`) as Json;
 }
 
 /**

@@ -5,7 +5,7 @@ import type {
   CanonicalResponse,
   CanonicalStreamEvent,
   OutputItem,
-  StopReason,
+  FinishReason,
   Usage,
 } from '../../../canonical/types.js';
 import type { Json } from './recorded.js';
@@ -36,7 +36,7 @@ function obj(value: unknown): Json {
   return typeof value === 'object' && value !== null ? (value as Json) : {};
 }
 
-export function canonicalStopReason(raw: string): StopReason {
+export function canonicalFinishReason(raw: string): FinishReason {
   switch (raw) {
     case 'end_turn':
       return { type: 'stop' };
@@ -46,6 +46,8 @@ export function canonicalStopReason(raw: string): StopReason {
       return { type: 'tool_calls' };
     case 'refusal':
       return { type: 'refusal' };
+    case 'pause_turn':
+      return { type: 'paused' };
     default:
       return { type: 'other', raw };
   }
@@ -65,13 +67,13 @@ export function canonicalUsage(usage: Json): Usage {
 }
 
 function response(state: ReadState): CanonicalResponse {
-  const stopReason = canonicalStopReason(state.stopReason);
+  const finishReason = canonicalFinishReason(state.stopReason);
   return {
     id: state.id,
     model: state.model,
     createdAt: 0,
-    status: stopReason.type === 'max_output_tokens' ? 'incomplete' : 'completed',
-    stopReason,
+    status: finishReason.type === 'max_output_tokens' || finishReason.type === 'paused' ? 'incomplete' : 'completed',
+    finishReason,
     output: state.output,
     usage: canonicalUsage(state.usage),
     servedTier: 'standard',

@@ -3,8 +3,7 @@
 // https://platform.openai.com/docs/guides/reasoning
 // https://platform.openai.com/docs/guides/latest-model (gpt-5.1+: effort `none`, sampling params)
 import type { ReasoningConfig, ReasoningEffort } from '../../canonical/types.js';
-
-export type Warn = (message: string) => void;
+import type { Warn } from '../warnings.js';
 
 // o-series, gpt-5 family and codex models reason; the gpt-5 "chat" aliases do not.
 const REASONING_MODEL = /^(o\d|gpt-5|codex)/;
@@ -54,16 +53,16 @@ export function convertReasoning(model: string, reasoning: ReasoningConfig, warn
   const traits = traitsOf(model);
   let effort = reasoning.effort ?? effortForBudget(reasoning.budgetTokens);
   if (effort !== undefined && traits.pro) {
-    warn(`${model} takes no reasoning effort; the requested effort '${effort}' was not sent.`);
+    warn('reasoning_dropped', 'reasoning.effort', `${model} takes no reasoning effort; the requested effort '${effort}' was not sent.`);
     effort = undefined;
   } else if (effort !== undefined) {
     const supported = supportedEffort(traits, effort);
-    if (supported !== effort) warn(`${model} does not support reasoning effort '${effort}'; '${supported}' was used.`);
+    if (supported !== effort) warn('reasoning_changed', 'reasoning.effort', `${model} does not support reasoning effort '${effort}'; '${supported}' was used.`);
     effort = supported;
   }
   let summary = reasoning.summary;
   if (summary === 'concise' && traits.family !== 'gpt-5.1+') {
-    warn(`${model} does not support reasoning summary 'concise'; 'auto' was used.`);
+    warn('reasoning_changed', 'reasoning.summary', `${model} does not support reasoning summary 'concise'; 'auto' was used.`);
     summary = 'auto';
   }
   return { ...(effort !== undefined ? { effort } : {}), ...(summary !== undefined ? { summary } : {}) };

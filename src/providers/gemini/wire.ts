@@ -23,7 +23,15 @@ export interface WireImageContent {
   resolution?: 'low' | 'medium' | 'high';
 }
 
-export type WireContent = WireTextContent | WireImageContent;
+/** A document (PDF, …): base64 `data` or a `uri`. */
+export interface WireDocumentContent {
+  type: 'document';
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+}
+
+export type WireContent = WireTextContent | WireImageContent | WireDocumentContent;
 
 export interface WireUserInputStep {
   type: 'user_input';
@@ -77,6 +85,12 @@ export type WireToolChoice =
   | 'none'
   | { allowed_tools: { mode: 'any'; tools: string[] } };
 
+/** Grounding with Google Search (the Interactions `GoogleSearch` tool). */
+export interface WireGoogleSearchTool {
+  type: 'google_search';
+  search_types?: string[];
+}
+
 export interface WireResponseFormat {
   type: 'text';
   mime_type: 'application/json';
@@ -96,7 +110,7 @@ export interface WireCreateInteraction {
   model: string;
   input: WireStep[];
   system_instruction?: string;
-  tools?: WireFunctionTool[];
+  tools?: (WireFunctionTool | WireGoogleSearchTool)[];
   response_format?: WireResponseFormat[];
   generation_config?: WireGenerationConfig;
   service_tier: WireServiceTier;
@@ -150,6 +164,7 @@ export interface WireStreamDelta {
   arguments?: unknown;
   id?: string;
   content?: { type?: string; text?: string };
+  annotations?: unknown;
 }
 
 export type WireStreamEvent =

@@ -1,14 +1,42 @@
 // The slice of the Anthropic Messages response and stream format this surface writes.
 // Response: https://platform.claude.com/docs/en/api/messages
 // Stream:   https://platform.claude.com/docs/en/build-with-claude/streaming
-import type { AnthropicStopReason } from './map-stop-reason.js';
+import type { AnthropicStopReason } from './map-finish-reason.js';
 import type { AnthropicUsage } from './map-usage.js';
 
 export type AnthropicContentBlock =
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations?: AnthropicWebCitation[] }
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'redacted_thinking'; data: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'server_tool_use'; id: string; name: 'web_search'; input: Record<string, unknown> }
+  | { type: 'web_search_tool_result'; tool_use_id: string; content: AnthropicWebSearchResult[] | AnthropicWebSearchError };
+
+/**
+ * Web search blocks and citations: https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool
+ * `encrypted_content` / `encrypted_index` are Anthropic's opaque replay state: empty for searches
+ * another provider ran (nothing to replay; a replayed empty one is dropped on the way back).
+ */
+export interface AnthropicWebSearchResult {
+  type: 'web_search_result';
+  url: string;
+  title: string;
+  encrypted_content: string;
+  page_age: string | null;
+}
+
+export interface AnthropicWebSearchError {
+  type: 'web_search_tool_result_error';
+  error_code: 'unavailable';
+}
+
+export interface AnthropicWebCitation {
+  type: 'web_search_result_location';
+  url: string;
+  title: string | null;
+  cited_text: string;
+  encrypted_index: string;
+}
 
 export interface AnthropicRefusalDetails {
   type: 'refusal';
@@ -33,7 +61,8 @@ export type AnthropicDelta =
   | { type: 'text_delta'; text: string }
   | { type: 'input_json_delta'; partial_json: string }
   | { type: 'thinking_delta'; thinking: string }
-  | { type: 'signature_delta'; signature: string };
+  | { type: 'signature_delta'; signature: string }
+  | { type: 'citations_delta'; citation: AnthropicWebCitation };
 
 export type AnthropicStreamEvent =
   | { type: 'message_start'; message: AnthropicMessage }

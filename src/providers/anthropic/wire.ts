@@ -14,7 +14,7 @@ export interface AnthropicMessagesBody {
   stream: true;
   service_tier: AnthropicServiceTier;
   system?: string;
-  tools?: AnthropicTool[];
+  tools?: (AnthropicTool | AnthropicWebSearchTool)[];
   tool_choice?: AnthropicToolChoice;
   thinking?: AnthropicThinking;
   output_config?: AnthropicOutputConfig;
@@ -31,6 +31,7 @@ export interface AnthropicMessage {
 export type AnthropicContentBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
+  | AnthropicDocumentBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
   | AnthropicThinkingBlock
@@ -46,6 +47,17 @@ export interface AnthropicImageBlock {
   source: { type: 'url'; url: string } | { type: 'base64'; media_type: string; data: string };
 }
 
+/** https://platform.claude.com/docs/en/build-with-claude/pdf-support */
+export interface AnthropicDocumentBlock {
+  type: 'document';
+  source:
+    | { type: 'base64'; media_type: 'application/pdf'; data: string }
+    | { type: 'text'; media_type: 'text/plain'; data: string }
+    | { type: 'url'; url: string }
+    | { type: 'file'; file_id: string };
+  title?: string;
+}
+
 export interface AnthropicToolUseBlock {
   type: 'tool_use';
   id: string;
@@ -56,7 +68,7 @@ export interface AnthropicToolUseBlock {
 export interface AnthropicToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
-  content: string | (AnthropicTextBlock | AnthropicImageBlock)[];
+  content: string | (AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock)[];
   is_error?: boolean;
 }
 
@@ -77,6 +89,16 @@ export interface AnthropicTool {
   input_schema: Record<string, unknown>;
   strict?: boolean;
   eager_input_streaming?: boolean;
+}
+
+/** The web search server tool: https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool */
+export interface AnthropicWebSearchTool {
+  type: 'web_search_20250305';
+  name: 'web_search';
+  max_uses?: number;
+  allowed_domains?: string[];
+  blocked_domains?: string[];
+  user_location?: { type: 'approximate'; city?: string; region?: string; country?: string; timezone?: string };
 }
 
 export type AnthropicToolChoice =
@@ -117,7 +139,9 @@ export type StartedBlock =
   | { type: 'text'; text?: string }
   | { type: 'thinking'; thinking?: string; signature?: string }
   | { type: 'redacted_thinking'; data: string }
-  | { type: 'tool_use'; id: string; name: string; input?: Record<string, unknown> };
+  | { type: 'tool_use'; id: string; name: string; input?: Record<string, unknown> }
+  | { type: 'server_tool_use'; id: string; name: string; input?: Record<string, unknown> }
+  | { type: 'web_search_tool_result'; tool_use_id: string; content: unknown };
 
 export interface ContentBlockStartEvent {
   type: 'content_block_start';
@@ -130,7 +154,8 @@ export type BlockDelta =
   | { type: 'text_delta'; text: string }
   | { type: 'thinking_delta'; thinking: string }
   | { type: 'signature_delta'; signature: string }
-  | { type: 'input_json_delta'; partial_json: string };
+  | { type: 'input_json_delta'; partial_json: string }
+  | { type: 'citations_delta'; citation: { type?: string; url?: string; title?: string | null; cited_text?: string } };
 
 export interface ContentBlockDeltaEvent {
   type: 'content_block_delta';

@@ -1,22 +1,22 @@
-// Why an OpenAI response stopped, and which tier served it.
-// https://platform.openai.com/docs/api-reference/responses/object (status, incomplete_details, service_tier)
-import type { OutputItem, ServedTier, StopReason } from '../../canonical/types.js';
+// Why an OpenAI response stopped.
+// https://platform.openai.com/docs/api-reference/responses/object (status, incomplete_details)
+import type { FinishReason, OutputItem } from '../../canonical/types.js';
 
-export interface StopInput {
+export interface OpenAIFinishInput {
   status: 'completed' | 'incomplete';
   /** `incomplete_details.reason`, when the response is incomplete. */
   incompleteReason: string | undefined;
   output: readonly OutputItem[];
 }
 
-export function mapStopReason({ status, incompleteReason, output }: StopInput): StopReason {
+export function mapOpenAIFinishReason({ status, incompleteReason, output }: OpenAIFinishInput): FinishReason {
   if (status === 'incomplete') return mapIncompleteReason(incompleteReason);
   if (output.some((item) => item.type === 'function_call')) return { type: 'tool_calls' };
   if (output.some(hasRefusal)) return { type: 'refusal' };
   return { type: 'stop' };
 }
 
-function mapIncompleteReason(reason: string | undefined): StopReason {
+function mapIncompleteReason(reason: string | undefined): FinishReason {
   switch (reason) {
     case 'max_output_tokens':
       return { type: 'max_output_tokens' };
@@ -31,17 +31,4 @@ function mapIncompleteReason(reason: string | undefined): StopReason {
 
 function hasRefusal(item: OutputItem): boolean {
   return item.type === 'message' && item.content.some((part) => part.type === 'refusal');
-}
-
-/** OpenAI answers `default` for the standard tier; `auto` and unknown values also mean standard. */
-export function mapServedTier(raw: string | undefined): ServedTier {
-  switch (raw) {
-    case 'flex':
-      return 'flex';
-    case 'priority':
-      return 'priority';
-    case undefined:
-    default:
-      return 'standard';
-  }
 }

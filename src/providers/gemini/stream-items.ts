@@ -1,13 +1,22 @@
 // One Interactions step → one canonical output item, with its stream events.
 // A step is framed as `step.start` (type, sometimes initial content) → `step.delta`* → `step.stop`,
 // all sharing the step's `index`. Deltas: `text` (model_output), `thought_summary` and
-// `thought_signature` (thought), `arguments_delta` (function_call: partial JSON text).
-import type { CanonicalStreamEvent, ItemStatus, OpaqueReasoning, OutputItem } from '../../canonical/types.js';
-import type { WireStreamDelta, WireStreamStep } from './wire-types.js';
+// `thought_signature` (thought), `arguments_delta` (function_call: partial JSON text),
+// `text_annotation_delta` (model_output citations), `google_search_call` (the queries).
+import type { CanonicalStreamEvent, ItemStatus, OpaqueReasoning, OutputItem, UrlCitation } from '../../canonical/types.js';
+import { isObject } from '../json.js';
+import { urlCitations } from './map-annotations.js';
+import type { WireStreamDelta, WireStreamStep } from './wire.js';
 
 export type OpenStep =
   | { kind: 'reasoning'; outputIndex: number; id: string; summary: string; partOpen: boolean; signature: string }
-  | { kind: 'message'; outputIndex: number; id: string; text: string; partOpen: boolean }
+  | { kind: 'message'; outputIndex: number; id: string; text: string; partOpen: boolean; annotations: unknown[] }
+  /**
+   * Grounding with Google Search: the call step carries the queries. Its result step lists no pages
+   * (only Google's search suggestions widget), so the sources are the pages the answer cites,
+   * known once the answer is (citedSources).
+   */
+  | { kind: 'search'; outputIndex: number; id: string; queries: string[]; sources: { url: string; title?: string }[] }
   | {
       kind: 'function_call';
       outputIndex: number;
@@ -21,7 +30,7 @@ export type OpenStep =
   | { kind: 'ignored' };
 
 export interface StepIds {
-  itemId(prefix: 'rs' | 'msg' | 'fc'): string;
+  itemId(prefix: 'rs' | 'msg' | 'fc' | 'ws_gemini'): string;
 }
 
 /** Opens a step; returns its state and the events announcing it. */
@@ -39,9 +48,17 @@ export function startStep(
       return open;
     }
     case 'model_output': {
-      const open: OpenStep = { kind: 'message', outputIndex, id: ids.itemId('msg'), text: '', partOpen: false };
+      const open: OpenStep = { kind: 'message', outputIndex, id: ids.itemId('msg'), text: '', partOpen: false, annotations: [] };
       emit({ type: 'item.added', outputIndex, item: { type: 'message', id: open.id, role: 'assistant', status: 'in_progress', content: [] } });
       for (const text of textsOf(step.content)) appendText(open, text, emit);
+      open.annotations.push(...annotationsOf(step.content));
+      return open;
+    }
+    case 'google_search_call': {
+      // Marked as Gemini's so a caller replaying it is never sent to another provider as its own.
+      const id = nonEmpty(step.id) ? `ws_gemini_${nonEmpty(step.id)}` : ids.itemId('ws_gemini');
+      const open: OpenStep = { kind: 'search', outputIndex, id, queries: queriesOf(step.arguments), sources: [] };
+      emit({ type: 'item.added', outputIndex, item: searchItem(open, 'in_progress') });
       return open;
     }
     case 'function_call': {
@@ -72,6 +89,10 @@ export function applyDelta(open: OpenStep, delta: WireStreamDelta | undefined, e
   switch (open.kind) {
     case 'message':
       if (delta.type === 'text' && typeof delta.text === 'string') appendText(open, delta.text, emit);
+      if (delta.type === 'text_annotation_delta' && Array.isArray(delta.annotations)) open.annotations.push(...(delta.annotations as unknown[]));
+      return;
+    case 'search':
+      if (delta.type === 'google_search_call') open.queries.push(...queriesOf(delta.arguments).filter((q) => !open.queries.includes(q)));
       return;
     case 'reasoning':
       if (delta.type === 'thought_summary' && delta.content?.type === 'text' && typeof delta.content.text === 'string') {
@@ -111,12 +132,19 @@ export function finishStep(open: OpenStep, status: ItemStatus, emit: (e: Canonic
     }
     case 'message': {
       const { outputIndex } = open;
+      const annotations: UrlCitation[] = urlCitations(open.annotations, open.text);
+      const part = { type: 'output_text' as const, text: open.text, ...(annotations.length > 0 ? { annotations } : {}) };
       if (open.partOpen) {
-        emit({ type: 'content_part.done', outputIndex, contentIndex: 0, part: { type: 'output_text', text: open.text } });
+        annotations.forEach((annotation, annotationIndex) => emit({ type: 'annotation.added', outputIndex, contentIndex: 0, annotationIndex, annotation }));
+        emit({ type: 'content_part.done', outputIndex, contentIndex: 0, part });
       }
-      const content = open.partOpen ? [{ type: 'output_text' as const, text: open.text }] : [];
-      const item: OutputItem = { type: 'message', id: open.id, role: 'assistant', status, content };
+      const item: OutputItem = { type: 'message', id: open.id, role: 'assistant', status, content: open.partOpen ? [part] : [] };
       emit({ type: 'item.done', outputIndex, item });
+      return item;
+    }
+    case 'search': {
+      const item = searchItem(open, status === 'completed' ? 'completed' : 'failed');
+      emit({ type: 'item.done', outputIndex: open.outputIndex, item });
       return item;
     }
     case 'function_call': {
@@ -170,6 +198,40 @@ function appendArgs(open: Extract<OpenStep, { kind: 'function_call' }>, delta: s
   emit({ type: 'function_call_arguments.delta', outputIndex: open.outputIndex, delta });
 }
 
+function searchItem(open: Extract<OpenStep, { kind: 'search' }>, status: 'in_progress' | 'completed' | 'failed'): OutputItem {
+  return { type: 'web_search_call', id: open.id, status, provider: 'gemini', queries: [...open.queries], sources: [...open.sources] };
+}
+
+/**
+ * The pages the answer cites, once each, in the order first cited: what Gemini grounded the answer
+ * on (its grounding chunks, shown as url_citation annotations), and so the search's sources.
+ */
+export function citedSources(items: Iterable<OutputItem>): { url: string; title?: string }[] {
+  const sources = new Map<string, { url: string; title?: string }>();
+  for (const item of items) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content) {
+      if (part.type !== 'output_text') continue;
+      for (const a of part.annotations ?? []) {
+        if (a.type !== 'url_citation' || sources.has(a.url)) continue;
+        sources.set(a.url, a.title === '' ? { url: a.url } : { url: a.url, title: a.title });
+      }
+    }
+  }
+  return [...sources.values()];
+}
+
+/** `GoogleSearchCallArguments.queries`. */
+function queriesOf(args: unknown): string[] {
+  if (!isObject(args) || !Array.isArray(args.queries)) return [];
+  return args.queries.filter((q): q is string => typeof q === 'string');
+}
+
+function annotationsOf(blocks: unknown): unknown[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b: unknown) => (isObject(b) && Array.isArray(b.annotations) ? (b.annotations as unknown[]) : []));
+}
+
 function opaque(signature: string): { opaque?: OpaqueReasoning } {
   return signature === '' ? {} : { opaque: { provider: 'gemini', data: signature } };
 }
@@ -184,10 +246,6 @@ function textsOf(blocks: unknown): string[] {
 
 function nonEmpty(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function assertNever(value: never): never {

@@ -1,16 +1,25 @@
-// Per-content-block handlers of the Anthropic stream transform (see parse-stream.ts), and the
+// Per-content-block handlers of the Anthropic stream parser (see parse-stream.ts), and the
 // typed state they share with it. Anthropic streams one block at a time, so at most one block is
 // open; consecutive text blocks share one message item, which closes when anything else starts.
-import type { CanonicalStreamEvent, OutputContent, OutputItem, OutputMessage } from '../../canonical/types.js';
-import { statusForStop } from './map-stop-reason.js';
-import type { AnthropicUsage, ContentBlockDeltaEvent, ContentBlockStartEvent, StartedBlock } from './wire-types.js';
+import type { CanonicalStreamEvent, OutputContent, OutputItem, OutputMessage, UrlCitation } from '../../canonical/types.js';
+import { statusForStop } from './map-finish-reason.js';
+import type { AnthropicUsage, ContentBlockDeltaEvent, ContentBlockStartEvent, StartedBlock } from './wire.js';
 
 export type BlockState =
-  | { kind: 'text'; outputIndex: number; contentIndex: number; text: string }
+  | { kind: 'text'; outputIndex: number; contentIndex: number; text: string; citations: Omit<UrlCitation, 'startIndex' | 'endIndex'>[] }
   | { kind: 'thinking'; outputIndex: number; id: string; text: string; signature: string }
   | { kind: 'redacted'; outputIndex: number; id: string; data: string }
   | { kind: 'tool'; outputIndex: number; id: string; callId: string; name: string; args: string; input: Record<string, unknown> }
+  | { kind: 'search'; search: PendingSearch; args: string }
   | { kind: 'skipped' };
+
+/** A web search (server_tool_use) waiting for its web_search_tool_result. */
+export interface PendingSearch {
+  outputIndex: number;
+  id: string;
+  callId: string;
+  input: Record<string, unknown>;
+}
 
 export interface OpenMessage {
   outputIndex: number;
@@ -30,6 +39,8 @@ export interface State {
   stopReason: string | null;
   blocks: Map<number, BlockState>;
   message: OpenMessage | null;
+  /** Web searches by server tool use id, until their result arrives. */
+  searches: Map<string, PendingSearch>;
   /** Completed items by output index. */
   output: OutputItem[];
   nextOutputIndex: number;
@@ -45,7 +56,7 @@ export function onBlockStart(state: State, meta: Meta, event: ContentBlockStartE
       const contentIndex = message.parts.length;
       const part: OutputContent = { type: 'output_text', text: '' };
       message.parts.push(part);
-      state.blocks.set(event.index, { kind: 'text', outputIndex: message.outputIndex, contentIndex, text: block.text ?? '' });
+      state.blocks.set(event.index, { kind: 'text', outputIndex: message.outputIndex, contentIndex, text: block.text ?? '', citations: [] });
       out.push({ type: 'content_part.added', outputIndex: message.outputIndex, contentIndex, part });
       if (block.text) out.push({ type: 'text.delta', outputIndex: message.outputIndex, contentIndex, delta: block.text });
       return out;
@@ -72,10 +83,21 @@ export function onBlockStart(state: State, meta: Meta, event: ContentBlockStartE
       out.push({ type: 'item.added', outputIndex: nextIndex, item: { type: 'function_call', ...tool, arguments: '', status: 'in_progress' } });
       return out;
     }
-    default:
-      state.blocks.set(event.index, { kind: 'skipped' });
+    case 'server_tool_use': {
+      if (block.name !== 'web_search') break;
+      const search = openSearch(state, block.id, block.input ?? {}, out);
+      state.blocks.set(event.index, { kind: 'search', search, args: '' });
       return out;
+    }
+    case 'web_search_tool_result':
+      state.blocks.set(event.index, { kind: 'skipped' });
+      return out.concat(finishSearch(state, block.tool_use_id, block.content));
+    default:
+      break;
   }
+  // Other server tools are never requested by this provider; their blocks carry nothing to map.
+  state.blocks.set(event.index, { kind: 'skipped' });
+  return out;
 }
 
 export function onBlockDelta(state: State, event: ContentBlockDeltaEvent): CanonicalStreamEvent[] {
@@ -97,7 +119,18 @@ export function onBlockDelta(state: State, event: ContentBlockDeltaEvent): Canon
     block.args += delta.partial_json;
     return [{ type: 'function_call_arguments.delta', outputIndex: block.outputIndex, delta: delta.partial_json }];
   }
-  // Citations and other deltas for features this provider never requests are ignored.
+  if (block.kind === 'search' && delta.type === 'input_json_delta' && 'partial_json' in delta) {
+    block.args += delta.partial_json;
+    return [];
+  }
+  if (block.kind === 'text' && delta.type === 'citations_delta' && 'citation' in delta) {
+    // A citation covers its whole text block; its offsets are known when the block ends.
+    const { citation } = delta;
+    if (citation.type === 'web_search_result_location' && typeof citation.url === 'string') {
+      block.citations.push({ type: 'url_citation', url: citation.url, title: citation.title ?? '' });
+    }
+  }
+  // Other deltas, for features this provider never requests, are ignored.
   return [];
 }
 
@@ -113,11 +146,11 @@ export function onBlockStop(state: State, index: number): CanonicalStreamEvent[]
   state.blocks.delete(index);
   if (!block) return [];
   switch (block.kind) {
-    case 'text': {
-      const part: OutputContent = { type: 'output_text', text: block.text };
-      if (state.message) state.message.parts[block.contentIndex] = part;
-      return [{ type: 'content_part.done', outputIndex: block.outputIndex, contentIndex: block.contentIndex, part }];
-    }
+    case 'text':
+      return finishText(state, block);
+    case 'search':
+      if (block.args.trim() !== '') block.search.input = parseInput(block.args) ?? block.search.input;
+      return [];
     case 'thinking': {
       const opaque = block.signature === '' ? {} : { opaque: { provider: 'anthropic' as const, data: block.signature } };
       return finishItem(state, block.outputIndex, {
@@ -132,6 +165,72 @@ export function onBlockStop(state: State, index: number): CanonicalStreamEvent[]
       return finishTool(state, block);
     case 'skipped':
       return [];
+  }
+}
+
+/** Each web citation of a text block spans the whole block (Anthropic cites block by block). */
+function finishText(state: State, block: Extract<BlockState, { kind: 'text' }>): CanonicalStreamEvent[] {
+  const { outputIndex, contentIndex } = block;
+  const annotations = block.citations.map((c): UrlCitation => ({ ...c, startIndex: 0, endIndex: block.text.length }));
+  const part: OutputContent = { type: 'output_text', text: block.text, ...(annotations.length > 0 ? { annotations } : {}) };
+  if (state.message) state.message.parts[contentIndex] = part;
+  const out: CanonicalStreamEvent[] = annotations.map((annotation, annotationIndex) => ({
+    type: 'annotation.added', outputIndex, contentIndex, annotationIndex, annotation,
+  }));
+  out.push({ type: 'content_part.done', outputIndex, contentIndex, part });
+  return out;
+}
+
+function openSearch(state: State, callId: string, input: Record<string, unknown>, out: CanonicalStreamEvent[]): PendingSearch {
+  const search: PendingSearch = { outputIndex: state.nextOutputIndex++, id: `ws_${callId}`, callId, input };
+  state.searches.set(callId, search);
+  out.push({ type: 'item.added', outputIndex: search.outputIndex, item: searchItem(search, 'in_progress', []) });
+  return search;
+}
+
+/**
+ * A web_search_tool_result arrives whole: a list of results, or an error object.
+ * https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool#response
+ */
+function finishSearch(state: State, callId: string, content: unknown): CanonicalStreamEvent[] {
+  const search = state.searches.get(callId);
+  if (search === undefined) return [];
+  state.searches.delete(callId);
+  if (!Array.isArray(content)) return finishItem(state, search.outputIndex, searchItem(search, 'failed', []));
+  const sources = content.flatMap((r: unknown) => {
+    const result = r as { type?: unknown; url?: unknown; title?: unknown } | null;
+    if (result?.type !== 'web_search_result' || typeof result.url !== 'string') return [];
+    return [{ url: result.url, ...(typeof result.title === 'string' ? { title: result.title } : {}) }];
+  });
+  return finishItem(state, search.outputIndex, searchItem(search, 'completed', sources));
+}
+
+/** Searches whose result never came are closed at the end of the message. */
+export function closeSearches(state: State): CanonicalStreamEvent[] {
+  const out: CanonicalStreamEvent[] = [];
+  for (const search of state.searches.values()) out.push(...finishItem(state, search.outputIndex, searchItem(search, 'completed', [])));
+  state.searches.clear();
+  return out;
+}
+
+function searchItem(search: PendingSearch, status: 'in_progress' | 'completed' | 'failed', sources: { url: string; title?: string }[]): OutputItem {
+  const query = search.input.query;
+  return {
+    type: 'web_search_call',
+    id: search.id,
+    status,
+    provider: 'anthropic',
+    queries: typeof query === 'string' && query !== '' ? [query] : [],
+    sources,
+  };
+}
+
+function parseInput(json: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
 // - `tool_result` blocks go in the user turn right after the `tool_use`, before any text;
 // - thinking blocks are replayed unchanged, and an assistant turn with thinking starts with one.
 import type {
+  FileContent,
   FunctionCallItem,
   FunctionCallOutputItem,
   InputContent,
@@ -12,54 +13,64 @@ import type {
   InputMessage,
   ReasoningItem,
 } from '../../canonical/types.js';
+import { FlexError } from '../../errors/catalog.js';
 import type {
   AnthropicContentBlock,
+  AnthropicDocumentBlock,
   AnthropicImageBlock,
   AnthropicMessage,
   AnthropicTextBlock,
   AnthropicToolResultBlock,
-} from './wire-types.js';
+} from './wire.js';
+import { droppedItem } from '../provider-items.js';
+import type { Warn } from '../warnings.js';
 
-export interface ConvertedMessages {
+export interface ConvertedAnthropicInput {
   /** System and developer texts, in order. */
   system: string[];
   messages: AnthropicMessage[];
-  warnings: string[];
 }
 
 interface Builder {
   system: string[];
   messages: AnthropicMessage[];
-  warnings: string[];
+  warn: Warn;
+  /** The item being converted, as warnings name it (`input[2]`). */
+  field: string;
 }
 
-export function convertInput(items: readonly InputItem[]): ConvertedMessages {
-  const b: Builder = { system: [], messages: [], warnings: [] };
-  for (const item of items) {
-    switch (item.type) {
-      case 'message':
-        addMessage(b, item);
-        break;
-      case 'function_call':
-        addFunctionCall(b, item);
-        break;
-      case 'function_call_output':
-        addToolResult(b, item);
-        break;
-      case 'reasoning':
-        addReasoning(b, item);
-        break;
-      case 'item_reference':
-        // The server resolves references before a provider is chosen; one left over has no content.
-        b.warnings.push(`input: the item reference ${item.id} could not be resolved and was dropped`);
-        break;
-      default: {
-        const unknownItem: never = item;
-        throw new Error(`unknown input item ${String(unknownItem)}`);
-      }
+export function convertAnthropicInput(items: readonly InputItem[], warn: Warn): ConvertedAnthropicInput {
+  const b: Builder = { system: [], messages: [], warn, field: 'input' };
+  items.forEach((item, index) => {
+    b.field = `input[${index}]`;
+    addItem(b, item);
+  });
+  return { system: b.system, messages: b.messages };
+}
+
+function addItem(b: Builder, item: InputItem): void {
+  switch (item.type) {
+    case 'message':
+      return addMessage(b, item);
+    case 'function_call':
+      return addFunctionCall(b, item);
+    case 'function_call_output':
+      return addToolResult(b, item);
+    case 'reasoning':
+      return addReasoning(b, item);
+    case 'item_reference':
+      // The server resolves references before a provider is chosen; one left over has no content.
+      return b.warn('item_reference_dropped', b.field, `The item reference ${item.id} could not be resolved and was dropped.`);
+    case 'web_search_call':
+      // Anthropic takes back its own searches only with their encrypted results, which are not kept.
+      return b.warn('translated', b.field, `The web search ${item.id} was not replayed to Anthropic; the answer's text still carries what it found.`);
+    case 'provider_item':
+      return b.warn('provider_item_dropped', b.field, droppedItem(item, 'Anthropic'));
+    default: {
+      const unknownItem: never = item;
+      throw new Error(`unknown input item ${String(unknownItem)}`);
     }
   }
-  return b;
 }
 
 function addMessage(b: Builder, message: InputMessage): void {
@@ -93,10 +104,12 @@ function addToolResult(b: Builder, output: FunctionCallOutputItem): void {
 function addReasoning(b: Builder, item: ReasoningItem): void {
   const opaque = item.opaque;
   if (opaque?.provider !== 'anthropic') {
-    b.warnings.push(
+    b.warn(
+      'reasoning_item_dropped',
+      b.field,
       opaque
-        ? `input: reasoning item ${item.id} came from ${opaque.provider} and cannot be replayed to Anthropic; it was dropped`
-        : `input: reasoning item ${item.id} carries no Anthropic thinking signature and was dropped`,
+        ? `The reasoning item ${item.id} came from ${opaque.provider} and cannot be replayed to Anthropic; it was dropped.`
+        : `The reasoning item ${item.id} carries no Anthropic thinking signature and was dropped.`,
     );
     return;
   }
@@ -123,7 +136,7 @@ function turnFor(b: Builder, role: AnthropicMessage['role']): AnthropicMessage {
   return turn;
 }
 
-function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | AnthropicImageBlock)[] {
+function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock)[] {
   switch (part.type) {
     case 'text':
       return textBlock(b, part.text);
@@ -131,7 +144,7 @@ function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | Ant
       return textBlock(b, part.refusal);
     case 'image':
       if (part.detail !== undefined && part.detail !== 'auto') {
-        b.warnings.push(`input: image detail "${part.detail}" has no Anthropic equivalent and was ignored`);
+        b.warn('translated', b.field, `Image detail "${part.detail}" has no Anthropic equivalent and was ignored.`);
       }
       return [
         {
@@ -142,14 +155,47 @@ function contentBlock(b: Builder, part: InputContent): (AnthropicTextBlock | Ant
               : { type: 'base64', media_type: part.source.mediaType, data: part.source.data },
         },
       ];
+    case 'file':
+      // Anthropic renders a PDF's pages at one fixed resolution.
+      if (part.detail !== undefined && part.detail !== 'auto') {
+        b.warn('translated', b.field, `File detail "${part.detail}" has no Anthropic equivalent and was ignored.`);
+      }
+      return [documentBlock(b, part)];
+  }
+}
+
+/**
+ * A file as a document block: PDFs inline or by URL, plain text as a text source, files uploaded to
+ * Anthropic by id. https://platform.claude.com/docs/en/build-with-claude/pdf-support
+ */
+function documentBlock(b: Builder, file: FileContent): AnthropicDocumentBlock {
+  const title = file.filename !== undefined ? { title: file.filename } : {};
+  const { source } = file;
+  switch (source.type) {
+    case 'base64':
+      if (source.mediaType === 'application/pdf') return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: source.data }, ...title };
+      if (source.mediaType === 'text/plain') {
+        return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(source.data, 'base64').toString('utf8') }, ...title };
+      }
+      throw new FlexError('unsupported_parameter', {
+        param: b.field,
+        detail: `Anthropic reads documents of type application/pdf or text/plain only; this file is ${source.mediaType}. Convert it to PDF or send its text.`,
+      });
+    case 'url':
+      return { type: 'document', source: { type: 'url', url: source.url }, ...title };
+    case 'file_id':
+      if (source.provider === 'anthropic') return { type: 'document', source: { type: 'file', file_id: source.id }, ...title };
+      throw new FlexError('unsupported_parameter', {
+        param: b.field,
+        detail: `A file uploaded to ${source.provider} (${source.id}) cannot be read by Anthropic. Send the file's content as base64 data (a data URL in \`file_data\`) or by URL instead.`,
+      });
   }
 }
 
 /** Anthropic refuses text blocks without non-whitespace text: empty ones are skipped, blank ones noted. */
 function textBlock(b: Builder, text: string): AnthropicTextBlock[] {
   if (text.trim() !== '') return [{ type: 'text', text }];
-  const warning = 'input: whitespace-only text was dropped because Anthropic refuses text blocks without non-whitespace text';
-  if (text !== '' && !b.warnings.includes(warning)) b.warnings.push(warning);
+  if (text !== '') b.warn('translated', b.field, 'Whitespace-only text was dropped because Anthropic refuses text blocks without non-whitespace text.');
   return [];
 }
 
@@ -160,7 +206,10 @@ function contentText(b: Builder, part: InputContent): string {
     case 'refusal':
       return part.refusal;
     case 'image':
-      b.warnings.push('input: an image in a system/developer message cannot be sent to Anthropic and was dropped');
+      b.warn('translated', b.field, 'An image in a system/developer message cannot be sent to Anthropic and was dropped.');
+      return '';
+    case 'file':
+      b.warn('translated', b.field, 'A file in a system/developer message cannot be sent to Anthropic and was dropped.');
       return '';
   }
 }
@@ -176,6 +225,6 @@ function toolInput(b: Builder, call: FunctionCallItem): Record<string, unknown> 
   } catch {
     // fall through to the warning
   }
-  b.warnings.push(`input: arguments of function call ${call.callId} are not a JSON object; sent as {}`);
+  b.warn('translated', `${b.field}.arguments`, `The arguments of function call ${call.callId} are not a JSON object; sent as {}.`);
   return {};
 }

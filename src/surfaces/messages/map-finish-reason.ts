@@ -1,4 +1,4 @@
-// Canonical stop reason → Anthropic `stop_reason`.
+// Canonical finish reason → Anthropic `stop_reason`.
 // https://platform.claude.com/docs/en/api/handling-stop-reasons
 import type { CanonicalResponse } from '../../canonical/types.js';
 
@@ -25,8 +25,8 @@ function isAnthropicStopReason(raw: string): raw is AnthropicStopReason {
   return ANTHROPIC_STOP_REASONS.has(raw);
 }
 
-export function mapStopReason(response: Pick<CanonicalResponse, 'stopReason' | 'output'>): AnthropicStopReason {
-  const reason = response.stopReason;
+export function mapMessagesStopReason(response: Pick<CanonicalResponse, 'finishReason' | 'output'>): AnthropicStopReason {
+  const reason = response.finishReason;
   switch (reason.type) {
     case 'stop':
       // Anthropic clients run their tool loop on `tool_use`; providers that report a plain
@@ -39,6 +39,9 @@ export function mapStopReason(response: Pick<CanonicalResponse, 'stopReason' | '
     case 'content_filter':
     case 'refusal':
       return 'refusal';
+    case 'paused':
+      // The caller continues it as Anthropic documents: by sending the content back.
+      return 'pause_turn';
     case 'other':
       // An Anthropic upstream's own value (pause_turn, stop_sequence, …) is kept verbatim.
       return isAnthropicStopReason(reason.raw) ? reason.raw : 'end_turn';
