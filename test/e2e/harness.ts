@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import pino from 'pino';
+import OpenAI from 'openai';
+import { afterAll, beforeAll } from 'vitest';
 import { createKey } from '../../src/store/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
@@ -53,6 +55,36 @@ export async function startHarness(
       await gateway.stop(1000);
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test file's gateway and the official OpenAI client on it; read them inside tests, not at load. */
+export interface OpenAIHarness {
+  readonly h: Harness;
+  readonly client: OpenAI;
+}
+
+/** The usual setup of a test file: one harness and an OpenAI client, started before its tests and closed after. */
+export function useOpenAIHarness(options?: Parameters<typeof startHarness>[0]): OpenAIHarness {
+  let started: { h: Harness; client: OpenAI } | undefined;
+  const get = () => {
+    if (!started) throw new Error('the harness is read before beforeAll started it');
+    return started;
+  };
+  beforeAll(async () => {
+    const h = await startHarness(options);
+    started = { h, client: new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 }) };
+  });
+  afterAll(async () => {
+    await started?.h.close();
+  });
+  return {
+    get h() {
+      return get().h;
+    },
+    get client() {
+      return get().client;
     },
   };
 }

@@ -5,22 +5,12 @@
 // `item_reference` to a kept item) it reaches OpenAI verbatim; another provider refuses the tool
 // and leaves the item out with a `provider_item_dropped` warning. Official SDK, real gateway, real
 // emulator (which runs `print(a + b)` and answers "The code printed <sum>.").
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI from 'openai';
-import type { Harness } from './harness.js';
-import { post, startHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { post, useOpenAIHarness } from './harness.js';
 
-let h: Harness;
-let client: OpenAI;
-beforeAll(async () => {
-  h = await startHarness();
-  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await h.close();
-});
+const gw = useOpenAIHarness();
 
-const lastUpstream = (): Record<string, unknown> => h.emulator.requests.at(-1)!.body as Record<string, unknown>;
+const lastUpstream = (): Record<string, unknown> => gw.h.emulator.requests.at(-1)!.body as Record<string, unknown>;
 
 const TOOL = { type: 'code_interpreter', container: { type: 'auto' } } as const;
 const QUESTION = 'Add two numbers for me';
@@ -62,7 +52,7 @@ function checkAnswer(output: WireItem[]): CodeCall {
 
 describe('Responses code_interpreter on an OpenAI model', () => {
   it('sends the tool and the include as given; the answer has the code_interpreter_call before the message', async () => {
-    const res = (await client.responses.create(request() as never)) as unknown as { output: WireItem[]; output_text: string };
+    const res = (await gw.client.responses.create(request() as never)) as unknown as { output: WireItem[]; output_text: string };
     expect(lastUpstream().tools).toEqual([TOOL]);
     expect(lastUpstream().include).toContain('code_interpreter_call.outputs');
     checkAnswer(res.output);
@@ -70,7 +60,7 @@ describe('Responses code_interpreter on an OpenAI model', () => {
   });
 
   it('streamed: the item and its own events in place, and the SDK assembles the same answer', async () => {
-    const stream = client.responses.stream(request() as never);
+    const stream = gw.client.responses.stream(request() as never);
     const events: { type: string; [k: string]: unknown }[] = [];
     for await (const event of stream) events.push(event as unknown as { type: string });
     const final = (await stream.finalResponse()) as unknown as { output: WireItem[] };
@@ -101,16 +91,16 @@ describe('Responses code_interpreter on an OpenAI model', () => {
   });
 
   it('a replayed code_interpreter_call, whole or by item_reference, reaches OpenAI as it came', async () => {
-    const first = (await client.responses.create(request() as never)) as unknown as { output: WireItem[] };
+    const first = (await gw.client.responses.create(request() as never)) as unknown as { output: WireItem[] };
     const call = checkAnswer(first.output);
     const upstreamCall = (): WireItem | undefined => (lastUpstream().input as WireItem[]).find((i) => i.type === 'code_interpreter_call');
 
     const whole = [{ role: 'user', content: QUESTION }, ...first.output, { role: 'user', content: 'Now double it' }];
-    await client.responses.create({ ...request(), input: whole } as never);
+    await gw.client.responses.create({ ...request(), input: whole } as never);
     expect(upstreamCall()).toEqual(call);
 
     const referenced = [{ role: 'user', content: QUESTION }, { type: 'item_reference', id: call.id }, { role: 'user', content: 'Now double it' }];
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ ...request(), input: referenced }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ ...request(), input: referenced }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     expect(upstreamCall()).toEqual(call);
     expect(res.headers.get('x-flexinference-warnings')).toBeNull();
@@ -119,28 +109,28 @@ describe('Responses code_interpreter on an OpenAI model', () => {
 
 describe('OpenAI hosted tools with other providers', () => {
   it.each(['claude-haiku-4-5', 'gemini-2.5-flash'])('%s: the tool is refused in the Responses envelope, naming it and the provider', async (model) => {
-    const before = h.emulator.requests.length;
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify(request({ model, max_output_tokens: 300, include: undefined })), { authorization: `Bearer ${h.key}` });
+    const before = gw.h.emulator.requests.length;
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify(request({ model, max_output_tokens: 300, include: undefined })), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(400);
     const error = (res.json as { error: { code: string; param: string; type: string; message: string } }).error;
     expect(error).toMatchObject({ code: 'unsupported_parameter', param: 'tools[0].type', type: 'invalid_request_error' });
     expect(error.message).toContain('OpenAI');
     expect(error.message).toContain(model.startsWith('claude') ? 'Anthropic' : 'Gemini');
-    expect(h.emulator.requests.length).toBe(before);
+    expect(gw.h.emulator.requests.length).toBe(before);
   });
 
   it.each(['claude-haiku-4-5', 'gemini-2.5-flash'])('%s: a replayed code_interpreter_call is left out with provider_item_dropped', async (model) => {
-    const first = (await client.responses.create(request() as never)) as unknown as { output: WireItem[] };
+    const first = (await gw.client.responses.create(request() as never)) as unknown as { output: WireItem[] };
     const call = checkAnswer(first.output);
     const input = [{ role: 'user', content: QUESTION }, call, { role: 'user', content: 'Now double it' }];
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model, input, max_output_tokens: 300, start_within: 'default' }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ model, input, max_output_tokens: 300, start_within: 'default' }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-flexinference-warnings')).toBe('provider_item_dropped:input[1]');
     expect(JSON.stringify(lastUpstream())).not.toContain(call.id!);
     expect(JSON.stringify(lastUpstream())).toContain('Now double it');
 
     const referenced = [{ role: 'user', content: QUESTION }, { type: 'item_reference', id: call.id }, { role: 'user', content: 'Now double it' }];
-    const byReference = await client.responses.create({ model, input: referenced, max_output_tokens: 300, start_within: 'default' } as never).withResponse();
+    const byReference = await gw.client.responses.create({ model, input: referenced, max_output_tokens: 300, start_within: 'default' } as never).withResponse();
     expect(byReference.response.headers.get('x-flexinference-warnings')).toBe('provider_item_dropped:input[1]');
     expect(JSON.stringify(lastUpstream())).not.toContain(call.id!);
   });

@@ -1,22 +1,13 @@
 // "Use them exactly as you would with the provider": OpenAI-native Responses fields reach an OpenAI
 // model as they were sent, and are refused for another provider's model with a message naming the
 // field, the provider and what to do instead. Official `openai` SDK, real gateway, real emulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { useOpenAIHarness } from './harness.js';
 
-let h: Harness;
-let client: OpenAI;
-beforeAll(async () => {
-  h = await startHarness();
-  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await h.close();
-});
+const gw = useOpenAIHarness();
 
-const lastUpstream = (): Record<string, unknown> => h.emulator.requests.at(-1)!.body as Record<string, unknown>;
+const lastUpstream = (): Record<string, unknown> => gw.h.emulator.requests.at(-1)!.body as Record<string, unknown>;
 
 const nativeFields = {
   text: { verbosity: 'low' },
@@ -34,7 +25,7 @@ const nativeFields = {
 
 describe('OpenAI-native Responses fields', () => {
   it('pass through to an OpenAI model as sent, with store honoured', async () => {
-    const res = await client.responses.create({ model: 'gpt-5-mini', input: 'Hello', ...nativeFields, start_within: 'default' } as never);
+    const res = await gw.client.responses.create({ model: 'gpt-5-mini', input: 'Hello', ...nativeFields, start_within: 'default' } as never);
     expect((res as { status: string }).status).toBe('completed');
     const upstream = lastUpstream();
     expect(upstream).toMatchObject({
@@ -52,7 +43,7 @@ describe('OpenAI-native Responses fields', () => {
       { type: 'file_search', vector_store_ids: ['vs_1'] },
     ]);
 
-    await client.responses.create({ model: 'gpt-5-mini', input: 'Hello', store: false, start_within: 'default' } as never);
+    await gw.client.responses.create({ model: 'gpt-5-mini', input: 'Hello', store: false, start_within: 'default' } as never);
     expect(lastUpstream().store).toBe(false);
   });
 
@@ -61,8 +52,8 @@ describe('OpenAI-native Responses fields', () => {
     ['claude-haiku-4-5', 'Anthropic', { text: { verbosity: 'low' }, max_output_tokens: 100 }, 'text.verbosity'],
     ['gemini-2.5-flash', 'Gemini', { tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
   ])('are refused for %s, naming %s and the field', async (model, provider, extra, param) => {
-    const before = h.emulator.requests.length;
-    const err: unknown = await client.responses
+    const before = gw.h.emulator.requests.length;
+    const err: unknown = await gw.client.responses
       .create({ model, input: 'Hello', ...extra, start_within: 'default' } as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -71,11 +62,11 @@ describe('OpenAI-native Responses fields', () => {
     expect(apiErr.param).toBe(param);
     expect(apiErr.message).toContain(provider);
     expect(apiErr.message).toContain('OpenAI');
-    expect(h.emulator.requests.length).toBe(before);
+    expect(gw.h.emulator.requests.length).toBe(before);
   });
 
   it('store is honoured on every provider (FlexInference keeps the items) and never refused', async () => {
-    const res = await client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello', store: true, start_within: 'default' } as never);
+    const res = await gw.client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello', store: true, start_within: 'default' } as never);
     expect((res as unknown as { store: boolean }).store).toBe(true);
   });
 });
@@ -90,7 +81,7 @@ describe('OpenAI-native Chat Completions fields', () => {
   } as const;
 
   it('reach an OpenAI model in their Responses spelling, beside the translated fields', async () => {
-    const res = await client.chat.completions.create({
+    const res = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [{ role: 'user', content: 'Hello' }],
       response_format: { type: 'json_object' },
@@ -109,7 +100,7 @@ describe('OpenAI-native Chat Completions fields', () => {
   });
 
   it('pass through on a streamed request too, and defaults send nothing extra', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [{ role: 'user', content: 'Hello' }],
       stream: true,
@@ -122,7 +113,7 @@ describe('OpenAI-native Chat Completions fields', () => {
     expect(text.length).toBeGreaterThan(0);
     expect(lastUpstream()).toMatchObject({ text: { verbosity: 'high' }, prompt_cache_key: 'tenant-7', store: false });
 
-    await client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], verbosity: 'medium', store: false, start_within: 'default' } as never);
+    await gw.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], verbosity: 'medium', store: false, start_within: 'default' } as never);
     expect(lastUpstream()).not.toHaveProperty('text');
     expect(lastUpstream()).not.toHaveProperty('prompt_cache_key');
     expect(lastUpstream().store).toBe(false);
@@ -133,8 +124,8 @@ describe('OpenAI-native Chat Completions fields', () => {
     ['gemini-2.5-flash', 'Gemini', { prompt_cache_key: 'tenant-42' }, 'prompt_cache_key'],
     ['claude-haiku-4-5', 'Anthropic', { store: true }, 'store'],
   ])('are refused for %s, naming %s and the field, in the Chat error envelope', async (model, provider, extra, param) => {
-    const before = h.emulator.requests.length;
-    const err: unknown = await client.chat.completions
+    const before = gw.h.emulator.requests.length;
+    const err: unknown = await gw.client.chat.completions
       .create({ model, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 100, ...extra, start_within: 'default' } as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -143,11 +134,11 @@ describe('OpenAI-native Chat Completions fields', () => {
     expect(apiErr.param).toBe(param);
     expect(apiErr.message).toContain(`\`${param}\` is a feature of OpenAI`);
     expect(apiErr.message).toContain(provider);
-    expect(h.emulator.requests.length).toBe(before);
+    expect(gw.h.emulator.requests.length).toBe(before);
   });
 
   it('fields the Responses API lacks stay refused for OpenAI models as well', async () => {
-    const err: unknown = await client.chat.completions
+    const err: unknown = await gw.client.chat.completions
       .create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], seed: 7, start_within: 'default' } as never)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);

@@ -1,19 +1,9 @@
 // The user's view: the official `openai` SDK pointed at the real gateway, the real emulator upstream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI from 'openai';
-import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type OpenAI from 'openai';
+import { useOpenAIHarness } from './harness.js';
 
-let h: Harness;
-let client: OpenAI;
-
-beforeAll(async () => {
-  h = await startHarness();
-  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await h.close();
-});
+const gw = useOpenAIHarness();
 
 // `start_within` travels as an extra body property, as a Node SDK user would pass it.
 const extra = (startWithin: string) => ({ start_within: startWithin }) as Record<string, unknown>;
@@ -22,7 +12,7 @@ describe.each(['default', '00h-00m-30s'])('openai SDK with start_within=%s', (st
   const expectedTier = startWithin === 'default' ? 'default' : 'flex';
 
   it('responses.create (non-stream)', async () => {
-    const { data, response } = await client.responses
+    const { data, response } = await gw.client.responses
       .create({ model: 'gpt-5-mini', input: 'Say hello', ...extra(startWithin) })
       .withResponse();
     expect(data.status).toBe('completed');
@@ -32,13 +22,13 @@ describe.each(['default', '00h-00m-30s'])('openai SDK with start_within=%s', (st
     expect(response.headers.get('x-flexinference-tier')).toBe(startWithin === 'default' ? 'standard' : 'flex');
     expect(response.headers.get('x-flexinference-route')).toBe(startWithin === 'default' ? 'direct' : 'flex_admitted');
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
-    const upstream = h.emulator.requests.at(-1)!;
+    const upstream = gw.h.emulator.requests.at(-1)!;
     expect((upstream.body as Record<string, unknown>).start_within).toBeUndefined();
     expect((upstream.body as Record<string, unknown>).service_tier).toBe(startWithin === 'default' ? 'default' : 'flex');
   });
 
   it('responses.create (stream) is accepted by the SDK stream parser', async () => {
-    const stream = await client.responses.create({ model: 'gpt-5-mini', input: 'Say hello', stream: true, ...extra(startWithin) });
+    const stream = await gw.client.responses.create({ model: 'gpt-5-mini', input: 'Say hello', stream: true, ...extra(startWithin) });
     const types: string[] = [];
     let text = '';
     let final: OpenAI.Responses.Response | undefined;
@@ -55,7 +45,7 @@ describe.each(['default', '00h-00m-30s'])('openai SDK with start_within=%s', (st
   });
 
   it('chat.completions.create (non-stream)', async () => {
-    const res = await client.chat.completions.create({
+    const res = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }],
       ...extra(startWithin),
@@ -67,7 +57,7 @@ describe.each(['default', '00h-00m-30s'])('openai SDK with start_within=%s', (st
   });
 
   it('chat.completions.create (stream, include_usage)', async () => {
-    const stream = await client.chat.completions.create({
+    const stream = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [{ role: 'user', content: 'Say hello' }],
       stream: true,
@@ -93,7 +83,7 @@ describe('tool calls through the SDK', () => {
     const tools: OpenAI.Chat.ChatCompletionTool[] = [
       { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
     ];
-    const first = await client.chat.completions.create({
+    const first = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [{ role: 'user', content: 'Weather in Paris? [emulate:tool_call name=get_weather args={"city":"Paris"}]' }],
       tools,
@@ -103,7 +93,7 @@ describe('tool calls through the SDK', () => {
     expect(first.choices[0]?.finish_reason).toBe('tool_calls');
     expect(call?.type === 'function' && call.function.name).toBe('get_weather');
     expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
-    const second = await client.chat.completions.create({
+    const second = await gw.client.chat.completions.create({
       model: 'gpt-5-mini',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -114,7 +104,7 @@ describe('tool calls through the SDK', () => {
       ...extra('default'),
     });
     expect(second.choices[0]?.finish_reason).toBe('stop');
-    const sent = h.emulator.requests.at(-1)!.body as { input: { type: string; call_id?: string }[] };
+    const sent = gw.h.emulator.requests.at(-1)!.body as { input: { type: string; call_id?: string }[] };
     expect(sent.input.find((i) => i.type === 'function_call_output')?.call_id).toBe(call!.id);
   });
 });

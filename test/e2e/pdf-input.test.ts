@@ -2,21 +2,12 @@
 // Anthropic as a `document` block and Gemini as `document` content; a file id uploaded to OpenAI
 // is refused for the others, naming the field and what to send instead. Official `openai` SDK,
 // real gateway, real emulator (which says "I read a document." when the last user turn has one).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Harness } from './harness.js';
-import { startHarness } from './harness.js';
+import { useOpenAIHarness } from './harness.js';
 
-let h: Harness;
-let client: OpenAI;
-beforeAll(async () => {
-  h = await startHarness();
-  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await h.close();
-});
+const gw = useOpenAIHarness();
 
 // A minimal PDF: enough bytes to be recognisable, carried as they are.
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n').toString('base64');
@@ -24,13 +15,13 @@ const FILE_DATA = `data:application/pdf;base64,${PDF}`;
 
 type Part = Record<string, unknown>;
 const upstreamContent = (): Part[] => {
-  const body = h.emulator.requests.at(-1)!.body as { input?: { content?: Part[] }[]; messages?: { content: Part[] }[] };
+  const body = gw.h.emulator.requests.at(-1)!.body as { input?: { content?: Part[] }[]; messages?: { content: Part[] }[] };
   const turns = body.messages ?? body.input ?? [];
   return turns.at(-1)?.content ?? [];
 };
 
 function ask(model: string, file: Part, stream = false): Promise<unknown> {
-  return client.responses.create({
+  return gw.client.responses.create({
     model,
     input: [{ role: 'user', content: [{ type: 'input_text', text: 'Summarise this file.' }, { type: 'input_file', ...file }] }],
     max_output_tokens: 300,
@@ -74,7 +65,7 @@ describe('Responses input_file', () => {
   it('detail reaches OpenAI; Anthropic and Gemini have no such setting, which the warnings header says', async () => {
     const file = { file_data: FILE_DATA, filename: 'report.pdf', detail: 'low' };
     for (const model of ['gpt-5-mini', 'claude-haiku-4-5', 'gemini-2.5-flash']) {
-      const { data, response } = await client.responses
+      const { data, response } = await gw.client.responses
         .create({
           model,
           input: [{ role: 'user', content: [{ type: 'input_text', text: 'Summarise this file.' }, { type: 'input_file', ...file }] }],
@@ -99,13 +90,13 @@ describe('Responses input_file', () => {
   });
 
   it.each(['claude-haiku-4-5', 'gemini-2.5-flash'])('a file_id uploaded to OpenAI is refused for %s, saying what to send', async (model) => {
-    const before = h.emulator.requests.length;
+    const before = gw.h.emulator.requests.length;
     const err = (await ask(model, { file_id: 'file-abc123' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('unsupported_parameter');
     expect(err.param).toBe('input[0]');
     expect(err.message).toContain('file_data');
-    expect(h.emulator.requests.length).toBe(before);
+    expect(gw.h.emulator.requests.length).toBe(before);
   });
 
   it('a file part that is not a base64 data URL, or has two sources, is a clear 400', async () => {
@@ -124,7 +115,7 @@ describe('Messages document blocks', () => {
     ['gemini-2.5-flash', { type: 'document', data: PDF, mime_type: 'application/pdf' }],
     ['claude-haiku-4-5', { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF }, title: 'report.pdf' }],
   ] as const)('a base64 PDF reaches %s in its own form', async (model, expected) => {
-    const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: gw.h.key, baseURL: gw.h.url, maxRetries: 0 });
     const msg = await anthropic.messages.create({
       model,
       max_tokens: 300,

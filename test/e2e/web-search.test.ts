@@ -3,23 +3,14 @@
 // citations come back in the caller's dialect — a `web_search_call` item and `url_citation`
 // annotations, streamed with their events. Official SDKs, real gateway, real emulator (which
 // answers a search with fixed example.com results and cites the first).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import type OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Harness } from './harness.js';
-import { post, startHarness } from './harness.js';
+import { post, useOpenAIHarness } from './harness.js';
 
-let h: Harness;
-let client: OpenAI;
-beforeAll(async () => {
-  h = await startHarness();
-  client = new OpenAI({ apiKey: h.key, baseURL: `${h.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await h.close();
-});
+const gw = useOpenAIHarness();
 
-const lastUpstream = (): Record<string, unknown> => h.emulator.requests.at(-1)!.body as Record<string, unknown>;
+const lastUpstream = (): Record<string, unknown> => gw.h.emulator.requests.at(-1)!.body as Record<string, unknown>;
 
 const MODELS = [
   { model: 'gpt-5-mini', provider: 'openai', tool: { type: 'web_search' } },
@@ -75,7 +66,7 @@ function checkAnswer(output: WireItem[]): { search: WireItem; cited: { text: str
 
 describe('Responses web_search on every provider', () => {
   it.each(MODELS)('$model: the provider gets its own search tool; the answer has web_search_call and url_citation', async ({ model, tool }) => {
-    const res = (await client.responses.create(body(model) as never)) as unknown as { output: WireItem[]; tools: unknown[] };
+    const res = (await gw.client.responses.create(body(model) as never)) as unknown as { output: WireItem[]; tools: unknown[] };
     expect(lastUpstream().tools).toEqual([expect.objectContaining(tool)]);
     const { search, cited } = checkAnswer(res.output);
     expect(search.id).toMatch(/^ws_/);
@@ -86,7 +77,7 @@ describe('Responses web_search on every provider', () => {
   });
 
   it.each(MODELS)('$model streamed: web_search_call events, annotation.added, and the same final answer', async ({ model }) => {
-    const stream = (await client.responses.create({ ...body(model), stream: true } as never)) as unknown as AsyncIterable<{ type: string; [k: string]: unknown }>;
+    const stream = (await gw.client.responses.create({ ...body(model), stream: true } as never)) as unknown as AsyncIterable<{ type: string; [k: string]: unknown }>;
     const events: { type: string; [k: string]: unknown }[] = [];
     for await (const event of stream) events.push(event);
     const types = events.map((e) => e.type);
@@ -114,11 +105,11 @@ describe('Responses web_search on every provider', () => {
   });
 
   it('gemini-2.5-flash: the web_search_call lists the pages the answer cites as action.sources (non-streamed and streamed)', async () => {
-    const res = (await client.responses.create(body('gemini-2.5-flash') as never)) as unknown as { output: WireItem[] };
+    const res = (await gw.client.responses.create(body('gemini-2.5-flash') as never)) as unknown as { output: WireItem[] };
     const { search, cited } = checkAnswer(res.output);
     expect(search.action?.sources).toEqual([...new Set(cited.map((c) => c.url))].map((url) => ({ type: 'url', url })));
 
-    const stream = (await client.responses.create({ ...body('gemini-2.5-flash'), stream: true } as never)) as unknown as AsyncIterable<{ type: string; item?: WireItem; response?: { output: WireItem[] } }>;
+    const stream = (await gw.client.responses.create({ ...body('gemini-2.5-flash'), stream: true } as never)) as unknown as AsyncIterable<{ type: string; item?: WireItem; response?: { output: WireItem[] } }>;
     const events: { type: string; item?: WireItem; response?: { output: WireItem[] } }[] = [];
     for await (const event of stream) events.push(event);
     const done = events.find((e) => e.type === 'response.output_item.done' && e.item?.type === 'web_search_call');
@@ -128,7 +119,7 @@ describe('Responses web_search on every provider', () => {
   });
 
   it('web_search_preview is the same tool', async () => {
-    const res = (await client.responses.create({ ...body('claude-haiku-4-5'), tools: [{ type: 'web_search_preview' }] } as never)) as unknown as { output: WireItem[] };
+    const res = (await gw.client.responses.create({ ...body('claude-haiku-4-5'), tools: [{ type: 'web_search_preview' }] } as never)) as unknown as { output: WireItem[] };
     expect(lastUpstream().tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
     checkAnswer(res.output);
   });
@@ -140,7 +131,7 @@ describe('Responses web_search on every provider', () => {
       user_location: { type: 'approximate', city: 'Lisbon', country: 'PT' },
       search_context_size: 'high',
     };
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ ...body('claude-haiku-4-5'), tools: [tool] }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ ...body('claude-haiku-4-5'), tools: [tool] }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     expect(lastUpstream().tools).toEqual([
       { type: 'web_search_20250305', name: 'web_search', allowed_domains: ['example.com'], user_location: { type: 'approximate', city: 'Lisbon', country: 'PT' } },
@@ -150,7 +141,7 @@ describe('Responses web_search on every provider', () => {
 
   it('Gemini google_search has no filters: they are reported, not silently dropped', async () => {
     const tool = { type: 'web_search', filters: { allowed_domains: ['example.com'] } };
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ ...body('gemini-2.5-flash'), tools: [tool] }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ ...body('gemini-2.5-flash'), tools: [tool] }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     expect(lastUpstream().tools).toEqual([{ type: 'google_search' }]);
     expect(res.headers.get('x-flexinference-warnings')).toBe('web_search_changed:tools[0].filters.allowed_domains');
@@ -158,20 +149,20 @@ describe('Responses web_search on every provider', () => {
 
   it('an OpenAI model gets the tool exactly as sent', async () => {
     const tool = { type: 'web_search', filters: { allowed_domains: ['example.com'] }, search_context_size: 'low' };
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ ...body('gpt-5-mini'), tools: [tool] }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ ...body('gpt-5-mini'), tools: [tool] }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     expect(lastUpstream().tools).toEqual([tool]);
     expect(res.headers.get('x-flexinference-warnings')).toBeNull();
   });
 
   it('a replayed web_search_call goes back to OpenAI and is dropped (with a warning) elsewhere', async () => {
-    const first = (await client.responses.create(body('gpt-5-mini') as never)) as unknown as { output: WireItem[] };
+    const first = (await gw.client.responses.create(body('gpt-5-mini') as never)) as unknown as { output: WireItem[] };
     const input = [{ role: 'user', content: QUESTION }, ...first.output, { role: 'user', content: 'And the second one?' }];
-    await client.responses.create({ model: 'gpt-5-mini', input, start_within: 'default' } as never);
+    await gw.client.responses.create({ model: 'gpt-5-mini', input, start_within: 'default' } as never);
     const replayed = (lastUpstream().input as WireItem[]).find((i) => i.type === 'web_search_call');
     expect(replayed?.id).toBe(first.output.find((i) => i.type === 'web_search_call')?.id);
 
-    const res = await post(`${h.url}/v1/responses`, JSON.stringify({ model: 'claude-haiku-4-5', input, max_output_tokens: 200, start_within: 'default' }), { authorization: `Bearer ${h.key}` });
+    const res = await post(`${gw.h.url}/v1/responses`, JSON.stringify({ model: 'claude-haiku-4-5', input, max_output_tokens: 200, start_within: 'default' }), { authorization: `Bearer ${gw.h.key}` });
     expect(res.status).toBe(200);
     const at = input.findIndex((i) => (i as WireItem).type === 'web_search_call');
     expect(res.headers.get('x-flexinference-warnings')?.split(';')).toContain(`translated:input[${at}]`);
@@ -180,7 +171,7 @@ describe('Responses web_search on every provider', () => {
 
 describe('Chat web_search_options', () => {
   it.each(MODELS)('$model: searches, and the message carries url_citation annotations over its content', async ({ model, tool }) => {
-    const res = await client.chat.completions.create({
+    const res = await gw.client.chat.completions.create({
       model,
       messages: [{ role: 'user', content: QUESTION }],
       web_search_options: { search_context_size: 'medium' },
@@ -201,7 +192,7 @@ describe('Chat web_search_options', () => {
 
 describe('Messages surface', () => {
   it('an OpenAI or Gemini search comes back as server_tool_use, web_search_tool_result and cited text', async () => {
-    const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: gw.h.key, baseURL: gw.h.url, maxRetries: 0 });
     for (const model of ['gpt-5-mini', 'gemini-2.5-flash']) {
       const msg = await anthropic.messages.create({
         model,
@@ -227,7 +218,7 @@ describe('Messages surface', () => {
   });
 
   it('a streamed Gemini search is finished after the text that cites its pages, and lists them', async () => {
-    const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: gw.h.key, baseURL: gw.h.url, maxRetries: 0 });
     const msg = await anthropic.messages
       .stream({ model: 'gemini-2.5-flash', max_tokens: 400, messages: [{ role: 'user', content: QUESTION }], tools: [{ type: 'web_search_20250305', name: 'web_search' }], start_within: 'default' } as never)
       .finalMessage();
@@ -238,7 +229,7 @@ describe('Messages surface', () => {
   });
 
   it('an Anthropic search streams as Anthropic does, and its content replays on the next turn', async () => {
-    const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: gw.h.key, baseURL: gw.h.url, maxRetries: 0 });
     const params = {
       model: 'claude-haiku-4-5',
       max_tokens: 400,
@@ -253,9 +244,9 @@ describe('Messages surface', () => {
     expect(cited[0]).toMatchObject({ type: 'web_search_result_location', url: expect.stringMatching(/^https:\/\/example\.com\//) });
 
     const res = await post(
-      `${h.url}/v1/messages`,
+      `${gw.h.url}/v1/messages`,
       JSON.stringify({ ...params, messages: [...params.messages, { role: 'assistant', content: msg.content }, { role: 'user', content: 'Tell me more.' }], start_within: 'default' }),
-      { 'x-api-key': h.key },
+      { 'x-api-key': gw.h.key },
     );
     expect(res.status).toBe(200);
     // The replayed text reaches Anthropic without the citations; the warnings say what was dropped.
@@ -269,9 +260,9 @@ describe('Messages surface', () => {
 describe('Interactions surface', () => {
   it('google_search runs on Anthropic as its web search tool; the answer has search steps and byte-offset citations', async () => {
     const res = await post(
-      `${h.url}/v1/interactions`,
+      `${gw.h.url}/v1/interactions`,
       JSON.stringify({ model: 'claude-haiku-4-5', input: QUESTION, tools: [{ type: 'google_search' }], generation_config: { max_output_tokens: 400 }, start_within: 'default' }),
-      { 'x-goog-api-key': h.key },
+      { 'x-goog-api-key': gw.h.key },
     );
     expect(res.status).toBe(200);
     expect(lastUpstream().tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
@@ -293,7 +284,7 @@ describe('a paused Anthropic search turn', () => {
   const PAUSED = `${QUESTION} [emulate:pause_turn]`;
 
   it('Messages: stop_reason pause_turn, with the search blocks so far (non-streamed and streamed)', async () => {
-    const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: gw.h.key, baseURL: gw.h.url, maxRetries: 0 });
     const params = {
       model: 'claude-haiku-4-5',
       max_tokens: 400,
@@ -310,7 +301,7 @@ describe('a paused Anthropic search turn', () => {
   });
 
   it('Responses: status incomplete, incomplete_details.reason pause_turn (non-streamed and streamed)', async () => {
-    const res = (await client.responses.create({ ...body('claude-haiku-4-5'), input: PAUSED } as never)) as unknown as {
+    const res = (await gw.client.responses.create({ ...body('claude-haiku-4-5'), input: PAUSED } as never)) as unknown as {
       status: string;
       incomplete_details: { reason: string } | null;
       output: WireItem[];
@@ -319,7 +310,7 @@ describe('a paused Anthropic search turn', () => {
     expect(res.incomplete_details).toEqual({ reason: 'pause_turn' });
     expect(res.output.map((i) => i.type)).toEqual(['web_search_call']);
 
-    const stream = (await client.responses.create({ ...body('claude-haiku-4-5'), input: PAUSED, stream: true } as never)) as unknown as AsyncIterable<{ type: string; response?: { status: string; incomplete_details: unknown } }>;
+    const stream = (await gw.client.responses.create({ ...body('claude-haiku-4-5'), input: PAUSED, stream: true } as never)) as unknown as AsyncIterable<{ type: string; response?: { status: string; incomplete_details: unknown } }>;
     const events: { type: string; response?: { status: string; incomplete_details: unknown } }[] = [];
     for await (const event of stream) events.push(event);
     const last = events.at(-1)!;
@@ -328,7 +319,7 @@ describe('a paused Anthropic search turn', () => {
   });
 
   it('Chat: finish_reason length, not a stop that would pass the partial turn off as the answer', async () => {
-    const res = (await client.chat.completions.create({
+    const res = (await gw.client.chat.completions.create({
       model: 'claude-haiku-4-5',
       messages: [{ role: 'user', content: PAUSED }],
       web_search_options: {},
@@ -341,9 +332,9 @@ describe('a paused Anthropic search turn', () => {
 
   it('Interactions: status incomplete', async () => {
     const res = await post(
-      `${h.url}/v1/interactions`,
+      `${gw.h.url}/v1/interactions`,
       JSON.stringify({ model: 'claude-haiku-4-5', input: PAUSED, tools: [{ type: 'google_search' }], generation_config: { max_output_tokens: 400 }, start_within: 'default' }),
-      { 'x-goog-api-key': h.key },
+      { 'x-goog-api-key': gw.h.key },
     );
     expect(res.status).toBe(200);
     const interaction = res.json as { status: string; steps: { type: string }[] };

@@ -22,7 +22,7 @@ import type {
   AnthropicTextBlock,
   AnthropicToolResultBlock,
 } from './wire.js';
-import { droppedItem } from '../provider-items.js';
+import { dropUnreplayable } from '../provider-items.js';
 import type { Warn } from '../warnings.js';
 
 export interface ConvertedAnthropicInput {
@@ -59,13 +59,9 @@ function addItem(b: Builder, item: InputItem): void {
     case 'reasoning':
       return addReasoning(b, item);
     case 'item_reference':
-      // The server resolves references before a provider is chosen; one left over has no content.
-      return b.warn('item_reference_dropped', b.field, `The item reference ${item.id} could not be resolved and was dropped.`);
     case 'web_search_call':
-      // Anthropic takes back its own searches only with their encrypted results, which are not kept.
-      return b.warn('translated', b.field, `The web search ${item.id} was not replayed to Anthropic; the answer's text still carries what it found.`);
     case 'provider_item':
-      return b.warn('provider_item_dropped', b.field, droppedItem(item, 'Anthropic'));
+      return dropUnreplayable(b.warn, b.field, item, 'Anthropic');
     default: {
       const unknownItem: never = item;
       throw new Error(`unknown input item ${String(unknownItem)}`);

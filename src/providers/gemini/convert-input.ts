@@ -14,7 +14,7 @@ import type {
 } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
 import { isObject } from '../json.js';
-import { droppedItem } from '../provider-items.js';
+import { dropUnreplayable } from '../provider-items.js';
 import type { Warn } from '../warnings.js';
 import type { WireContent, WireDocumentContent, WireImageContent, WireStep, WireTextContent } from './wire.js';
 
@@ -53,13 +53,9 @@ function convertItem(item: InputItem, out: Builder, callNames: ReadonlyMap<strin
       out.steps.push(convertFunctionResult(item, callNames.get(item.callId), out));
       return;
     case 'item_reference':
-      // The server resolves references before a provider is chosen; one left over has no content.
-      return out.warn('item_reference_dropped', out.field, `The item reference ${item.id} could not be resolved and was dropped.`);
     case 'web_search_call':
-      // Gemini's search steps go back only with its own signatures, which are not kept.
-      return out.warn('translated', out.field, `The web search ${item.id} was not replayed to Gemini; the answer's text still carries what it found.`);
     case 'provider_item':
-      return out.warn('provider_item_dropped', out.field, droppedItem(item, 'Gemini'));
+      return dropUnreplayable(out.warn, out.field, item, 'Gemini');
     default:
       assertNever(item);
   }
