@@ -7,19 +7,34 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank] ?? 0;
 }
 
-/** Mean and standard deviation of the logarithms of samples (each taken as at least 1). */
+/** A log-normal tail: the centre and spread of the logarithms of samples (each taken as at least 1). */
 export interface LogNormalFit {
   mean: number;
   sd: number;
 }
 
-export function fitLogNormal(samples: readonly number[]): LogNormalFit {
-  let sum = 0;
-  for (const x of samples) sum += Math.log(Math.max(x, 1));
-  const mean = sum / samples.length;
+/**
+ * The log-normal that matches the upper half of samples (sorted ascending): centred on their median,
+ * with the spread of the samples above it (for a normal, the mean square deviation above the centre
+ * is the variance). Only the upper tail sets a reserve, so a cluster of very fast answers (one-event
+ * replies, cached ones) must not widen it, as it would a fit to every sample.
+ */
+export function fitLogNormal(sorted: readonly number[]): LogNormalFit {
+  const n = sorted.length;
+  if (n === 0) return { mean: 0, sd: 0 };
+  const log = (i: number): number => Math.log(Math.max(sorted[i] ?? 1, 1));
+  const mean = n % 2 === 1 ? log((n - 1) / 2) : (log(n / 2 - 1) + log(n / 2)) / 2;
   let squares = 0;
-  for (const x of samples) squares += (Math.log(Math.max(x, 1)) - mean) ** 2;
-  return { mean, sd: samples.length < 2 ? 0 : Math.sqrt(squares / (samples.length - 1)) };
+  let above = 0;
+  for (let i = Math.floor(n / 2); i < n; i++) {
+    const d = log(i) - mean;
+    if (d <= 0) continue;
+    squares += d * d;
+    above++;
+  }
+  // One degree of freedom spent on the centre, as in a sample variance: a small sample's spread is
+  // read a little wider rather than narrower.
+  return { mean, sd: above < 2 ? 0 : Math.sqrt(squares / (above - 1)) };
 }
 
 /**

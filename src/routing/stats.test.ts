@@ -81,6 +81,17 @@ describe('finish reserves per output limit', () => {
     expect(stats.finishReserveMs(key).standardLongerThan(30_000)).toBeCloseTo(3 / 24);
   });
 
+  it('reads the tail from the upper half, so a cluster of very fast answers does not widen it', () => {
+    const stats = createInProcessStats({ now: () => 0 });
+    // One-event replies finish a few ms after admission; the rest take 160–440 ms.
+    for (const ms of [3, 4, 4, 4, 5, 7, 10]) stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: ms });
+    for (let i = 0; i < 30; i++) stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: 160 + i * 10 });
+    // A fit to every sample would put p99.9 in the tens of seconds (log spread about 1.6).
+    const high = stats.finishReserveMs(key).flexGenerationMs;
+    expect(high).toBeGreaterThanOrEqual(450);
+    expect(high).toBeLessThan(1_000);
+  });
+
   it('buckets limits by powers of four from 256 tokens; no limit is its own bucket', () => {
     expect([1, 256, 257, 1_024, 4_096, 16_384, 16_385, undefined].map(outputLimitBucket)).toEqual([0, 0, 1, 1, 2, 3, 4, 4]);
   });
