@@ -1,15 +1,17 @@
-// The one provider transport: the undici request, server-sent events → parsed payloads, the
-// connection release policy, timeouts and transport errors. A provider brings only its URL,
-// headers, converted body, how it reads an HTTP error body, and a parser from upstream payloads to
-// canonical events; every abort, keep-alive and timeout rule lives here, once.
-// SSE framing: https://html.spec.whatwg.org/multipage/server-sent-events.html (eventsource-parser).
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { Agent, errors, request, type Dispatcher } from 'undici';
+// The one provider transport: the undici request, the stream read through the SSE decoder
+// (sse-decoder.ts), the connection release policy, timeouts, and transport errors read once
+// (upstream-errors.ts). A provider brings only its URL, headers, converted body, how it reads an
+// HTTP error body, and a parser from upstream payloads to canonical events; every abort,
+// keep-alive and timeout rule lives here, once.
+import { Agent, request, type Dispatcher } from 'undici';
 import type { CanonicalStreamEvent, ProviderName, Warning } from '../canonical/types.js';
-import { FlexError, isFlexError, toFlexError, upstreamError } from '../errors/catalog.js';
+import { toFlexError, type FlexError } from '../errors/catalog.js';
 import type { JsonObject } from './json.js';
 import type { Provider, ProviderCall, ProviderStream } from './provider.js';
 import { retryAfterFromHeaders } from './retry-after.js';
+import { createSseDecoder, type UpstreamEvent } from './sse-decoder.js';
+import { connectError, endedEarlyError, idleError, malformedAnswerError, malformedEventError, readFailure } from './upstream-errors.js';
+
 
 export interface UpstreamTimeouts {
   /** Longest wait for the response headers once the request is sent (FLEX_UPSTREAM_HEADERS_TIMEOUT_MS). */
@@ -37,18 +39,6 @@ const RELEASE_TIMEOUT_MS = 5_000;
  * the headers timeout, so the tail of slow answers stays far from failing on that timeout.
  */
 const WHOLE_ANSWER_MARGIN = 4;
-
-const LABELS: Readonly<Record<ProviderName, string>> = { openai: 'OpenAI', gemini: 'Gemini', anthropic: 'Anthropic' };
-
-/** One server-sent event whose `data` is a JSON object. */
-export interface UpstreamEvent {
-  data: JsonObject;
-  /** The SSE `event:` field, when the frame had one. */
-  event: string | undefined;
-}
-
-/** What the SSE decoder makes of a frame: a payload, or malformed input as a value (never a throw). */
-export type SseItem = ({ kind: 'event' } & UpstreamEvent) | { kind: 'malformed'; raw: string };
 
 /** A provider's stream parser: one upstream payload in, canonical events out. */
 export interface UpstreamParser {
@@ -187,7 +177,7 @@ async function* streamCall(
   const body = response.body;
   // Set once the body is released (complete answer) or has ended; otherwise it is discarded.
   let settled = false;
-  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call, timeouts.idleMs)));
+  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call.provider, timeouts.idleMs)));
   try {
     const reader = createChunkReader(call, () => idle.touch());
     // destroyOnReturn:false — leaving the loop after the final event must not kill a connection
@@ -216,7 +206,7 @@ async function* streamCall(
     if (reader.failure !== undefined) throw reader.failure;
     if (!parser.done) throw endedEarlyError(call.provider);
   } catch (err) {
-    throw readFailure(err, call);
+    throw readFailure(err, call.provider, call.signal);
   } finally {
     idle.stop();
     if (!settled) discard(body);
@@ -236,7 +226,7 @@ async function* wholeCall(
 ): AsyncGenerator<CanonicalStreamEvent, void, undefined> {
   const response = await send(dispatcher, timeouts, call);
   const body = response.body;
-  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call, timeouts.idleMs)));
+  const idle = watchIdle(timeouts.idleMs, () => discard(body, idleError(call.provider, timeouts.idleMs)));
   let events: CanonicalStreamEvent[];
   try {
     const text = await body.text();
@@ -250,7 +240,7 @@ async function* wholeCall(
     if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw malformedAnswerError(call.provider, text);
     events = call.parser.push(toEvent(answer as JsonObject));
   } catch (err) {
-    throw readFailure(err, call);
+    throw readFailure(err, call.provider, call.signal);
   } finally {
     idle.stop();
     if (!body.readableEnded) discard(body);
@@ -319,7 +309,7 @@ async function send(dispatcher: Dispatcher, timeouts: UpstreamTimeouts, call: Up
     });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    throw connectError(err, call);
+    throw connectError(err, call.provider, call.url);
   }
   if (response.statusCode < 400) return response;
   let text = '';
@@ -376,69 +366,6 @@ function createChunkReader(call: UpstreamCall, onSignOfLife: () => void): ChunkR
   };
 }
 
-export interface SseDecoder {
-  feed(chunk: Uint8Array | string): void;
-  /** The body ended: completes a last frame that lacked its blank line. */
-  end(): void;
-}
-
-/** Keep-alive payloads some providers send between real events (Anthropic `ping`, OpenAI `keepalive`). */
-const KEEP_ALIVE_TYPES: ReadonlySet<string> = new Set(['ping', 'keepalive']);
-
-/**
- * Raw SSE bytes → one item per event, in order. The one place that drops keep-alives (comments,
- * empty data, typed keep-alive payloads) and the `[DONE]` terminator, and that turns a payload
- * that is not a JSON object, or an oversized frame, into a `malformed` value.
- */
-export function createSseDecoder(onItem: (item: SseItem) => void, onSignOfLife: () => void = () => undefined): SseDecoder {
-  const text = new TextDecoder();
-  const parser: EventSourceParser = createParser({
-    // Every complete event is a sign of life, keep-alives and `[DONE]` included; so is a comment.
-    onEvent(message) {
-      onSignOfLife();
-      const item = toItem(message);
-      if (item !== undefined) onItem(item);
-    },
-    onComment: onSignOfLife,
-    onError(error) {
-      // Unknown fields and bad `retry:` values are skippable per the spec; an oversized frame is not.
-      if (error.type === 'max-buffer-size-exceeded') onItem({ kind: 'malformed', raw: error.message });
-    },
-  });
-  return {
-    feed(chunk) {
-      parser.feed(typeof chunk === 'string' ? chunk : text.decode(chunk, { stream: true }));
-    },
-    end() {
-      parser.feed(`${text.decode()}\n\n`);
-    },
-  };
-}
-
-function toItem(message: EventSourceMessage): SseItem | undefined {
-  const raw = message.data;
-  // `[DONE]` ends OpenAI Chat and Gemini Interactions streams; the final event has been read by then.
-  if (raw === '[DONE]' || isBlank(raw)) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return { kind: 'malformed', raw };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'malformed', raw };
-  const object = data as JsonObject;
-  const type = object.type;
-  if (typeof type === 'string' ? KEEP_ALIVE_TYPES.has(type) : message.event !== undefined && KEEP_ALIVE_TYPES.has(message.event)) {
-    return undefined;
-  }
-  return { kind: 'event', data: object, event: message.event };
-}
-
-/** Anthropic pads some `data:` lines with spaces; a frame of only padding carries nothing. */
-function isBlank(raw: string): boolean {
-  return raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim().length === 0);
-}
-
 /**
  * Hands a completely read answer's connection back to the pool: read what little may follow the
  * final event (a terminator, the chunked-encoding end), bounded in bytes and time; otherwise close it.
@@ -460,70 +387,3 @@ function discard(body: Body, reason?: Error): void {
   body.destroy(reason);
 }
 
-function idleError(call: UpstreamCall, idleMs: number): FlexError {
-  return new FlexError('upstream_timeout', {
-    detail: `${LABELS[call.provider]} sent no event for ${idleMs} ms (FLEX_UPSTREAM_IDLE_TIMEOUT_MS).`,
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Transport errors: one reading of undici's failures for every provider.
-
-/** A failure before the response headers: nothing reached us, or not in time. */
-function connectError(err: unknown, call: UpstreamCall): FlexError {
-  const code = errorCode(err);
-  const where = `${LABELS[call.provider]} at ${originOf(call.url)}`;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new FlexError('upstream_timeout', { detail: `${where} did not answer in time (${code}).`, cause: err });
-  }
-  return new FlexError('upstream_unavailable', {
-    detail: `Could not reach ${where}${code === undefined ? '' : ` (${code})`}.`,
-    cause: err,
-  });
-}
-
-/** A failure while reading an answer whose headers arrived: aborts rethrow their reason. */
-function readFailure(err: unknown, call: UpstreamCall): unknown {
-  if (call.signal.aborted) return call.signal.reason;
-  if (isFlexError(err)) return err;
-  const code = errorCode(err);
-  // A connection cut inside a chunked body surfaces as an HTTP parser error, without a code.
-  if (err instanceof errors.HTTPParserError) return endedEarlyError(call.provider, 'connection lost: the response was cut');
-  if (code === undefined) return toFlexError(err);
-  if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new FlexError('upstream_timeout', { detail: `${LABELS[call.provider]} stopped sending (${code}).`, cause: err });
-  }
-  return endedEarlyError(call.provider, `connection lost: ${code}`);
-}
-
-/** The upstream body ended (cleanly or not) before the provider's final event. */
-export function endedEarlyError(provider: ProviderName, reason?: string): FlexError {
-  const why = reason === undefined ? '' : ` (${reason})`;
-  return upstreamError({ provider, status: 502, message: `The ${LABELS[provider]} stream ended early, before the response completed${why}.` });
-}
-
-/** A whole answer that is not a JSON object. */
-function malformedAnswerError(provider: ProviderName, raw: string): FlexError {
-  return upstreamError({ provider, status: 502, message: `${LABELS[provider]} sent a malformed answer: ${raw.slice(0, 120)}` });
-}
-
-/** A payload that is not a JSON object: the stream can no longer be trusted to be complete. */
-export function malformedEventError(provider: ProviderName, raw: string): FlexError {
-  return upstreamError({ provider, status: 502, message: `${LABELS[provider]} sent a malformed stream event: ${raw.slice(0, 120)}` });
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const direct = (err as { code?: unknown }).code;
-  if (typeof direct === 'string') return direct;
-  const cause = (err as { cause?: unknown }).cause;
-  return cause === undefined || cause === err ? undefined : errorCode(cause);
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}

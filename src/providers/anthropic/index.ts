@@ -1,12 +1,7 @@
 // The Anthropic provider: canonical request → POST /v1/messages (always streamed) → canonical events.
 // https://platform.claude.com/docs/en/api/messages
-import {
-  createUpstreamProvider,
-  malformedEventError,
-  type UpstreamParser,
-  type UpstreamProvider,
-  type UpstreamTransport,
-} from '../upstream-stream.js';
+import { malformedEventError } from '../upstream-errors.js';
+import { createUpstreamProvider, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
 import { convertAnthropicRequest } from './convert-request.js';
 import { anthropicHttpError } from './map-error.js';
 import { createAnthropicStreamParser } from './parse-stream.js';

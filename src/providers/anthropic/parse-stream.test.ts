@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResponse, CanonicalStreamEvent } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
-import { createSseDecoder } from '../upstream-stream.js';
+import { createSseDecoder } from '../sse-decoder.js';
 import { createAnthropicStreamParser } from './parse-stream.js';
 import { cassetteStreamBody, chunksAsSse } from './test-support/fixtures.js';
 import type { AnthropicStreamEvent } from './wire.js';

@@ -11,7 +11,7 @@
 // url_citation annotations spanning that block.
 import type { CanonicalStreamEvent } from '../../canonical/types.js';
 import type { FlexError } from '../../errors/catalog.js';
-import { endedEarlyError } from '../upstream-stream.js';
+import { endedEarlyError } from '../upstream-errors.js';
 import { anthropicStreamError } from './map-error.js';
 import { mapAnthropicFinishReason, statusForStop } from './map-finish-reason.js';
 import { mapAnthropicServedTier } from './map-tier.js';

@@ -2,7 +2,8 @@
 // allows it), parsed into canonical events.
 // https://platform.openai.com/docs/api-reference/responses/create
 import type { NativeFields } from '../../canonical/types.js';
-import { createUpstreamProvider, type UpstreamEvent, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
+import type { UpstreamEvent } from '../sse-decoder.js';
+import { createUpstreamProvider, type UpstreamParser, type UpstreamProvider, type UpstreamTransport } from '../upstream-stream.js';
 import { convertOpenAIRequest } from './convert-request.js';
 import { openaiHttpError } from './map-error.js';
 import { createOpenAIStreamParser } from './parse-stream.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent, ResponseCompletedEvent } from '../../canonical/types.js';
 import { FlexError } from '../../errors/catalog.js';
 import { createOpenAIStreamParser } from './parse-stream.js';
-import { createSseDecoder, type SseItem } from '../upstream-stream.js';
+import { createSseDecoder, type SseItem } from '../sse-decoder.js';
 import { chunksAsSse, readCassette, readChunks } from './test-support/fixtures.js';
 
 const DIR = 'openai-responses/';

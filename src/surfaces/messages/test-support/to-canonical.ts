@@ -1,13 +1,13 @@
 // A minimal reference reading of recorded Anthropic answers into the canonical form, so tests can
 // check that the surface encoders give back what Anthropic sent. Test-only; the production
-// reading of Anthropic streams is the anthropic provider's.
+// reading of Anthropic streams is the anthropic provider's, whose stop-reason and usage maps it uses.
 import type {
   CanonicalResponse,
   CanonicalStreamEvent,
   OutputItem,
-  FinishReason,
-  Usage,
 } from '../../../canonical/types.js';
+import { mapAnthropicFinishReason } from '../../../providers/anthropic/map-finish-reason.js';
+import { mapAnthropicUsage } from '../../../providers/anthropic/map-usage.js';
 import type { Json } from './recorded.js';
 
 type Block =
@@ -36,38 +36,8 @@ function obj(value: unknown): Json {
   return typeof value === 'object' && value !== null ? (value as Json) : {};
 }
 
-export function canonicalFinishReason(raw: string): FinishReason {
-  switch (raw) {
-    case 'end_turn':
-      return { type: 'stop' };
-    case 'max_tokens':
-      return { type: 'max_output_tokens' };
-    case 'tool_use':
-      return { type: 'tool_calls' };
-    case 'refusal':
-      return { type: 'refusal' };
-    case 'pause_turn':
-      return { type: 'paused' };
-    default:
-      return { type: 'other', raw };
-  }
-}
-
-export function canonicalUsage(usage: Json): Usage {
-  const cacheRead = num(usage.cache_read_input_tokens);
-  const cacheWrite = num(usage.cache_creation_input_tokens);
-  const thinking = num(obj(usage.output_tokens_details).thinking_tokens);
-  return {
-    inputTokens: num(usage.input_tokens) + cacheRead + cacheWrite,
-    cachedTokens: cacheRead,
-    cacheWriteTokens: cacheWrite,
-    outputTokens: num(usage.output_tokens),
-    reasoningTokens: thinking,
-  };
-}
-
 function response(state: ReadState): CanonicalResponse {
-  const finishReason = canonicalFinishReason(state.stopReason);
+  const finishReason = mapAnthropicFinishReason(state.stopReason);
   return {
     id: state.id,
     model: state.model,
@@ -75,7 +45,7 @@ function response(state: ReadState): CanonicalResponse {
     status: finishReason.type === 'max_output_tokens' || finishReason.type === 'paused' ? 'incomplete' : 'completed',
     finishReason,
     output: state.output,
-    usage: canonicalUsage(state.usage),
+    usage: mapAnthropicUsage(state.usage),
     servedTier: 'standard',
     provider: 'anthropic',
   };
