@@ -81,6 +81,21 @@ describe('finish reserves per output limit', () => {
     expect(stats.finishReserveMs(key).standardLongerThan(30_000)).toBeCloseTo(3 / 24);
   });
 
+  it("estimates standard's finish from its start reserve and flex's generation until its own answers are enough", () => {
+    const stats = createInProcessStats({ now: () => 0 });
+    for (let i = 0; i < 10; i++) stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: 400 });
+    // Start unknown: the 3 s start default, then 400 ms of generation.
+    expect(stats.finishReserveMs(key).standardMs).toBe(3_400);
+    expect(stats.finishReserveMs(key).standardLongerThan(3_300)).toBe(1);
+    expect(stats.finishReserveMs(key).standardLongerThan(3_500)).toBe(0);
+    expect(stats.learnedStandardFinishMs(key)).toBeUndefined(); // an estimate, not learned
+    for (let i = 0; i < 10; i++) stats.recordStandardStart(key, 600);
+    expect(stats.finishReserveMs(key).standardMs).toBe(1_000);
+    // Standard's own answers, once enough, replace the estimate.
+    for (let i = 0; i < 10; i++) stats.recordFinish(key, { tier: 'standard', afterOpenMs: 2_500 });
+    expect(stats.finishReserveMs(key).standardMs).toBe(2_500);
+  });
+
   it('reads the tail from the upper half, so a cluster of very fast answers does not widen it', () => {
     const stats = createInProcessStats({ now: () => 0 });
     // One-event replies finish a few ms after admission; the rest take 160–440 ms.

@@ -35,7 +35,8 @@ export interface FinishReserve {
   flexGenerationMs: number;
   /**
    * Chance that a standard answer takes longer than `ms` from its opening, read from the same
-   * samples as `standardMs`. Before there are enough: a log-normal whose median is half the finish
+   * samples as `standardMs`. Before there are enough: standard's start reserve plus flex's
+   * generation times, when those are known; otherwise a log-normal whose median is half the finish
    * default and whose p99.9 is the default, so a window shorter than the default is not taken as
    * safe for a fallback before anything is known.
    */
@@ -214,7 +215,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
    * The high quantile of one output-limit bucket, and the chance of exceeding a given time. A bucket
    * with too few samples borrows from the longer limits (never shorter ones), then defaults.
    */
-  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: FinishTail) =>
+  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: (key: StatsKey, bucket: number) => FinishTail) =>
     cached((key, now, bucket): FinishTail => {
       for (let b = bucket; b <= OUTPUT_LIMIT_BUCKETS.length; b++) {
         const sorted = recent(seriesId(key, kind, b), now);
@@ -222,15 +223,27 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
         const fit = fitLogNormal(sorted);
         return { high: highQuantile(sorted, tailZ, fit), longerThan: (ms) => chanceAbove(sorted, ms, fit), learned: true };
       }
-      return fallback;
+      return fallback(key, bucket);
     });
+  const flexFinish = bucketed('flex-generation', () => ({ high: 0, longerThan: (ms) => (ms < 0 ? 1 : 0), learned: false }));
   const defaultSd = Math.LN2 / tailZ;
-  const standardFinish = bucketed('standard-finish', {
+  const defaultStandardFinish: FinishTail = {
     high: defaultFinishReserveMs,
     longerThan: (ms) => upperNormalTail(Math.log(Math.max(ms, 1) / (defaultFinishReserveMs / 2)) / defaultSd),
     learned: false,
+  };
+  /**
+   * Before standard's own finish times are known, flex's generation times for the same output limit
+   * (the same model writing the same length) stand in for standard's, after standard's start
+   * reserve: a finish is a start and a generation. The start reserve is a high quantile (or its
+   * cautious default), so the estimate leans late. Without either, the default.
+   */
+  const standardFinish = bucketed('standard-finish', (key, bucket) => {
+    const generation = flexFinish.get(key, bucket);
+    if (!generation.learned) return defaultStandardFinish;
+    const startMs = startReserve.get(key);
+    return { high: startMs + generation.high, longerThan: (ms) => generation.longerThan(ms - startMs), learned: false };
   });
-  const flexFinish = bucketed('flex-generation', { high: 0, longerThan: (ms) => (ms < 0 ? 1 : 0), learned: false });
   const outlook = cached((key, now) => computeOutlook(flex.get(id(key))?.since(now - horizonMs) ?? [], minSamples));
 
   const add = (key: StatsKey, kind: SeriesKind, at: number, value: unknown, bucket = 0): boolean => {
@@ -242,7 +255,10 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return false;
     ring(numeric, seriesId(key, kind, bucket), key).push({ at, value });
-    (kind === 'standard-start' ? startReserve : kind === 'standard-finish' ? standardFinish : flexFinish).invalidate(key);
+    if (kind === 'standard-start') startReserve.invalidate(key);
+    if (kind === 'flex-generation') flexFinish.invalidate(key);
+    // Standard's finish may be estimated from the other two until its own samples are enough.
+    standardFinish.invalidate(key);
     return true;
   };
 
