@@ -82,15 +82,26 @@ describe('finish reserves per output limit', () => {
   });
 
   it("estimates standard's finish from its start reserve and flex's generation until its own answers are enough", () => {
-    const stats = createInProcessStats({ now: () => 0 });
+    let now = 0;
+    const stats = createInProcessStats({ now: () => now });
     for (let i = 0; i < 10; i++) stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: 400 });
     // Start unknown: the 3 s start default, then 400 ms of generation.
     expect(stats.finishReserveMs(key).standardMs).toBe(3_400);
     expect(stats.finishReserveMs(key).standardLongerThan(3_300)).toBe(1);
     expect(stats.finishReserveMs(key).standardLongerThan(3_500)).toBe(0);
     expect(stats.learnedStandardFinishMs(key)).toBeUndefined(); // an estimate, not learned
+    // Flex admitted within 900 ms: standard, the higher-priority tier, is taken to start by then.
+    for (let i = 0; i < 10; i++) stats.recordFlex(key, { kind: 'admitted', afterMs: 900 });
+    now += 1_000; // estimates follow their sources within a second
+    expect(stats.finishReserveMs(key).standardMs).toBeCloseTo(1_300, -1); // start and generation added as distributions
+    // Flex admissions slower than the start default do not lengthen it.
+    for (let i = 0; i < 10; i++) stats.recordFlex(key, { kind: 'admitted', afterMs: 20_000 });
+    now += 1_000;
+    expect(stats.finishReserveMs(key).standardMs).toBe(3_400);
+    // Standard's own starts, once learned, are the start.
     for (let i = 0; i < 10; i++) stats.recordStandardStart(key, 600);
-    expect(stats.finishReserveMs(key).standardMs).toBe(1_000);
+    now += 1_000;
+    expect(stats.finishReserveMs(key).standardMs).toBeCloseTo(1_000, -1);
     // Standard's own answers, once enough, replace the estimate.
     for (let i = 0; i < 10; i++) stats.recordFinish(key, { tier: 'standard', afterOpenMs: 2_500 });
     expect(stats.finishReserveMs(key).standardMs).toBe(2_500);

@@ -35,12 +35,14 @@ export interface FinishReserve {
   flexGenerationMs: number;
   /**
    * Chance that a standard answer takes longer than `ms` from its opening, read from the same
-   * samples as `standardMs`. Before there are enough: standard's start reserve plus flex's
-   * generation times, when those are known; otherwise a log-normal whose median is half the finish
-   * default and whose p99.9 is the default, so a window shorter than the default is not taken as
-   * safe for a fallback before anything is known.
+   * samples as `standardMs`. Before there are enough: a start (standard's own, or flex's admission)
+   * plus flex's generation, added as distributions, when flex's generation is known; otherwise a
+   * log-normal whose median is half the finish default and whose p99.9 is the default, so a window
+   * shorter than the default is not taken as safe for a fallback before anything is known.
    */
   standardLongerThan: (ms: number) => number;
+  /** Chance that a flex generation (admission to finish) takes longer than `ms`; 0 before data. */
+  flexGenerationLongerThan: (ms: number) => number;
 }
 
 /** What recent flex attempts of one model say about the next attempt. */
@@ -215,7 +217,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
    * The high quantile of one output-limit bucket, and the chance of exceeding a given time. A bucket
    * with too few samples borrows from the longer limits (never shorter ones), then defaults.
    */
-  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: (key: StatsKey, bucket: number) => FinishTail) =>
+  const bucketed = (kind: 'standard-finish' | 'flex-generation', fallback: (key: StatsKey, bucket: number, now: number) => FinishTail) =>
     cached((key, now, bucket): FinishTail => {
       for (let b = bucket; b <= OUTPUT_LIMIT_BUCKETS.length; b++) {
         const sorted = recent(seriesId(key, kind, b), now);
@@ -223,7 +225,7 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
         const fit = fitLogNormal(sorted);
         return { high: highQuantile(sorted, tailZ, fit), longerThan: (ms) => chanceAbove(sorted, ms, fit), learned: true };
       }
-      return fallback(key, bucket);
+      return fallback(key, bucket, now);
     });
   const flexFinish = bucketed('flex-generation', () => ({ high: 0, longerThan: (ms) => (ms < 0 ? 1 : 0), learned: false }));
   const defaultSd = Math.LN2 / tailZ;
@@ -232,17 +234,29 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     longerThan: (ms) => upperNormalTail(Math.log(Math.max(ms, 1) / (defaultFinishReserveMs / 2)) / defaultSd),
     learned: false,
   };
+  /** Flex's recent admission times, sorted ascending, or undefined with too few admissions. */
+  const flexAdmissions = cached((key, now): number[] | undefined => {
+    const afterMs: number[] = [];
+    for (const outcome of flex.get(id(key))?.since(now - horizonMs) ?? []) if (outcome.kind === 'admitted') afterMs.push(outcome.afterMs);
+    return afterMs.length < minSamples ? undefined : afterMs.sort((a, b) => a - b);
+  });
   /**
-   * Before standard's own finish times are known, flex's generation times for the same output limit
-   * (the same model writing the same length) stand in for standard's, after standard's start
-   * reserve: a finish is a start and a generation. The start reserve is a high quantile (or its
-   * cautious default), so the estimate leans late. Without either, the default.
+   * Before standard's own finish times are known, a finish is estimated as a start and a generation,
+   * added as distributions. The generation: flex's generation times for the same output limit (the
+   * same model writing the same length). The start: standard's own recent starts when there are
+   * enough; otherwise flex's admission times, since flex is the same model's lower-priority tier and
+   * standard starts no later than flex would at the same moment, unless those run past the start
+   * default, when the default's p99.9 stands for every start (a late-leaning estimate). Without flex
+   * generation times, the default.
    */
-  const standardFinish = bucketed('standard-finish', (key, bucket) => {
+  const standardFinish = bucketed('standard-finish', (key, bucket, now) => {
     const generation = flexFinish.get(key, bucket);
     if (!generation.learned) return defaultStandardFinish;
-    const startMs = startReserve.get(key);
-    return { high: startMs + generation.high, longerThan: (ms) => generation.longerThan(ms - startMs), learned: false };
+    const starts = recent(seriesId(key, 'standard-start'), now) ?? flexAdmissions.get(key);
+    if (!starts || highQuantile(starts, tailZ) > defaultReserveMs) {
+      return { high: defaultReserveMs + generation.high, longerThan: (ms) => generation.longerThan(ms - defaultReserveMs), learned: false };
+    }
+    return { ...sumOfTails(starts, generation.longerThan, tailZ), learned: false };
   });
   const outlook = cached((key, now) => computeOutlook(flex.get(id(key))?.since(now - horizonMs) ?? [], minSamples));
 
@@ -255,10 +269,8 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return false;
     ring(numeric, seriesId(key, kind, bucket), key).push({ at, value });
-    if (kind === 'standard-start') startReserve.invalidate(key);
-    if (kind === 'flex-generation') flexFinish.invalidate(key);
-    // Standard's finish may be estimated from the other two until its own samples are enough.
-    standardFinish.invalidate(key);
+    // An estimate of standard's finish (from the other series) follows them within the cache's second.
+    (kind === 'standard-start' ? startReserve : kind === 'standard-finish' ? standardFinish : flexFinish).invalidate(key);
     return true;
   };
 
@@ -267,7 +279,8 @@ export function createInProcessStats(options: InProcessStatsOptions): FlexStats 
     finishReserveMs: (key, outputLimit) => {
       const bucket = outputLimitBucket(outputLimit);
       const standard = standardFinish.get(key, bucket);
-      return { standardMs: standard.high, flexGenerationMs: flexFinish.get(key, bucket).high, standardLongerThan: standard.longerThan };
+      const generation = flexFinish.get(key, bucket);
+      return { standardMs: standard.high, flexGenerationMs: generation.high, standardLongerThan: standard.longerThan, flexGenerationLongerThan: generation.longerThan };
     },
     learnedStandardFinishMs: (key, outputLimit) => {
       const standard = standardFinish.get(key, outputLimitBucket(outputLimit));
@@ -338,6 +351,27 @@ function asFlexOutcome(value: unknown): FlexOutcome | undefined {
 }
 
 /** Sorted admission delays and timeout budgets, so each question is two binary searches. */
+/**
+ * A start drawn from recent `starts` (sorted ascending; read at up to 40 quantiles, each the top of its share, so the read leans late) followed
+ * by a generation with the given tail: the chance the two together outlast a time, and the time
+ * outlasted with the chance of the normal tail at `z` (p99.9 at 3.09).
+ */
+function sumOfTails(starts: readonly number[], generationLongerThan: (ms: number) => number, z: number): Pick<FinishTail, 'high' | 'longerThan'> {
+  const points = Math.min(40, starts.length);
+  const picked = Array.from({ length: points }, (_, i) => starts[Math.ceil(((i + 1) * starts.length) / points) - 1] ?? 0);
+  const longerThan = (ms: number): number => picked.reduce((sum, start) => sum + generationLongerThan(ms - start), 0) / points;
+  const target = upperNormalTail(z);
+  let low = 0;
+  let high = 1_000;
+  while (longerThan(high) > target && high < 86_400_000) high *= 2;
+  for (let i = 0; i < 30 && high - low > 1; i++) {
+    const mid = (low + high) / 2;
+    if (longerThan(mid) > target) low = mid;
+    else high = mid;
+  }
+  return { high: Math.ceil(high), longerThan };
+}
+
 function computeOutlook(samples: readonly FlexOutcome[], minSamples: number): FlexOutlook | undefined {
   if (samples.length < minSamples) return undefined;
   const admitted: number[] = [];

@@ -184,6 +184,44 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
       expect((3 / 200) * lateShare(reliable, p)).toBeLessThanOrEqual(0.001);
     });
 
+    it('weighs the fallback by how often flex is not admitted where standard p99.9 fits the window too', () => {
+      const d = tailOf(300);
+      // A 10 s window fits standard's p99.9 (~5.3 s); 40 admissions leave fallbacks a 3/40 chance.
+      const p = nonStreamed('00h-00m-10s', d);
+      expect(p).toMatchObject({ kind: 'race', probe: false });
+      if (p.kind !== 'race') return;
+      expect(p.reserveMs).toBeLessThan(d.stats.finishReserveMs(key).standardMs);
+      expect((3 / 40) * lateShare(d, p)).toBeLessThanOrEqual(0.001);
+      // Without flex attempts to weigh by, the p99.9 is kept.
+      const unweighed = deps();
+      for (const ms of finishes) {
+        unweighed.stats.recordStandardStart(key, 400);
+        unweighed.stats.recordFinish(key, { tier: 'standard', afterOpenMs: ms });
+      }
+      expect(nonStreamed('00h-00m-10s', unweighed)).toMatchObject({ reserveMs: unweighed.stats.finishReserveMs(key).standardMs });
+    });
+
+    it('weighs a late flex finish by how often admission comes that late', () => {
+      // Flex generation ~3 s (p99.9 ~6.5 s) and admission within 300 ms: a 10 s window need not keep
+      // the whole generation p99.9 back, only what a late admission would need.
+      const d = tailOf(300);
+      for (let i = 0; i < 40; i++) d.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: Math.round(3_000 * Math.exp(0.25 * (-2 + (4 * i) / 39))) });
+      const generation = d.stats.finishReserveMs(key);
+      expect(generation.flexGenerationMs).toBeGreaterThan(6_000);
+      const p = nonStreamed('00h-00m-10s', d);
+      if (p.kind !== 'race') throw new Error('expected a race');
+      expect(p.reserveMs).toBeLessThan(generation.flexGenerationMs);
+      // Admitted by 300 ms at the latest: a late finish needs a generation longer than W − 300 ms.
+      expect(generation.flexGenerationLongerThan(10_000 - 300)).toBeLessThanOrEqual(0.001);
+      // Flex admitted as late as the whole budget would leave too little: the reserve still holds the late ones back.
+      const late = tailOf(300);
+      for (let i = 0; i < 40; i++) late.stats.recordFlex(key, { kind: 'admitted', afterMs: 4_000 + i * 100 });
+      for (let i = 0; i < 40; i++) late.stats.recordFinish(key, { tier: 'flex', afterAdmissionMs: Math.round(3_000 * Math.exp(0.25 * (-2 + (4 * i) / 39))) });
+      const q = nonStreamed('00h-00m-10s', late);
+      if (q.kind !== 'race') throw new Error('expected a race');
+      expect(q.flexBudgetMs).toBeLessThan(p.flexBudgetMs);
+    });
+
     it('skips flex before any flex attempt is known, when the fallback alone would too often be late', () => {
       const d = deps();
       for (const ms of finishes) {

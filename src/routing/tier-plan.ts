@@ -145,15 +145,17 @@ function wholeAnswer(input: PlanInput, deps: PlanDeps): { wholeWithinMs?: number
 
 /**
  * What the race keeps back from the window. A streamed caller: standard's start. A non-streamed
- * caller's first byte is the whole answer: a fallback must have time to finish on standard, and a
- * late flex admission time to finish on flex (the probe reserve leaves that last part out).
- *
- * When standard's high finish quantile does not fit the window but its typical answer does, the
- * reserve is the shortest one whose late fallbacks stay within LATE_FALLBACK_SHARE of races: a
- * fallback happens only when flex is not admitted, so where flex is usually admitted a fallback
- * may take a lower quantile of the finish time, and where it rarely is (a congested queue) the
- * reserve grows to the whole window and flex is skipped. When even standard usually finishes after
- * the window, no tier can keep that deadline, and the start is the promise kept.
+ * caller's first byte is the whole answer, so a race is late in two ways: flex is not admitted and
+ * the standard fallback finishes after the window, or flex is admitted late and its generation runs
+ * past the window. The reserve is the shortest one that keeps both together within
+ * LATE_FALLBACK_SHARE of races, each weighed by how often it happens: a fallback only when flex is
+ * not admitted (so where flex is usually admitted a fallback may take a lower quantile of standard's
+ * finish, and where it rarely is, as in a congested queue, the reserve grows to the whole window
+ * and flex is skipped), a late flex finish only as often as admissions come that late. Before flex
+ * admissions are known, standard's finish and flex's generation are each kept at their p99.9. A
+ * probe keeps its late fallbacks within 1 % and leaves the flex part out. When even standard
+ * usually finishes after the window, no tier can keep that deadline, and the start is the promise
+ * kept.
  */
 function reserves(input: PlanInput, windowMs: number, stats: FlexStats, outlook: FlexOutlook | undefined): { reserveMs: number; probeReserveMs: number } {
   const key = { provider: input.provider, model: input.model };
@@ -162,23 +164,45 @@ function reserves(input: PlanInput, windowMs: number, stats: FlexStats, outlook:
   if (!input.stream) {
     const finish = stats.finishReserveMs(key, input.outputLimit);
     const longerThan = finish.standardLongerThan;
-    if (finish.standardMs <= windowMs) {
-      probeReserveMs = Math.max(reserveMs, finish.standardMs);
-      reserveMs = Math.max(probeReserveMs, finish.flexGenerationMs);
-    } else if (longerThan(windowMs) <= 0.5) {
+    if (finish.standardMs <= windowMs || longerThan(windowMs) <= 0.5) {
       const startMs = reserveMs;
-      const shortest = (share: number, admitted: (budgetMs: number) => number): number => {
-        const budgetMs = longestBudgetMs(windowMs - startMs, (b) => (1 - admitted(b)) * longerThan(windowMs - b) <= share);
+      const lateFallback = (share: number, admitted: (budgetMs: number) => number, lateFlex: (budgetMs: number) => number): number => {
+        const budgetMs = longestBudgetMs(windowMs - startMs, (b) => (1 - admitted(b)) * longerThan(windowMs - b) + lateFlex(b) <= share);
         return budgetMs === undefined ? windowMs : windowMs - budgetMs;
       };
-      probeReserveMs = shortest(LATE_PROBE_FALLBACK_SHARE, () => 0);
-      // n attempts all admitted do not show a miss rate below about 3/n (the rule of three).
-      const admitted = (budgetMs: number) => (outlook ? Math.min(raceAdmitChance(outlook, budgetMs), 1 - 3 / outlook.attempts) : 0);
-      reserveMs = Math.max(shortest(LATE_FALLBACK_SHARE, admitted), finish.flexGenerationMs);
+      probeReserveMs = Math.max(startMs, Math.min(finish.standardMs, lateFallback(LATE_PROBE_FALLBACK_SHARE, () => 0, () => 0)));
+      // Never more than both p99.9s, the reserve that needs no weighing (the search steps are coarser).
+      const ceilingMs = finish.standardMs <= windowMs ? Math.max(finish.standardMs, finish.flexGenerationMs) : Infinity;
+      if (outlook) {
+        // n attempts all admitted do not show a miss rate below about 3/n (the rule of three).
+        const admitted = (budgetMs: number) => Math.min(raceAdmitChance(outlook, budgetMs), 1 - 3 / outlook.attempts);
+        const lateFlex = lateFlexShare(outlook, windowMs, windowMs - startMs, finish.flexGenerationLongerThan);
+        reserveMs = Math.min(lateFallback(LATE_FALLBACK_SHARE, admitted, lateFlex), ceilingMs);
+      } else {
+        reserveMs = Math.min(Math.max(lateFallback(LATE_FALLBACK_SHARE, () => 0, () => 0), finish.flexGenerationMs), ceilingMs);
+      }
     }
   }
   const kept = (ms: number): number => Math.min(Math.max(ms, MIN_RESERVE_MS), windowMs);
   return { reserveMs: kept(reserveMs), probeReserveMs: kept(probeReserveMs) };
+}
+
+/**
+ * The share of races, by flex budget, in which flex is admitted within the budget yet finishes after
+ * the window: admitted at t (read from recent attempts) with a generation longer than W − t.
+ * Computed once on a grid of 1/50 of `maxBudgetMs` (at least 50 ms); an admission is counted at the
+ * end of its grid step, the later time, so the share leans high.
+ */
+function lateFlexShare(outlook: FlexOutlook, windowMs: number, maxBudgetMs: number, generationLongerThan: (ms: number) => number): (budgetMs: number) => number {
+  const step = Math.max(50, maxBudgetMs / 50);
+  const cumulative = [0];
+  let admittedBefore = 0;
+  for (let t = step; t < maxBudgetMs + step; t += step) {
+    const admitted = outlook.admittedWithin(t);
+    cumulative.push(cumulative[cumulative.length - 1]! + Math.max(0, admitted - admittedBefore) * generationLongerThan(windowMs - t));
+    admittedBefore = admitted;
+  }
+  return (budgetMs) => cumulative[Math.min(cumulative.length - 1, Math.max(0, Math.ceil(budgetMs / step)))]!;
 }
 
 /** The longest flex budget up to `maxMs`, in steps of 1/50 of it (at least 50 ms), that `fits`. */
