@@ -52,6 +52,12 @@ export interface FlexOutlook {
   /** Share of attempts refused for capacity (429/503). */
   refused: number;
   /**
+   * Share of attempts whose budget ran out before admission, whatever that budget was. Admission
+   * comes in congested spells, so a longer budget than those that ran out is no proof that flex
+   * would have been admitted: the race takes this as a floor on the chance of a fallback.
+   */
+  timedOut: number;
+  /**
    * Chance that an attempt is admitted within `budgetMs` (refused and failed attempts are not
    * admitted). Before any attempt ran under a budget about this long, flex is given the benefit
    * of the doubt: admitted unless refused or failed.
@@ -390,6 +396,7 @@ function computeOutlook(samples: readonly FlexOutcome[], minSamples: number): Fl
   return {
     attempts: samples.length,
     refused: refused / samples.length,
+    timedOut: timeouts.length / samples.length,
     admittedWithin(budgetMs) {
       // Attempts that answered within this budget, and those whose budget was (about) this long
       // or longer but ran out: what an attempt with this budget would have become.

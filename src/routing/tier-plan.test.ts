@@ -201,6 +201,18 @@ describe('non-streamed callers: the first byte is the whole answer', () => {
       expect(nonStreamed('00h-00m-10s', unweighed)).toMatchObject({ reserveMs: unweighed.stats.finishReserveMs(key).standardMs });
     });
 
+    it('takes a fallback as at least as likely as recent timeouts, even under budgets longer than theirs', () => {
+      const admittedOnly = nonStreamed('00h-00m-10s', tailOf(300));
+      // Half the recent attempts ran out of a 1 s budget: no proof about 10 s, but a sign of congested spells.
+      const spells = tailOf(300);
+      for (let i = 0; i < 40; i++) spells.stats.recordFlex(key, { kind: 'timeout', budgetMs: 1_000 });
+      expect(spells.stats.flexOutlook(key)?.admittedWithin(9_000)).toBe(1);
+      const p = nonStreamed('00h-00m-10s', spells);
+      if (p.kind !== 'race' || admittedOnly.kind !== 'race') throw new Error('expected races');
+      expect(p.reserveMs).toBeGreaterThan(admittedOnly.reserveMs);
+      expect(0.5 * lateShare(spells, p)).toBeLessThanOrEqual(0.001);
+    });
+
     it('weighs a late flex finish by how often admission comes that late', () => {
       // Flex generation ~3 s (p99.9 ~6.5 s) and admission within 300 ms: a 10 s window need not keep
       // the whole generation p99.9 back, only what a late admission would need.

@@ -174,8 +174,9 @@ function reserves(input: PlanInput, windowMs: number, stats: FlexStats, outlook:
       // Never more than both p99.9s, the reserve that needs no weighing (the search steps are coarser).
       const ceilingMs = finish.standardMs <= windowMs ? Math.max(finish.standardMs, finish.flexGenerationMs) : Infinity;
       if (outlook) {
-        // n attempts all admitted do not show a miss rate below about 3/n (the rule of three).
-        const admitted = (budgetMs: number) => Math.min(raceAdmitChance(outlook, budgetMs), 1 - 3 / outlook.attempts);
+        // n attempts all admitted do not show a miss rate below about 3/n (the rule of three), and
+        // a fallback is taken as at least as likely as a timeout has recently been, whatever its budget.
+        const admitted = (budgetMs: number) => Math.min(raceAdmitChance(outlook, budgetMs), 1 - 3 / outlook.attempts, 1 - outlook.timedOut);
         const lateFlex = lateFlexShare(outlook, windowMs, windowMs - startMs, finish.flexGenerationLongerThan);
         reserveMs = Math.min(lateFallback(LATE_FALLBACK_SHARE, admitted, lateFlex), ceilingMs);
       } else {
