@@ -128,6 +128,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, host: '127.0.0.1', profile: 'instant', seed: 13 });
   proxy = await startFaultProxy({ upstream: emulator.url, pauseMs: PAUSE_MS });
   h = await startHarness({
+    // Flex fails on purpose in most cases here, so the gateway learns to skip it; every predicted
+    // miss still probes flex (the probe share's draw is always taken), so each flex case meets its fault.
+    gateway: { random: () => 0 },
     env: {
       OPENAI_BASE_URL: `${proxy.url}/v1`,
       GEMINI_BASE_URL: proxy.url,
