@@ -56,9 +56,13 @@ export function figures(outcomes: readonly Outcome[]): PassFigures {
   };
 }
 
-/** Flex started within the window in the oracle's unbounded pass. */
-function oracleFlex(o: Outcome): boolean {
-  return completed(o) && o.row?.servedTier === 'flex' && (o.row.admissionMs ?? Infinity) <= o.job.windowMs;
+/**
+ * Flex started within the window in the oracle's unbounded pass; with `inTimeOnly`, its first byte
+ * also reached the client within the window (a non-streamed flex answer that started in time can
+ * finish after it).
+ */
+function oracleFlex(o: Outcome, inTimeOnly = false): boolean {
+  return completed(o) && o.row?.servedTier === 'flex' && (o.row.admissionMs ?? Infinity) <= o.job.windowMs && (!inTimeOnly || inTime(o));
 }
 
 /**
@@ -67,9 +71,11 @@ function oracleFlex(o: Outcome): boolean {
  * within its window counts at flex price with that pass's start and first byte, any other at
  * standard price with the same request's start and first byte from the all-standard pass. Nothing
  * real runs this policy (it needs to know each flex start in advance); it bounds what any policy
- * could save and how fast it could start while saving that much.
+ * could save and how fast it could start while saving that much. With `inTimeOnly` it is the
+ * in-time oracle: flex only where flex's first byte reached the client within the window, the bound
+ * for a policy that keeps every deadline.
  */
-export function oracleFigures(oracle: readonly Outcome[], baseline: readonly Outcome[]): PassFigures {
+export function oracleFigures(oracle: readonly Outcome[], baseline: readonly Outcome[], options: { inTimeOnly?: boolean } = {}): PassFigures {
   const onStandard = new Map(baseline.map((o) => [o.job.id, o]));
   let standard = 0;
   let spent = 0;
@@ -78,7 +84,7 @@ export function oracleFigures(oracle: readonly Outcome[], baseline: readonly Out
   const starts: number[] = [];
   let counted = 0;
   for (const o of oracle) {
-    const flexInTime = oracleFlex(o);
+    const flexInTime = oracleFlex(o, options.inTimeOnly);
     const served = flexInTime ? o : onStandard.get(o.job.id);
     if (inTime(served)) hits++;
     const row = o.row;
@@ -121,6 +127,9 @@ export interface WindowFigures {
   ours: PassFigures;
   /** Requests the oracle served on flex in time that ours served on standard, by our route. */
   lostTo: Record<string, number>;
+  /** Of those, the ones whose flex answer reached the client after the window in the oracle's pass too. */
+  lostLateInOracle: number;
+  inTimeOracle: PassFigures;
 }
 
 /** Ours against the oracle per window class: where the saving is lost, and where deadlines are. */
@@ -130,21 +139,24 @@ export function byWindow(ours: readonly Outcome[], oracle: readonly Outcome[], b
     const mine = ours.filter((o) => windowClass(o.job.windowMs) === label);
     const ids = new Set(mine.map((o) => o.job.id));
     const lostTo: Record<string, number> = {};
+    let lostLateInOracle = 0;
     for (const o of mine) {
       const theirs = oracleById.get(o.job.id);
       if (!theirs || !oracleFlex(theirs) || o.row?.servedTier === 'flex') continue;
       const route = o.row?.route ?? `status ${o.status}`;
       lostTo[route] = (lostTo[route] ?? 0) + 1;
+      if (!inTime(theirs)) lostLateInOracle++;
     }
+    const theirs = oracle.filter((o) => ids.has(o.job.id));
+    const standard = baseline.filter((o) => ids.has(o.job.id));
     return {
       label,
       requests: mine.length,
-      oracle: oracleFigures(
-        oracle.filter((o) => ids.has(o.job.id)),
-        baseline.filter((o) => ids.has(o.job.id)),
-      ),
+      oracle: oracleFigures(theirs, standard),
       ours: figures(mine),
       lostTo,
+      lostLateInOracle,
+      inTimeOracle: oracleFigures(theirs, standard, { inTimeOnly: true }),
     };
   });
 }

@@ -67,4 +67,14 @@ describe('flex bench figures', () => {
     expect(f.deadlineHit).toBe(1 / 3); // #2 on standard (first byte 6 s) and #3 on flex (5.2 s) miss
     expect(f.p50StartMs).toBe(800);
   });
+
+  it('gives the in-time oracle flex only where flex reached the client within the window', () => {
+    const oracle = [outcome(1, 'flex', 800, 850), outcome(2, 'flex', 9_000, 9_050), outcome(3, 'flex', 4_800, 5_200)];
+    const baseline = [outcome(1, 'default', 300, 320), outcome(2, 'default', 600, 900), outcome(3, 'default', 500, 520)];
+    const f = oracleFigures(oracle, baseline, { inTimeOnly: true });
+    // #3 started on flex in time but finished late, so it counts at standard price with its standard start.
+    expect(f.flexShare).toBe(1 / 3);
+    expect(f.savingPct).toBeCloseTo((0.5 / 3) * 100, 6);
+    expect(f.deadlineHit).toBe(1);
+  });
 });
